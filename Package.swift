@@ -1,0 +1,76 @@
+// swift-tools-version: 6.2
+// marketmap: one executable, modules as described in README "Architecture".
+import PackageDescription
+
+let strict: [SwiftSetting] = [
+    .swiftLanguageMode(.v6),
+    .enableUpcomingFeature("ExistentialAny"),
+]
+
+let package = Package(
+    name: "marketmap",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "marketmap", targets: ["marketmap"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
+        .package(url: "https://github.com/swiftlang/swift-subprocess", from: "1.0.0"),
+    ],
+    targets: [
+        // System libraries (apt providers are what ops/setup installs).
+        .systemLibrary(name: "CLibPQ", pkgConfig: "libpq", providers: [.apt(["libpq-dev"])]),
+        .systemLibrary(name: "CCurl", pkgConfig: "libcurl", providers: [.apt(["libcurl4-openssl-dev"])]),
+        .systemLibrary(name: "CPSL", pkgConfig: "libpsl", providers: [.apt(["libpsl-dev"])]),
+
+        // Pure domain logic: Foundation only, no I/O.
+        .target(name: "MarketMapCore", swiftSettings: strict),
+
+        // The one place that calls libpq: connections, COPY, LISTEN/NOTIFY,
+        // migrations, the embedded server.
+        .target(
+            name: "Postgres",
+            dependencies: [
+                "CLibPQ",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Subprocess", package: "swift-subprocess"),
+            ],
+            swiftSettings: strict
+        ),
+        .target(
+            name: "JobQueue",
+            dependencies: ["Postgres", .product(name: "Logging", package: "swift-log")],
+            swiftSettings: strict
+        ),
+        .target(
+            name: "Enrichment",
+            dependencies: ["MarketMapCore", "Postgres", "CCurl", "CPSL"],
+            swiftSettings: strict
+        ),
+        .target(
+            name: "Pipeline",
+            dependencies: [
+                "MarketMapCore", "Postgres", "JobQueue", "Enrichment",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strict
+        ),
+        .executableTarget(
+            name: "marketmap",
+            dependencies: [
+                "MarketMapCore", "Postgres", "JobQueue", "Enrichment", "Pipeline",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strict
+        ),
+
+        .testTarget(name: "MarketMapCoreTests", dependencies: ["MarketMapCore"], swiftSettings: strict),
+        .testTarget(
+            name: "IntegrationTests",
+            dependencies: ["Postgres", "JobQueue", "Pipeline"],
+            swiftSettings: strict
+        ),
+    ]
+)

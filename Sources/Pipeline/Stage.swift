@@ -1,0 +1,10 @@
+/// The stages of a run, in order. Each later issue fills one in.
+public enum Stage: String, Sendable, CaseIterable, Codable {
+    case `import`
+    case normalize
+    case merge
+    case enrich
+    case score
+    case territories
+    case reports
+}

@@ -1,0 +1,16 @@
+import ArgumentParser
+import MarketMapCore
+
+@main
+struct MarketMapCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "marketmap",
+        abstract: "Builds and keeps a B2B market map: import, dedupe, enrich, score, territories, reports.",
+        discussion: """
+            With no database configured (no --database-url, DATABASE_URL or PG* variables),
+            marketmap starts a private PostgreSQL under .marketmap/ and stops it on exit.
+            """,
+        version: ProductVersion.current,
+        subcommands: [DatabaseCommand.self, VersionCommand.self]
+    )
+}
