@@ -30,7 +30,7 @@ struct CommandLineTests {
     @Test("`db migrate` with nothing configured starts the embedded server, and stops it")
     func migrateEmbedded() async throws {
         let dataDirectory = "/tmp/mm-cli-\(getpid())-\(UInt16.random(in: 0...UInt16.max))/pgdata"
-        defer { try? FileManager.default.removeItem(atPath: URL(fileURLWithPath: dataDirectory).deletingLastPathComponent().path) }
+        defer { removeEmbedded(dataDirectory) }
         let first = try await MarketMapBinary.run(["db", "migrate", "--data-dir", dataDirectory])
         #expect(first.status == 0, "\(first.output)")
         #expect(first.output.contains("applied"))
@@ -44,7 +44,7 @@ struct CommandLineTests {
     @Test("SIGTERM to the parent leaves no postgres process behind")
     func sigtermStopsServer() async throws {
         let dataDirectory = "/tmp/mm-cli-\(getpid())-\(UInt16.random(in: 0...UInt16.max))/pgdata"
-        defer { try? FileManager.default.removeItem(atPath: URL(fileURLWithPath: dataDirectory).deletingLastPathComponent().path) }
+        defer { removeEmbedded(dataDirectory) }
         let serve = try RunningBinary(["db", "serve", "--data-dir", dataDirectory])
         #expect(try await serve.waitFor("ready"), "\(serve.text)")
         let pidText = try String(contentsOfFile: dataDirectory + "/postmaster.pid", encoding: .utf8)
@@ -60,7 +60,7 @@ struct CommandLineTests {
     @Test("SIGKILL to the parent: the watchdog stops the server")
     func sigkillWatchdog() async throws {
         let dataDirectory = "/tmp/mm-cli-\(getpid())-\(UInt16.random(in: 0...UInt16.max))/pgdata"
-        defer { try? FileManager.default.removeItem(atPath: URL(fileURLWithPath: dataDirectory).deletingLastPathComponent().path) }
+        defer { removeEmbedded(dataDirectory) }
         let serve = try RunningBinary(["db", "serve", "--data-dir", dataDirectory])
         #expect(try await serve.waitFor("ready"), "\(serve.text)")
         let pidText = try String(contentsOfFile: dataDirectory + "/postmaster.pid", encoding: .utf8)
@@ -93,4 +93,12 @@ struct CommandLineTests {
         #expect(result.status != 0)
         #expect(result.output.contains("log-level"))
     }
+}
+
+/// Removes a test's embedded data directory and its socket folder.
+func removeEmbedded(_ dataDirectory: String) {
+    let server = EmbeddedServer(options: EmbeddedServerOptions(dataDirectory: URL(fileURLWithPath: dataDirectory)))
+    EmbeddedServer.stopServer(dataDirectory: dataDirectory)
+    try? FileManager.default.removeItem(at: server.socketDirectory)
+    try? FileManager.default.removeItem(atPath: URL(fileURLWithPath: dataDirectory).deletingLastPathComponent().path)
 }

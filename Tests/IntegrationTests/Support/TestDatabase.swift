@@ -31,7 +31,7 @@ actor TestServer {
 
     private static func boot() async throws -> EmbeddedServer {
         var options = EmbeddedServerOptions(
-            dataDirectory: URL(fileURLWithPath: "/tmp/mm-test-\(getpid())/pgdata"))
+            dataDirectory: URL(fileURLWithPath: "/tmp/mm-test-\(getpid())"))
         options.durable = false
         options.removeOnStop = true
         options.database = templateName
