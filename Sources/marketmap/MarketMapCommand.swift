@@ -11,6 +11,9 @@ struct MarketMapCommand: AsyncParsableCommand {
             marketmap starts a private PostgreSQL under .marketmap/ and stops it on exit.
             """,
         version: ProductVersion.current,
-        subcommands: [DatabaseCommand.self, VersionCommand.self]
+        subcommands: [
+            DatabaseCommand.self, WorkerCommand.self, CoordinatorCommand.self, ReporterCommand.self,
+            QueueCommand.self, RunsCommand.self, VersionCommand.self,
+        ]
     )
 }

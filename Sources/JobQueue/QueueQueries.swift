@@ -1,0 +1,209 @@
+/// Every SQL statement of the job queue (schema: sql/0002_job_queue.sql).
+enum QueueQueries {
+    // MARK: jobs
+
+    static let enqueue = """
+        INSERT INTO jobs (kind, run_id, stage, shard, payload, priority, max_attempts)
+        SELECT k, $2, $3, s, p::jsonb, pr, ma
+        FROM unnest($1::text[], $4::int8[], $5::text[], $6::int8[], $7::int8[]) AS t(k, s, p, pr, ma)
+        ON CONFLICT (run_id, stage, shard) DO NOTHING
+        """
+    static let wakeWorkers = "SELECT pg_notify('marketmap_jobs', $1)"
+
+    static let claim = """
+        WITH saturated AS (
+            SELECT l.kind FROM job_kind_limits l
+            WHERE l.max_running <= (SELECT count(*) FROM jobs r WHERE r.kind = l.kind AND r.state = 'running')
+        ), picked AS (
+            SELECT id FROM jobs
+            WHERE state = 'queued' AND run_after <= now()
+              AND ($3::text[] IS NULL OR kind = ANY($3::text[]))
+              AND kind NOT IN (SELECT kind FROM saturated)
+            ORDER BY priority DESC, id
+            LIMIT $1
+            FOR UPDATE SKIP LOCKED
+        )
+        UPDATE jobs j
+        SET state = 'running', attempts = j.attempts + 1, lease_owner = $2,
+            lease_expires_at = now() + make_interval(secs => $4), claim_id = gen_random_uuid(),
+            updated_at = now()
+        FROM picked WHERE j.id = picked.id
+        RETURNING j.id, j.kind, j.run_id, j.stage, j.shard, j.payload, j.attempts, j.max_attempts,
+                  j.claim_id::text, j.priority
+        """
+
+    static let heartbeat = """
+        UPDATE jobs SET lease_expires_at = now() + make_interval(secs => $2)
+        WHERE claim_id = ANY($1::text[]::uuid[]) AND state = 'running'
+        RETURNING claim_id::text
+        """
+
+    static let complete = """
+        UPDATE jobs
+        SET state = 'done', lease_owner = NULL, lease_expires_at = NULL, claim_id = NULL,
+            finished_at = now(), updated_at = now()
+        WHERE claim_id = ANY($1::text[]::uuid[]) AND state = 'running'
+        """
+
+    static let release = """
+        UPDATE jobs
+        SET state = 'queued', attempts = greatest(attempts - 1, 0), lease_owner = NULL,
+            lease_expires_at = NULL, claim_id = NULL, run_after = now(), updated_at = now()
+        WHERE claim_id = ANY($1::text[]::uuid[]) AND state = 'running'
+        """
+
+    static let recordFailure = """
+        UPDATE jobs
+        SET state = 'queued', lease_owner = NULL, lease_expires_at = NULL, claim_id = NULL,
+            last_error = $2, run_after = now() + make_interval(secs => $3), updated_at = now(),
+            history = history || jsonb_build_array(jsonb_build_object(
+                'attempt', attempts, 'at', now(), 'error', $2::text, 'retry_in_s', $3::float8, 'worker', lease_owner))
+        WHERE claim_id = $1::uuid AND state = 'running'
+        RETURNING id, attempts, max_attempts
+        """
+
+    static let reapExpired = """
+        WITH expired AS (
+            SELECT id FROM jobs WHERE state = 'running' AND lease_expires_at < now()
+            FOR UPDATE SKIP LOCKED
+        )
+        UPDATE jobs j
+        SET state = 'queued', run_after = now(), updated_at = now(),
+            last_error = 'lease expired: worker ' || coalesce(j.lease_owner, '?') || ' stopped heartbeating (killed, hung or cut off)',
+            history = j.history || jsonb_build_array(jsonb_build_object(
+                'attempt', j.attempts, 'at', now(), 'error', 'lease expired', 'worker', j.lease_owner)),
+            lease_owner = NULL, lease_expires_at = NULL, claim_id = NULL
+        FROM expired WHERE j.id = expired.id
+        RETURNING j.id, j.attempts, j.max_attempts
+        """
+
+    static let moveToDeadLetters = """
+        WITH moved AS (DELETE FROM jobs WHERE id = ANY($1::int8[]) RETURNING *)
+        INSERT INTO dead_letters (id, kind, run_id, stage, shard, payload, priority, attempts,
+                                  max_attempts, last_error, history, created_at)
+        SELECT id, kind, run_id, stage, shard, payload, priority, attempts, max_attempts,
+               last_error, history, created_at
+        FROM moved
+        """
+
+    static let retryDeadLetters = """
+        WITH revived AS (
+            DELETE FROM dead_letters
+            WHERE id = ANY($1::int8[]) OR run_id = ANY($2::int8[]) OR $3
+            RETURNING *
+        )
+        INSERT INTO jobs (id, kind, run_id, stage, shard, payload, priority, max_attempts, history, created_at)
+        SELECT id, kind, run_id, stage, shard, payload, priority, max_attempts, history, created_at
+        FROM revived
+        RETURNING run_id, stage
+        """
+    static let reopenRun = """
+        UPDATE runs SET state = 'running', error = NULL, finished_at = NULL, reported_at = NULL, updated_at = now()
+        WHERE id = $1 AND state IN ('failed', 'running')
+        """
+    static let reopenStage = """
+        UPDATE run_stages SET state = 'running', finished_at = NULL
+        WHERE run_id = $1 AND stage = $2 AND state IN ('failed', 'done')
+        """
+
+    static let stats = """
+        SELECT kind, state, count(*)::int8,
+               coalesce(extract(epoch FROM now() - min(created_at)), 0)::float8,
+               coalesce(min(run_after) FILTER (WHERE state = 'queued') <= now(), false)
+        FROM jobs GROUP BY kind, state
+        UNION ALL
+        SELECT kind, 'dead', count(*)::int8, coalesce(extract(epoch FROM now() - min(died_at)), 0)::float8, false
+        FROM dead_letters GROUP BY kind
+        ORDER BY 1, 2
+        """
+
+    static let deadLetters = """
+        SELECT id, kind, run_id, stage, shard, attempts, coalesce(last_error, ''), died_at, history::text
+        FROM dead_letters
+        WHERE ($1::int8 IS NULL OR run_id = $1)
+        ORDER BY died_at, id
+        LIMIT $2
+        """
+
+    static let purgeDone = """
+        DELETE FROM jobs WHERE id IN (
+            SELECT id FROM jobs WHERE state = 'done' AND finished_at < now() - make_interval(secs => $1) LIMIT $2)
+        """
+    static let purgeDead = """
+        DELETE FROM dead_letters WHERE died_at < now() - make_interval(secs => $1)
+        """
+
+    // MARK: runs and stages
+
+    static let createRun = "INSERT INTO runs (pipeline, params) VALUES ($1, $2::jsonb) RETURNING id"
+    static let createStages = """
+        INSERT INTO run_stages (run_id, position, stage)
+        SELECT $1, position - 1, stage FROM unnest($2::text[]) WITH ORDINALITY AS t(stage, position)
+        """
+    static let activeRuns = "SELECT id, pipeline, params::text FROM runs WHERE state = 'running' ORDER BY id"
+    static let lockRun = "SELECT state FROM runs WHERE id = $1 FOR UPDATE"
+    static let nextStage = """
+        SELECT position, stage, state FROM run_stages
+        WHERE run_id = $1 AND state <> 'done' ORDER BY position LIMIT 1
+        """
+    static let startStage = """
+        UPDATE run_stages SET state = 'running', started_at = now(), jobs_total = $3
+        WHERE run_id = $1 AND position = $2 AND state = 'pending'
+        """
+    static let stageProgress = """
+        SELECT count(*) FILTER (WHERE state <> 'done')::int8,
+               count(*) FILTER (WHERE state = 'done')::int8,
+               (SELECT count(*) FROM dead_letters d WHERE d.run_id = $1 AND d.stage = $2)::int8,
+               (SELECT last_error FROM dead_letters d WHERE d.run_id = $1 AND d.stage = $2 ORDER BY died_at LIMIT 1)
+        FROM jobs WHERE run_id = $1 AND stage = $2
+        """
+    static let finishStage = """
+        UPDATE run_stages SET state = 'done', finished_at = now(), jobs_done = $3
+        WHERE run_id = $1 AND position = $2 AND state = 'running'
+        """
+    static let failStage = """
+        UPDATE run_stages SET state = 'failed', finished_at = now()
+        WHERE run_id = $1 AND position = $2
+        """
+    static let deleteDoneJobs = """
+        DELETE FROM jobs WHERE id IN (
+            SELECT j.id FROM jobs j
+            JOIN run_stages s ON s.run_id = j.run_id AND s.stage = j.stage
+            WHERE j.run_id = $1 AND s.state = 'done' AND j.state = 'done'
+            LIMIT $2)
+        """
+    static let finishRun = """
+        UPDATE runs SET state = $2, error = $3, finished_at = now(), updated_at = now()
+        WHERE id = $1 AND state = 'running'
+        """
+    static let notifyRunFinished = "SELECT pg_notify('marketmap_runs', $1)"
+    static let claimUnreportedRun = """
+        UPDATE runs SET reported_at = now()
+        WHERE id = (SELECT id FROM runs WHERE state IN ('done', 'failed') AND reported_at IS NULL
+                    ORDER BY id LIMIT 1 FOR UPDATE SKIP LOCKED)
+        RETURNING id, pipeline, state, coalesce(error, '')
+        """
+    static let runSummary = """
+        SELECT r.id, r.pipeline, r.state, coalesce(r.error, ''), r.created_at, r.finished_at,
+               s.position, s.stage, s.state, s.jobs_total, s.jobs_done, s.started_at, s.finished_at,
+               (SELECT count(*) FROM jobs j WHERE j.run_id = r.id AND j.stage = s.stage AND j.state = 'done')::int8,
+               (SELECT count(*) FROM dead_letters d WHERE d.run_id = r.id AND d.stage = s.stage)::int8
+        FROM runs r JOIN run_stages s ON s.run_id = r.id
+        WHERE r.id = $1
+        ORDER BY s.position
+        """
+    static let recentRuns = """
+        SELECT id, pipeline, state, coalesce(error, ''), created_at, finished_at
+        FROM runs ORDER BY id DESC LIMIT $1
+        """
+    static let runState = "SELECT state, coalesce(error, '') FROM runs WHERE id = $1"
+    static let setKindLimit = """
+        INSERT INTO job_kind_limits (kind, max_running) VALUES ($1, $2)
+        ON CONFLICT (kind) DO UPDATE SET max_running = excluded.max_running
+        """
+
+    // MARK: leadership
+
+    static let coordinatorLockKey = 7_243_106_118_201_002  // "marketmap coordinator"
+    static let tryLeadership = "SELECT pg_try_advisory_lock($1)"
+}

@@ -1,0 +1,163 @@
+import Foundation
+import Postgres
+
+/// A run being driven through its stages.
+public struct RunInfo: Sendable {
+    public var id: Int
+    public var pipeline: String
+    public var params: PostgresJSON
+
+    public init(id: Int, pipeline: String, params: PostgresJSON) {
+        self.id = id
+        self.pipeline = pipeline
+        self.params = params
+    }
+}
+
+/// Produces the shard jobs of a stage when the stage starts (pluggable: each
+/// pipeline plans its own stages).
+public protocol StagePlanner: Sendable {
+    func jobs(for stage: String, run: RunInfo, on db: isolated Connection) throws -> [JobSpec]
+}
+
+/// What one call to `Runs.advance` did.
+public enum RunStep: Sendable, Equatable {
+    case started(stage: String, jobs: Int)
+    case waiting(stage: String, remaining: Int)
+    case finished
+    case failed(stage: String, error: String)
+    case notRunning
+}
+
+/// One stage of a run, for status and reports.
+public struct StageStatus: Sendable {
+    public var position: Int
+    public var stage: String
+    public var state: String
+    public var jobsTotal: Int
+    public var jobsDone: Int
+    public var deadLetters: Int
+    public var startedAt: Date?
+    public var finishedAt: Date?
+}
+
+public struct RunStatus: Sendable {
+    public var id: Int
+    public var pipeline: String
+    public var state: String
+    public var error: String
+    public var createdAt: Date
+    public var finishedAt: Date?
+    public var stages: [StageStatus]
+}
+
+/// Runs and their stage barriers: a stage's jobs are enqueued only when every
+/// job of the previous stage is done.
+public struct Runs: Sendable {
+    public let queue: JobQueue
+
+    public init(queue: JobQueue) { self.queue = queue }
+
+    public func create(pipeline: String, params: PostgresJSON, stages: [String], on db: isolated Connection) throws -> Int {
+        let id: Int = try db.query(QueueQueries.createRun, pipeline, params.text)[0].decode(0)
+        try db.query(QueueQueries.createStages, id, stages)
+        return id
+    }
+
+    public func active(on db: isolated Connection) throws -> [RunInfo] {
+        try db.query(QueueQueries.activeRuns).map { row throws(PostgresError) in
+            RunInfo(id: try row.decode(0), pipeline: try row.decode(1), params: PostgresJSON(try row.decode(2)))
+        }
+    }
+
+    /// Moves `run` forward as far as it can go now, in one transaction: starts
+    /// the next stage (planning and enqueuing its jobs) once the current one
+    /// is done, fails the run when a stage ends with dead letters, finishes it
+    /// after the last stage. Safe to call repeatedly and from a restarted
+    /// coordinator: a started stage is never enqueued twice.
+    public func advance(_ run: RunInfo, planner: any StagePlanner, on db: isolated Connection) throws -> RunStep {
+        try db.transaction { db in
+            guard try db.query(QueueQueries.lockRun, run.id).first?.decode(0, as: String.self) == "running" else {
+                return .notRunning
+            }
+            while true {
+                guard let next = try db.query(QueueQueries.nextStage, run.id).first else {
+                    try db.query(QueueQueries.finishRun, run.id, "done", String?.none)
+                    try db.query(QueueQueries.notifyRunFinished, String(run.id))
+                    return .finished
+                }
+                let position: Int = try next.decode(0)
+                let stage: String = try next.decode(1)
+                let state: String = try next.decode(2)
+                if state == "pending" {
+                    let jobs = try planner.jobs(for: stage, run: run, on: db)
+                    try queue.enqueue(jobs, run: run.id, stage: stage, on: db)
+                    try db.query(QueueQueries.startStage, run.id, position, jobs.count)
+                    if jobs.isEmpty {
+                        try db.query(QueueQueries.finishStage, run.id, position, 0)
+                        continue
+                    }
+                    return .started(stage: stage, jobs: jobs.count)
+                }
+                let progress = try db.query(QueueQueries.stageProgress, run.id, stage)[0]
+                let open: Int = try progress.decode(0)
+                let done: Int = try progress.decode(1)
+                let dead: Int = try progress.decode(2)
+                if open > 0 { return .waiting(stage: stage, remaining: open) }
+                if dead > 0 {
+                    let error = "stage \(stage): \(dead) job(s) failed for good; first error: \(try progress.decode(3, as: String?.self) ?? "unknown")"
+                    try db.query(QueueQueries.failStage, run.id, position)
+                    try db.query(QueueQueries.finishRun, run.id, "failed", error)
+                    try db.query(QueueQueries.notifyRunFinished, String(run.id))
+                    return .failed(stage: stage, error: error)
+                }
+                try db.query(QueueQueries.finishStage, run.id, position, done)
+            }
+        }
+    }
+
+    /// Deletes the finished jobs of stages that passed their barrier, in
+    /// batches (keeps the hot table small). Returns how many were deleted.
+    public func archiveFinishedStages(run: Int, batch: Int = 10_000, on db: isolated Connection) throws -> Int {
+        var total = 0
+        while true {
+            let deleted = try db.query(QueueQueries.deleteDoneJobs, run, batch).affectedRows ?? 0
+            total += deleted
+            if deleted < batch { return total }
+        }
+    }
+
+    public func status(_ run: Int, on db: isolated Connection) throws -> RunStatus? {
+        let rows = try db.query(QueueQueries.runSummary, run)
+        guard let first = rows.first else { return nil }
+        var status = RunStatus(
+            id: try first.decode(0), pipeline: try first.decode(1), state: try first.decode(2), error: try first.decode(3),
+            createdAt: try first.decode(4), finishedAt: try first.decode(5), stages: [])
+        for row in rows {
+            let archived: Int = try row.decode(10)
+            let live: Int = try row.decode(13)
+            status.stages.append(StageStatus(
+                position: try row.decode(6), stage: try row.decode(7), state: try row.decode(8),
+                jobsTotal: try row.decode(9), jobsDone: max(archived, live), deadLetters: try row.decode(14),
+                startedAt: try row.decode(11), finishedAt: try row.decode(12)))
+        }
+        return status
+    }
+
+    public func recent(limit: Int, on db: isolated Connection) throws -> [(id: Int, pipeline: String, state: String, error: String)] {
+        try db.query(QueueQueries.recentRuns, limit).map { row throws(PostgresError) in
+            (try row.decode(0), try row.decode(1), try row.decode(2), try row.decode(3))
+        }
+    }
+
+    /// Claims one finished, unreported run for the reporter (each run once).
+    public func claimUnreported(on db: isolated Connection) throws -> (id: Int, pipeline: String, state: String, error: String)? {
+        guard let row = try db.query(QueueQueries.claimUnreportedRun).first else { return nil }
+        return (try row.decode(0), try row.decode(1), try row.decode(2), try row.decode(3))
+    }
+
+    /// Takes the coordinator's leadership lock on this session if free.
+    public func tryLeadership(on db: isolated Connection) throws -> Bool {
+        try db.query(QueueQueries.tryLeadership, QueueQueries.coordinatorLockKey)[0].decode(0)
+    }
+}

@@ -1,0 +1,90 @@
+import Foundation
+import JobQueue
+import Logging
+import Postgres
+
+/// Waits (LISTEN) for runs that finished and writes their reports. Today the
+/// report is the run summary (`summary.json` per run: stages, job counts,
+/// timings); the reports of the scoring issue plug in here.
+public final class Reporter: Sendable {
+    let config: ConnectionConfig
+    let outputDirectory: URL
+    let runs = Runs(queue: JobQueue())
+    let logger: Logger
+    let shutdown: GracefulShutdown
+
+    public init(config: ConnectionConfig, outputDirectory: URL, logger: Logger, shutdown: GracefulShutdown) {
+        self.config = config
+        self.outputDirectory = outputDirectory
+        self.logger = logger
+        self.shutdown = shutdown
+    }
+
+    public func run() async {
+        while !shutdown.isRequested {
+            var connection: Connection?
+            do {
+                let db = try await Connection.connect(config)
+                connection = db
+                try await db.listen("marketmap_runs")
+                while !shutdown.isRequested {
+                    while let finished = try await runs.claimUnreported(on: db) {
+                        try await report(run: finished.id, on: db)
+                    }
+                    _ = try await db.waitForNotification(timeout: .seconds(1))
+                }
+            } catch {
+                logger.warning("reporter lost the database; retrying", metadata: ["error": "\(error)"])
+                await shutdown.sleep(.seconds(1))
+            }
+            await connection?.close()
+        }
+    }
+
+    func report(run: Int, on db: Connection) async throws {
+        guard let status = try await runs.status(run, on: db) else { return }
+        let directory = outputDirectory.appendingPathComponent("run-\(run)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        try RunSummary(status).json().write(to: directory.appendingPathComponent("summary.json"))
+        logger.info("run report written", metadata: ["run": "\(run)", "state": "\(status.state)", "path": "\(directory.path)"])
+    }
+}
+
+/// The JSON form of a run's status.
+public struct RunSummary: Codable, Sendable {
+    public struct Stage: Codable, Sendable {
+        public var stage: String
+        public var state: String
+        public var jobsTotal: Int
+        public var jobsDone: Int
+        public var deadLetters: Int
+        public var seconds: Double?
+    }
+
+    public var run: Int
+    public var pipeline: String
+    public var state: String
+    public var error: String?
+    public var seconds: Double?
+    public var stages: [Stage]
+
+    public init(_ status: RunStatus) {
+        run = status.id
+        pipeline = status.pipeline
+        state = status.state
+        error = status.error.isEmpty ? nil : status.error
+        seconds = status.finishedAt.map { $0.timeIntervalSince(status.createdAt) }
+        stages = status.stages.map { stage in
+            Stage(
+                stage: stage.stage, state: stage.state, jobsTotal: stage.jobsTotal, jobsDone: stage.jobsDone,
+                deadLetters: stage.deadLetters,
+                seconds: stage.startedAt.flatMap { start in stage.finishedAt.map { $0.timeIntervalSince(start) } })
+        }
+    }
+
+    public func json() throws -> Data {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+        return try encoder.encode(self)
+    }
+}

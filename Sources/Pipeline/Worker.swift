@@ -1,0 +1,247 @@
+import Foundation
+import JobQueue
+import Logging
+import Metrics
+import Postgres
+import Synchronization
+
+public struct WorkerOptions: Sendable {
+    /// Shown as the lease owner; default `host:pid`.
+    public var id: String = "\(ProcessInfo.processInfo.hostName):\(getpid())"
+    /// Jobs processed at once, each on its own connection and thread.
+    public var concurrency: Int = 2
+    /// Jobs claimed per round trip by each slot.
+    public var batch: Int = 1
+    public var leaseSeconds: Double = 30
+    /// Poll interval when no notification arrives (a lost NOTIFY only delays).
+    public var pollSeconds: Double = 1
+    /// After SIGTERM: time to finish in-flight jobs before releasing them.
+    public var graceSeconds: Double = 30
+    /// Only these kinds (default: every kind this binary handles).
+    public var kinds: [String]? = nil
+
+    public init() {}
+}
+
+/// Claims jobs, runs their handlers, completes or fails them; repeats until
+/// asked to stop. Stateless: any number of workers on any hosts.
+public final class Worker: Sendable {
+    let config: ConnectionConfig
+    let registry: Registry
+    let options: WorkerOptions
+    let queue: JobQueue
+    let logger: Logger
+    let shutdown: GracefulShutdown
+    private let wakeup = Wakeup()
+    private let inFlight = Mutex<Set<String>>([])
+    private let slotsRunning = Atomic<Int>(0)
+
+    public init(config: ConnectionConfig, registry: Registry, options: WorkerOptions, logger: Logger, shutdown: GracefulShutdown) {
+        self.config = config
+        self.registry = registry
+        self.options = options
+        self.queue = JobQueue(leaseSeconds: options.leaseSeconds)
+        var logger = logger
+        logger[metadataKey: "worker"] = "\(options.id)"
+        self.logger = logger
+        self.shutdown = shutdown
+    }
+
+    /// Runs until shutdown; in-flight jobs finish within the grace period or
+    /// are released. Returns when no job is held any more.
+    public func run() async {
+        logger.info("worker started", metadata: ["concurrency": "\(options.concurrency)", "batch": "\(options.batch)"])
+        slotsRunning.store(options.concurrency, ordering: .relaxed)
+        await withTaskGroup(of: Void.self) { group in
+            group.addTask { await self.control() }
+            group.addTask { await self.graceWatch() }
+            for slot in 0..<options.concurrency {
+                group.addTask {
+                    await self.slot(slot)
+                    self.slotsRunning.subtract(1, ordering: .relaxed)
+                    self.wakeup.signal()
+                }
+            }
+            await group.waitForAll()
+        }
+        logger.info("worker stopped; no job is held")
+    }
+
+    // MARK: slots
+
+    private func slot(_ index: Int) async {
+        var connection: Connection?
+        var unreleased: [String] = []
+        var failures = 0
+        while !shutdown.isRequested {
+            do {
+                if connection == nil {
+                    let fresh = try await Connection.connect(config)
+                    connection = fresh
+                    if !unreleased.isEmpty {
+                        try await queue.release(unreleased, on: fresh)
+                        untrack(unreleased)
+                        unreleased = []
+                    }
+                    if failures > 0 { logger.info("reconnected to the database", metadata: ["slot": "\(index)"]) }
+                    failures = 0
+                }
+                guard let db = connection else { continue }
+                let jobs = try await queue.claim(limit: options.batch, owner: options.id, kinds: kinds, on: db)
+                if jobs.isEmpty {
+                    await wakeup.wait(timeout: .milliseconds(Int(options.pollSeconds * 1000)))
+                    continue
+                }
+                track(jobs.map(\.claimID))
+                unreleased = jobs.map(\.claimID)
+                try await process(jobs, on: db)
+                untrack(unreleased)
+                unreleased = []
+            } catch let error as PostgresError where error.isConnectionLost || isConnectFailure(error) {
+                failures += 1
+                connection = nil
+                let delay = min(0.25 * Double(1 << min(failures, 5)), 5)
+                logger.warning("database unavailable; retrying", metadata: [
+                    "slot": "\(index)", "error": "\(error)", "retry_in_s": "\(delay)",
+                ])
+                await shutdown.sleep(.milliseconds(Int(delay * 1000)))
+            } catch {
+                logger.error("worker slot error", metadata: ["slot": "\(index)", "error": "\(error)"])
+                await shutdown.sleep(.seconds(1))
+            }
+        }
+        if let connection, !unreleased.isEmpty {
+            _ = try? await queue.release(unreleased, on: connection)
+            untrack(unreleased)
+        }
+        await connection?.close()
+    }
+
+    private var kinds: [String]? {
+        options.kinds ?? registry.handlers.keys.sorted()
+    }
+
+    private func isConnectFailure(_ error: PostgresError) -> Bool {
+        if case .connectFailed = error { return true }
+        return false
+    }
+
+    /// Runs the handlers of `jobs` and completes them: cheap kinds share one
+    /// transaction per batch; if anything in a batch fails, its jobs are rerun
+    /// one transaction each so that only the failing job fails.
+    func process(_ jobs: [ClaimedJob], on db: isolated Connection) throws {
+        let context = JobContext(workerID: options.id)
+        for (kind, group) in Dictionary(grouping: jobs, by: \.kind).sorted(by: { $0.key < $1.key }) {
+            guard let handler = registry.handlers[kind] else {
+                for job in group { try recordFailure(job, PipelineError.unknownKind(kind), on: db) }
+                continue
+            }
+            var start = 0
+            while start < group.count {
+                let chunk = Array(group[start..<min(start + max(1, handler.batchSize), group.count)])
+                start += chunk.count
+                if chunk.count > 1, (try? runTransaction(chunk, handler: handler, context: context, on: db)) != nil { continue }
+                for job in chunk {
+                    do {
+                        try runTransaction([job], handler: handler, context: context, on: db)
+                    } catch let error as PostgresError where error.isConnectionLost {
+                        throw error
+                    } catch let error as QueueError {
+                        logger.warning("\(error)", metadata: metadata(job))
+                    } catch {
+                        try recordFailure(job, error, on: db)
+                    }
+                }
+            }
+        }
+    }
+
+    private func runTransaction(_ jobs: [ClaimedJob], handler: any JobHandler, context: JobContext, on db: isolated Connection) throws {
+        let started = ContinuousClock.now
+        let queue = self.queue
+        try db.transaction { db in
+            for job in jobs { try handler.handle(job, context: context, on: db) }
+            try queue.complete(jobs, on: db)
+        }
+        let elapsed = started.duration(to: .now)
+        Timer(label: "marketmap_job_duration_seconds", dimensions: [("kind", handler.kind)])
+            .recordNanoseconds(Int64(elapsed.components.seconds) * 1_000_000_000 / Int64(jobs.count)
+                + elapsed.components.attoseconds / 1_000_000_000 / Int64(jobs.count))
+    }
+
+    private func recordFailure(_ job: ClaimedJob, _ error: any Error, on db: isolated Connection) throws {
+        let outcome = try queue.fail(job, error: "\(error)", on: db)
+        var meta = metadata(job)
+        meta["error"] = "\(error)"
+        switch outcome {
+        case .retry(let seconds):
+            meta["retry_in_s"] = "\(String(format: "%.1f", seconds))"
+            logger.warning("job failed; will retry", metadata: meta)
+        case .dead: logger.error("job failed for good; moved to dead letters", metadata: meta)
+        case .leaseLost: logger.warning("job failed after its lease was lost", metadata: meta)
+        }
+    }
+
+    private func metadata(_ job: ClaimedJob) -> Logger.Metadata {
+        ["job": "\(job.id)", "kind": "\(job.kind)", "run": "\(job.runID)", "stage": "\(job.stage)",
+         "shard": "\(job.shard)", "attempt": "\(job.attempt)"]
+    }
+
+    private func track(_ claims: [String]) { inFlight.withLock { $0.formUnion(claims) } }
+    private func untrack(_ claims: [String]) { inFlight.withLock { $0.subtract(claims) } }
+
+    // MARK: control: wake-ups and heartbeats
+
+    /// Listens for new-job notifications and extends the leases of in-flight
+    /// jobs every lease/3 seconds, on its own connection.
+    private func control() async {
+        var connection: Connection?
+        var lastBeat = ContinuousClock.now
+        let beatEvery = Duration.milliseconds(Int(options.leaseSeconds * 1000 / 3))
+        while slotsRunning.load(ordering: .relaxed) > 0 {
+            do {
+                if connection == nil {
+                    let fresh = try await Connection.connect(config)
+                    try await fresh.listen("marketmap_jobs")
+                    connection = fresh
+                    wakeup.signal()  // jobs may have been enqueued while we were away
+                }
+                guard let db = connection else { continue }
+                if try await db.waitForNotification(timeout: .milliseconds(250)) != nil { wakeup.signal() }
+                if lastBeat.duration(to: .now) >= beatEvery {
+                    lastBeat = .now
+                    let claims = inFlight.withLock { Array($0) }
+                    let held = try await queue.heartbeat(claims, on: db)
+                    // Claims finished meanwhile left `inFlight`; the rest must still be held.
+                    let lost = Set(claims).subtracting(held).intersection(inFlight.withLock { $0 })
+                    if !lost.isEmpty { logger.warning("leases lost (expired before the heartbeat)", metadata: ["jobs": "\(lost.count)"]) }
+                }
+            } catch {
+                connection = nil
+                await shutdown.sleep(.milliseconds(500))
+            }
+        }
+        await connection?.close()
+    }
+
+    /// After shutdown is requested, gives in-flight jobs `graceSeconds`; then
+    /// releases whatever is still held and exits the process with 0.
+    private func graceWatch() async {
+        while slotsRunning.load(ordering: .relaxed) > 0 && !shutdown.isRequested {
+            await shutdown.sleep(.seconds(1))
+        }
+        guard slotsRunning.load(ordering: .relaxed) > 0 else { return }
+        logger.info("shutting down: finishing in-flight jobs", metadata: ["grace_s": "\(options.graceSeconds)"])
+        let deadline = ContinuousClock.now.advanced(by: .milliseconds(Int(options.graceSeconds * 1000)))
+        while slotsRunning.load(ordering: .relaxed) > 0 && ContinuousClock.now < deadline {
+            await wakeup.wait(timeout: .milliseconds(100))
+        }
+        guard slotsRunning.load(ordering: .relaxed) > 0 else { return }
+        let claims = inFlight.withLock { Array($0) }
+        if let db = try? await Connection.connect(config) {
+            let released = (try? await queue.release(claims, on: db)) ?? 0
+            logger.warning("grace period over: released unfinished jobs", metadata: ["jobs": "\(released)"])
+        }
+        exit(0)
+    }
+}

@@ -1,0 +1,107 @@
+import ArgumentParser
+import Foundation
+import JobQueue
+import Logging
+import Pipeline
+import Postgres
+
+struct QueueCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "queue", abstract: "Inspect and repair the job queue.",
+        subcommands: [Stats.self, Dead.self, Retry.self, Purge.self])
+
+    struct Stats: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Jobs per kind and state, with the age of the oldest.")
+        @OptionGroup var global: GlobalOptions
+
+        func run() async throws {
+            let logger = global.makeLogger("marketmap.queue")
+            try await global.withDatabase(logger: logger) { target in
+                let db = try await Connection.connect(target.config)
+                let stats = try await JobQueue().stats(on: db)
+                await db.close()
+                if stats.isEmpty { print("the queue is empty") }
+                print(pad("kind", 22) + pad("state", 10) + pad("jobs", 10) + "oldest")
+                for stat in stats {
+                    print(pad(stat.kind, 22) + pad(stat.state, 10) + pad(String(stat.count), 10) + duration(stat.oldestAgeSeconds))
+                }
+            }
+        }
+    }
+
+    struct Dead: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "List dead letters with their last error.")
+        @OptionGroup var global: GlobalOptions
+        @Option(help: "Only this run.") var run: Int?
+        @Option(help: "At most this many.") var limit = 50
+        @Flag(help: "Show each attempt's error.") var history = false
+
+        func run() async throws {
+            let logger = global.makeLogger("marketmap.queue")
+            try await global.withDatabase(logger: logger) { target in
+                let db = try await Connection.connect(target.config)
+                let letters = try await JobQueue().deadLetters(run: run, limit: limit, on: db)
+                await db.close()
+                if letters.isEmpty { print("no dead letters") }
+                for letter in letters {
+                    print("job \(letter.id)  run \(letter.runID)  \(letter.stage)/\(letter.shard)  \(letter.kind)  attempts \(letter.attempts)  died \(letter.diedAt.formatted(.iso8601))")
+                    print("  last error: \(letter.lastError)")
+                    if history { print("  history: \(letter.history)") }
+                }
+            }
+        }
+    }
+
+    struct Retry: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Put dead letters back in the queue with fresh attempts.")
+        @OptionGroup var global: GlobalOptions
+        @Option(name: .customLong("id"), help: "Dead letter id (repeatable).") var ids: [Int] = []
+        @Option(name: .customLong("run"), help: "Every dead letter of this run (repeatable).") var runs: [Int] = []
+        @Flag(help: "Every dead letter.") var all = false
+
+        func validate() throws {
+            if ids.isEmpty && runs.isEmpty && !all { throw ValidationError("say which: --id N, --run N or --all") }
+        }
+
+        func run() async throws {
+            let logger = global.makeLogger("marketmap.queue")
+            try await global.withDatabase(logger: logger) { target in
+                let db = try await Connection.connect(target.config)
+                let ids = self.ids, runs = self.runs, all = self.all
+                let count = try await db.transaction { db in
+                    try JobQueue().retryDeadLetters(ids: ids, runs: runs, all: all, on: db)
+                }
+                await db.close()
+                print("\(count) job(s) back in the queue")
+            }
+        }
+    }
+
+    struct Purge: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Delete finished jobs (and with --dead, dead letters) older than a given age.")
+        @OptionGroup var global: GlobalOptions
+        @Option(help: "Age in hours.") var olderThanHours = 24.0
+        @Flag(help: "Also delete dead letters of that age.") var dead = false
+
+        func run() async throws {
+            let logger = global.makeLogger("marketmap.queue")
+            try await global.withDatabase(logger: logger) { target in
+                let db = try await Connection.connect(target.config)
+                let (jobs, letters) = try await JobQueue().purge(olderThanSeconds: olderThanHours * 3600, deadLetters: dead, on: db)
+                await db.close()
+                print("deleted \(jobs) finished job(s) and \(letters) dead letter(s)")
+            }
+        }
+    }
+}
+
+func pad(_ text: String, _ width: Int) -> String {
+    text.count >= width ? text + " " : text + String(repeating: " ", count: width - text.count)
+}
+
+func duration(_ seconds: Double) -> String {
+    if seconds < 120 { return String(format: "%.0fs", seconds) }
+    if seconds < 7200 { return String(format: "%.0fm", seconds / 60) }
+    return String(format: "%.1fh", seconds / 3600)
+}

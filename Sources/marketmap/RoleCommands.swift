@@ -1,0 +1,76 @@
+import ArgumentParser
+import Foundation
+import Logging
+import Pipeline
+
+struct WorkerCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "worker",
+        abstract: "Claim and run jobs until SIGTERM/SIGINT (then finish or release them and exit 0).")
+    @OptionGroup var global: GlobalOptions
+    @Option(help: "Jobs processed at once (each on its own connection).") var concurrency = 2
+    @Option(help: "Jobs claimed per round trip by each slot.") var batch = 1
+    @Option(help: "Seconds a claim lasts without a heartbeat.") var leaseSeconds = 30.0
+    @Option(help: "Seconds to finish in-flight jobs after SIGTERM before releasing them.") var graceSeconds = 30.0
+    @Option(help: "Seconds between polls when no notification arrives.") var pollSeconds = 1.0
+    @Option(help: "Only these job kinds (comma-separated).") var kinds: String?
+    @Option(help: "Name shown as the lease owner (default host:pid).") var workerID: String?
+
+    func validate() throws {
+        guard concurrency >= 1 else { throw ValidationError("--concurrency must be at least 1") }
+        guard batch >= 1 else { throw ValidationError("--batch must be at least 1") }
+        guard leaseSeconds >= 1 else { throw ValidationError("--lease-seconds must be at least 1") }
+    }
+
+    func run() async throws {
+        let logger = global.makeLogger("marketmap.worker")
+        let shutdown = GracefulShutdown()
+        shutdown.install()
+        var options = WorkerOptions()
+        options.concurrency = concurrency
+        options.batch = batch
+        options.leaseSeconds = leaseSeconds
+        options.graceSeconds = graceSeconds
+        options.pollSeconds = pollSeconds
+        options.kinds = kinds.map { $0.split(separator: ",").map(String.init) }
+        if let workerID { options.id = workerID }
+        try await global.withDatabase(logger: logger, gracefulShutdown: true) { target in
+            await Worker(config: target.config, registry: .standard, options: options, logger: logger, shutdown: shutdown).run()
+        }
+    }
+}
+
+struct CoordinatorCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "coordinator",
+        abstract: "Advance runs stage by stage and reap expired leases (one leader; extra copies stand by).")
+    @OptionGroup var global: GlobalOptions
+    @Option(help: "Seconds between passes.") var tickSeconds = 0.25
+
+    func run() async throws {
+        let logger = global.makeLogger("marketmap.coordinator")
+        let shutdown = GracefulShutdown()
+        shutdown.install()
+        var options = CoordinatorOptions()
+        options.tickSeconds = tickSeconds
+        try await global.withDatabase(logger: logger, gracefulShutdown: true) { target in
+            await Coordinator(config: target.config, registry: .standard, options: options, logger: logger, shutdown: shutdown).run()
+        }
+    }
+}
+
+struct ReporterCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "reporter", abstract: "Write the reports of every run that finishes.")
+    @OptionGroup var global: GlobalOptions
+    @Option(help: "Folder for report files.") var out = "out"
+
+    func run() async throws {
+        let logger = global.makeLogger("marketmap.reporter")
+        let shutdown = GracefulShutdown()
+        shutdown.install()
+        try await global.withDatabase(logger: logger, gracefulShutdown: true) { target in
+            await Reporter(config: target.config, outputDirectory: URL(fileURLWithPath: out), logger: logger, shutdown: shutdown).run()
+        }
+    }
+}

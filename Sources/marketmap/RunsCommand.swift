@@ -1,0 +1,140 @@
+import ArgumentParser
+import Foundation
+import JobQueue
+import Logging
+import Pipeline
+import Postgres
+
+struct RunsCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "runs", abstract: "Start runs of a pipeline, list them, wait for one.",
+        subcommands: [Start.self, List.self, Show.self, Wait.self])
+
+    struct Start: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Create a run; a coordinator picks it up. Prints the run id.")
+        @OptionGroup var global: GlobalOptions
+        @Option(help: "Pipeline name.") var pipeline: String
+        @Option(name: .customLong("param"), help: "key=value (numbers and true/false are typed), repeatable.")
+        var params: [String] = []
+
+        func run() async throws {
+            let logger = global.makeLogger("marketmap.runs")
+            let registry = Registry.standard
+            guard let definition = registry.pipelines[pipeline] else {
+                throw PipelineError.unknownPipeline(pipeline, known: Array(registry.pipelines.keys))
+            }
+            let json = try PostgresJSON(encoding: try parameters())
+            let stages = definition.stages(RunInfo(id: 0, pipeline: pipeline, params: json))
+            try await global.withDatabase(logger: logger) { target in
+                let db = try await Connection.connect(target.config)
+                let pipeline = self.pipeline
+                let id = try await db.transaction { db in
+                    try Runs(queue: JobQueue()).create(pipeline: pipeline, params: json, stages: stages, on: db)
+                }
+                await db.close()
+                print(id)
+            }
+        }
+
+        func parameters() throws -> [String: ParameterValue] {
+            var result: [String: ParameterValue] = [:]
+            for param in params {
+                let parts = param.split(separator: "=", maxSplits: 1).map(String.init)
+                guard parts.count == 2, !parts[0].isEmpty else { throw ValidationError("--param \(param): expected key=value") }
+                result[parts[0]] = ParameterValue(parts[1])
+            }
+            return result
+        }
+    }
+
+    struct List: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "The most recent runs.")
+        @OptionGroup var global: GlobalOptions
+        @Option(help: "How many.") var limit = 20
+
+        func run() async throws {
+            let logger = global.makeLogger("marketmap.runs")
+            try await global.withDatabase(logger: logger) { target in
+                let db = try await Connection.connect(target.config)
+                for run in try await Runs(queue: JobQueue()).recent(limit: limit, on: db) {
+                    print("\(run.id)  \(run.pipeline)  \(run.state)\(run.error.isEmpty ? "" : "  \(run.error)")")
+                }
+                await db.close()
+            }
+        }
+    }
+
+    struct Show: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "A run's stages and progress as JSON.")
+        @OptionGroup var global: GlobalOptions
+        @Argument(help: "Run id.") var run: Int
+
+        func run() async throws {
+            let logger = global.makeLogger("marketmap.runs")
+            try await global.withDatabase(logger: logger) { target in
+                let db = try await Connection.connect(target.config)
+                guard let status = try await Runs(queue: JobQueue()).status(run, on: db) else {
+                    throw ValidationError("no run \(run)")
+                }
+                await db.close()
+                print(String(decoding: try RunSummary(status).json(), as: UTF8.self))
+            }
+        }
+    }
+
+    struct Wait: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Wait until a run ends; exit 0 if it succeeded, 1 with its error if it failed.")
+        @OptionGroup var global: GlobalOptions
+        @Argument(help: "Run id.") var run: Int
+        @Option(help: "Give up after this many seconds (exit 2).") var timeout = 3600.0
+
+        func run() async throws {
+            let logger = global.makeLogger("marketmap.runs")
+            let outcome: (String, String) = try await global.withDatabase(logger: logger) { target in
+                let deadline = Date().addingTimeInterval(timeout)
+                while Date() < deadline {
+                    if let db = try? await Connection.connect(target.config) {
+                        let status = try? await Runs(queue: JobQueue()).status(run, on: db)
+                        await db.close()
+                        if let status, status.state != "running" { return (status.state, status.error) }
+                    }
+                    try await Task.sleep(for: .milliseconds(200))
+                }
+                return ("timeout", "")
+            }
+            switch outcome.0 {
+            case "done": print("run \(run) done")
+            case "timeout":
+                print("run \(run) still running after \(timeout) s")
+                throw ExitCode(2)
+            default:
+                print("run \(run) \(outcome.0): \(outcome.1)")
+                throw ExitCode(1)
+            }
+        }
+    }
+}
+
+/// A `--param` value: a number or boolean when it reads as one, else text.
+enum ParameterValue: Encodable {
+    case int(Int), double(Double), bool(Bool), text(String)
+
+    init(_ text: String) {
+        if let value = Int(text) { self = .int(value) }
+        else if let value = Double(text) { self = .double(value) }
+        else if text == "true" || text == "false" { self = .bool(text == "true") }
+        else { self = .text(text) }
+    }
+
+    func encode(to encoder: any Encoder) throws {
+        var container = encoder.singleValueContainer()
+        switch self {
+        case .int(let value): try container.encode(value)
+        case .double(let value): try container.encode(value)
+        case .bool(let value): try container.encode(value)
+        case .text(let value): try container.encode(value)
+        }
+    }
+}
