@@ -31,9 +31,10 @@ CREATE TABLE run_stages (
     UNIQUE (run_id, stage)
 );
 
--- Jobs are shards (thousands of rows each), not rows. Finished jobs stay as
--- 'done' until their stage's barrier passes, then the coordinator deletes
--- them in batches: the table holds only live stages.
+-- Jobs are shards (thousands of rows each), not rows. A job is deleted in the
+-- transaction that commits its results (exactly-once), so the table holds only
+-- unfinished work and stays small. A stage is enqueued once, in the same
+-- transaction that marks it started, so a finished job is never re-created.
 CREATE TABLE jobs (
     id               bigserial PRIMARY KEY,
     kind             text NOT NULL,
@@ -41,7 +42,7 @@ CREATE TABLE jobs (
     stage            text NOT NULL,
     shard            int NOT NULL,
     payload          jsonb NOT NULL DEFAULT '{}',
-    state            text NOT NULL DEFAULT 'queued' CHECK (state IN ('queued', 'running', 'done')),
+    state            text NOT NULL DEFAULT 'queued' CHECK (state IN ('queued', 'running')),
     priority         int NOT NULL DEFAULT 0,
     attempts         int NOT NULL DEFAULT 0,
     max_attempts     int NOT NULL DEFAULT 5,
@@ -53,14 +54,12 @@ CREATE TABLE jobs (
     history          jsonb NOT NULL DEFAULT '[]',
     created_at       timestamptz NOT NULL DEFAULT now(),
     updated_at       timestamptz NOT NULL DEFAULT now(),
-    finished_at      timestamptz,
     UNIQUE (run_id, stage, shard)
 ) WITH (fillfactor = 70, autovacuum_vacuum_scale_factor = 0.02,
         autovacuum_analyze_scale_factor = 0.02, autovacuum_vacuum_cost_delay = 0);
 
 CREATE INDEX jobs_claimable ON jobs (priority DESC, id) WHERE state = 'queued';
 CREATE INDEX jobs_leases ON jobs (lease_expires_at) WHERE state = 'running';
-CREATE UNIQUE INDEX jobs_claim_id ON jobs (claim_id) WHERE claim_id IS NOT NULL;
 
 -- Jobs that used up their attempts, with the error history: visible and
 -- retryable from `marketmap queue dead|retry`.

@@ -54,6 +54,20 @@ public struct ClaimedJob: Sendable, Equatable {
     }
 }
 
+/// One lease: the job and the claim that holds it.
+public struct Claim: Sendable, Hashable {
+    public var job: Int
+    public var id: String
+    public init(job: Int, id: String) {
+        self.job = job
+        self.id = id
+    }
+}
+
+extension ClaimedJob {
+    public var claim: Claim { Claim(job: id, id: claimID) }
+}
+
 /// What happened to a failed job.
 public enum FailureOutcome: Sendable, Equatable {
     case retry(afterSeconds: Double)

@@ -46,18 +46,19 @@ public struct JobQueue: Sendable {
         return jobs
     }
 
-    /// Extends the leases of `claims`; returns the claims still held.
-    public func heartbeat(_ claims: [String], on db: isolated Connection) throws -> Set<String> {
+    /// Extends the leases of `claims`; returns the claim ids still held.
+    public func heartbeat(_ claims: [Claim], on db: isolated Connection) throws -> Set<String> {
         guard !claims.isEmpty else { return [] }
-        let rows = try db.query(QueueQueries.heartbeat, claims, leaseSeconds)
+        let rows = try db.query(QueueQueries.heartbeat, claims.map(\.job), claims.map(\.id), leaseSeconds)
         return Set(try rows.map { row throws(PostgresError) in try row.decode(0, as: String.self) })
     }
 
-    /// Marks jobs done inside the caller's transaction. Throws `leaseLost` if
-    /// any claim is no longer current; the caller must then roll back.
+    /// Completes (deletes) jobs inside the caller's transaction, so they
+    /// commit with the handler's results. Throws `leaseLost` if any claim is
+    /// no longer current; the caller must then roll back.
     public func complete(_ jobs: [ClaimedJob], on db: isolated Connection) throws {
         guard !jobs.isEmpty else { return }
-        let completed = try db.query(QueueQueries.complete, jobs.map(\.claimID)).affectedRows ?? 0
+        let completed = try db.query(QueueQueries.complete, jobs.map(\.id), jobs.map(\.claimID)).affectedRows ?? 0
         guard completed == jobs.count else { throw QueueError.leaseLost(expected: jobs.count, completed: completed) }
         for (kind, count) in Dictionary(grouping: jobs, by: \.kind).mapValues(\.count) {
             Counter(label: "marketmap_jobs_completed_total", dimensions: [("kind", kind)]).increment(by: count)
@@ -68,7 +69,7 @@ public struct JobQueue: Sendable {
     /// job to the dead letters with its error history.
     public func fail(_ job: ClaimedJob, error: String, on db: isolated Connection) throws -> FailureOutcome {
         let delay = backoff.delay(attempt: job.attempt)
-        let rows = try db.query(QueueQueries.recordFailure, job.claimID, String(error.prefix(4000)), delay)
+        let rows = try db.query(QueueQueries.recordFailure, job.claimID, String(error.prefix(4000)), delay, job.id)
         guard let row = rows.first else { return .leaseLost }
         Counter(label: "marketmap_jobs_failed_total", dimensions: [("kind", job.kind)]).increment()
         let attempts: Int = try row.decode(1)
@@ -84,9 +85,9 @@ public struct JobQueue: Sendable {
     /// Gives claims back untouched (shutdown, lost connection): the attempt
     /// does not count.
     @discardableResult
-    public func release(_ claims: [String], on db: isolated Connection) throws -> Int {
+    public func release(_ claims: [Claim], on db: isolated Connection) throws -> Int {
         guard !claims.isEmpty else { return 0 }
-        return try db.query(QueueQueries.release, claims).affectedRows ?? 0
+        return try db.query(QueueQueries.release, claims.map(\.job), claims.map(\.id)).affectedRows ?? 0
     }
 
     /// Returns jobs whose lease expired to the queue; those that used up their
@@ -135,17 +136,12 @@ public struct JobQueue: Sendable {
         }
     }
 
-    /// Deletes finished jobs older than `olderThan` in batches, and dead
-    /// letters too when asked. Returns (jobs, dead letters) deleted.
-    public func purge(olderThanSeconds: Double, deadLetters: Bool, on db: isolated Connection) throws -> (Int, Int) {
-        var jobs = 0
-        while true {
-            let deleted = try db.query(QueueQueries.purgeDone, olderThanSeconds, 10_000).affectedRows ?? 0
-            jobs += deleted
-            if deleted < 10_000 { break }
-        }
-        let dead = deadLetters ? try db.query(QueueQueries.purgeDead, olderThanSeconds).affectedRows ?? 0 : 0
-        return (jobs, dead)
+    /// Deletes finished runs (their stages) and dead letters older than
+    /// `olderThanSeconds`. Returns (runs, dead letters) deleted.
+    public func purge(olderThanSeconds: Double, on db: isolated Connection) throws -> (Int, Int) {
+        let dead = try db.query(QueueQueries.purgeDead, olderThanSeconds).affectedRows ?? 0
+        let runs = try db.query(QueueQueries.purgeRuns, olderThanSeconds).affectedRows ?? 0
+        return (runs, dead)
     }
 
     /// Caps how many jobs of `kind` run at once across all workers.

@@ -33,23 +33,23 @@ enum QueueQueries {
         """
 
     static let heartbeat = """
-        UPDATE jobs SET lease_expires_at = now() + make_interval(secs => $2)
-        WHERE claim_id = ANY($1::text[]::uuid[]) AND state = 'running'
+        UPDATE jobs SET lease_expires_at = now() + make_interval(secs => $3)
+        WHERE id = ANY($1::int8[]) AND claim_id = ANY($2::text[]::uuid[]) AND state = 'running'
         RETURNING claim_id::text
         """
 
+    /// Completion deletes the job: with the handler's results in the same
+    /// transaction, and only while the claim is still current.
     static let complete = """
-        UPDATE jobs
-        SET state = 'done', lease_owner = NULL, lease_expires_at = NULL, claim_id = NULL,
-            finished_at = now(), updated_at = now()
-        WHERE claim_id = ANY($1::text[]::uuid[]) AND state = 'running'
+        DELETE FROM jobs
+        WHERE id = ANY($1::int8[]) AND claim_id = ANY($2::text[]::uuid[]) AND state = 'running'
         """
 
     static let release = """
         UPDATE jobs
         SET state = 'queued', attempts = greatest(attempts - 1, 0), lease_owner = NULL,
             lease_expires_at = NULL, claim_id = NULL, run_after = now(), updated_at = now()
-        WHERE claim_id = ANY($1::text[]::uuid[]) AND state = 'running'
+        WHERE id = ANY($1::int8[]) AND claim_id = ANY($2::text[]::uuid[]) AND state = 'running'
         """
 
     static let recordFailure = """
@@ -58,7 +58,7 @@ enum QueueQueries {
             last_error = $2, run_after = now() + make_interval(secs => $3), updated_at = now(),
             history = history || jsonb_build_array(jsonb_build_object(
                 'attempt', attempts, 'at', now(), 'error', $2::text, 'retry_in_s', $3::float8, 'worker', lease_owner))
-        WHERE claim_id = $1::uuid AND state = 'running'
+        WHERE id = $4 AND claim_id = $1::uuid AND state = 'running'
         RETURNING id, attempts, max_attempts
         """
 
@@ -107,12 +107,10 @@ enum QueueQueries {
         """
 
     static let stats = """
-        SELECT kind, state, count(*)::int8,
-               coalesce(extract(epoch FROM now() - min(created_at)), 0)::float8,
-               coalesce(min(run_after) FILTER (WHERE state = 'queued') <= now(), false)
+        SELECT kind, state, count(*)::int8, coalesce(extract(epoch FROM now() - min(created_at)), 0)::float8
         FROM jobs GROUP BY kind, state
         UNION ALL
-        SELECT kind, 'dead', count(*)::int8, coalesce(extract(epoch FROM now() - min(died_at)), 0)::float8, false
+        SELECT kind, 'dead', count(*)::int8, coalesce(extract(epoch FROM now() - min(died_at)), 0)::float8
         FROM dead_letters GROUP BY kind
         ORDER BY 1, 2
         """
@@ -125,12 +123,11 @@ enum QueueQueries {
         LIMIT $2
         """
 
-    static let purgeDone = """
-        DELETE FROM jobs WHERE id IN (
-            SELECT id FROM jobs WHERE state = 'done' AND finished_at < now() - make_interval(secs => $1) LIMIT $2)
-        """
     static let purgeDead = """
         DELETE FROM dead_letters WHERE died_at < now() - make_interval(secs => $1)
+        """
+    static let purgeRuns = """
+        DELETE FROM runs WHERE state IN ('done', 'failed', 'cancelled') AND finished_at < now() - make_interval(secs => $1)
         """
 
     // MARK: runs and stages
@@ -143,7 +140,7 @@ enum QueueQueries {
     static let activeRuns = "SELECT id, pipeline, params::text FROM runs WHERE state = 'running' ORDER BY id"
     static let lockRun = "SELECT state FROM runs WHERE id = $1 FOR UPDATE"
     static let nextStage = """
-        SELECT position, stage, state FROM run_stages
+        SELECT position, stage, state, jobs_total FROM run_stages
         WHERE run_id = $1 AND state <> 'done' ORDER BY position LIMIT 1
         """
     static let startStage = """
@@ -151,12 +148,11 @@ enum QueueQueries {
         WHERE run_id = $1 AND position = $2 AND state = 'pending'
         """
     static let stageProgress = """
-        SELECT count(*) FILTER (WHERE state <> 'done')::int8,
-               count(*) FILTER (WHERE state = 'done')::int8,
+        SELECT (SELECT count(*) FROM jobs WHERE run_id = $1 AND stage = $2)::int8,
                (SELECT count(*) FROM dead_letters d WHERE d.run_id = $1 AND d.stage = $2)::int8,
                (SELECT last_error FROM dead_letters d WHERE d.run_id = $1 AND d.stage = $2 ORDER BY died_at LIMIT 1)
-        FROM jobs WHERE run_id = $1 AND stage = $2
         """
+    static let analyzeJobs = "ANALYZE jobs"
     static let finishStage = """
         UPDATE run_stages SET state = 'done', finished_at = now(), jobs_done = $3
         WHERE run_id = $1 AND position = $2 AND state = 'running'
@@ -164,13 +160,6 @@ enum QueueQueries {
     static let failStage = """
         UPDATE run_stages SET state = 'failed', finished_at = now()
         WHERE run_id = $1 AND position = $2
-        """
-    static let deleteDoneJobs = """
-        DELETE FROM jobs WHERE id IN (
-            SELECT j.id FROM jobs j
-            JOIN run_stages s ON s.run_id = j.run_id AND s.stage = j.stage
-            WHERE j.run_id = $1 AND s.state = 'done' AND j.state = 'done'
-            LIMIT $2)
         """
     static let finishRun = """
         UPDATE runs SET state = $2, error = $3, finished_at = now(), updated_at = now()
@@ -186,7 +175,7 @@ enum QueueQueries {
     static let runSummary = """
         SELECT r.id, r.pipeline, r.state, coalesce(r.error, ''), r.created_at, r.finished_at,
                s.position, s.stage, s.state, s.jobs_total, s.jobs_done, s.started_at, s.finished_at,
-               (SELECT count(*) FROM jobs j WHERE j.run_id = r.id AND j.stage = s.stage AND j.state = 'done')::int8,
+               (SELECT count(*) FROM jobs j WHERE j.run_id = r.id AND j.stage = s.stage)::int8,
                (SELECT count(*) FROM dead_letters d WHERE d.run_id = r.id AND d.stage = s.stage)::int8
         FROM runs r JOIN run_stages s ON s.run_id = r.id
         WHERE r.id = $1

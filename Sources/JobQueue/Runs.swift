@@ -101,29 +101,18 @@ public struct Runs: Sendable {
                 }
                 let progress = try db.query(QueueQueries.stageProgress, run.id, stage)[0]
                 let open: Int = try progress.decode(0)
-                let done: Int = try progress.decode(1)
-                let dead: Int = try progress.decode(2)
+                let dead: Int = try progress.decode(1)
                 if open > 0 { return .waiting(stage: stage, remaining: open) }
                 if dead > 0 {
-                    let error = "stage \(stage): \(dead) job(s) failed for good; first error: \(try progress.decode(3, as: String?.self) ?? "unknown")"
+                    let error = "stage \(stage): \(dead) job(s) failed for good; first error: \(try progress.decode(2, as: String?.self) ?? "unknown")"
                     try db.query(QueueQueries.failStage, run.id, position)
                     try db.query(QueueQueries.finishRun, run.id, "failed", error)
                     try db.query(QueueQueries.notifyRunFinished, String(run.id))
                     return .failed(stage: stage, error: error)
                 }
-                try db.query(QueueQueries.finishStage, run.id, position, done)
+                let total: Int = try next.decode(3)
+                try db.query(QueueQueries.finishStage, run.id, position, total)
             }
-        }
-    }
-
-    /// Deletes the finished jobs of stages that passed their barrier, in
-    /// batches (keeps the hot table small). Returns how many were deleted.
-    public func archiveFinishedStages(run: Int, batch: Int = 10_000, on db: isolated Connection) throws -> Int {
-        var total = 0
-        while true {
-            let deleted = try db.query(QueueQueries.deleteDoneJobs, run, batch).affectedRows ?? 0
-            total += deleted
-            if deleted < batch { return total }
         }
     }
 
@@ -134,11 +123,13 @@ public struct Runs: Sendable {
             id: try first.decode(0), pipeline: try first.decode(1), state: try first.decode(2), error: try first.decode(3),
             createdAt: try first.decode(4), finishedAt: try first.decode(5), stages: [])
         for row in rows {
-            let archived: Int = try row.decode(10)
-            let live: Int = try row.decode(13)
+            let state: String = try row.decode(8)
+            let total: Int = try row.decode(9)
+            let open: Int = try row.decode(13)
+            let dead: Int = try row.decode(14)
             status.stages.append(StageStatus(
-                position: try row.decode(6), stage: try row.decode(7), state: try row.decode(8),
-                jobsTotal: try row.decode(9), jobsDone: max(archived, live), deadLetters: try row.decode(14),
+                position: try row.decode(6), stage: try row.decode(7), state: state,
+                jobsTotal: total, jobsDone: state == "pending" ? 0 : total - open - dead, deadLetters: dead,
                 startedAt: try row.decode(11), finishedAt: try row.decode(12)))
         }
         return status
@@ -154,6 +145,12 @@ public struct Runs: Sendable {
     public func claimUnreported(on db: isolated Connection) throws -> (id: Int, pipeline: String, state: String, error: String)? {
         guard let row = try db.query(QueueQueries.claimUnreportedRun).first else { return nil }
         return (try row.decode(0), try row.decode(1), try row.decode(2), try row.decode(3))
+    }
+
+    /// Refreshes the planner's statistics after a large stage was enqueued
+    /// (fresh rows without statistics make the claim query scan).
+    public func refreshStatistics(on db: isolated Connection) throws {
+        try db.execute(QueueQueries.analyzeJobs)
     }
 
     /// Takes the coordinator's leadership lock on this session if free.

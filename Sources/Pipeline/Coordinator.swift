@@ -82,6 +82,7 @@ public final class Coordinator: Sendable {
                 meta["stage"] = "\(stage)"
                 meta["jobs"] = "\(jobs)"
                 logger.info("stage started", metadata: meta)
+                if jobs >= 1000 { try await runs.refreshStatistics(on: db) }
             case .finished:
                 logger.info("run finished", metadata: meta)
             case .failed(let stage, let error):
@@ -91,7 +92,6 @@ public final class Coordinator: Sendable {
             case .waiting, .notRunning:
                 continue
             }
-            _ = try await runs.archiveFinishedStages(run: run.id, on: db)
         }
     }
 }

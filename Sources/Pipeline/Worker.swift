@@ -33,7 +33,7 @@ public final class Worker: Sendable {
     let logger: Logger
     let shutdown: GracefulShutdown
     private let wakeup = Wakeup()
-    private let inFlight = Mutex<Set<String>>([])
+    private let inFlight = Mutex<Set<Claim>>([])
     private let slotsRunning = Atomic<Int>(0)
 
     public init(config: ConnectionConfig, registry: Registry, options: WorkerOptions, logger: Logger, shutdown: GracefulShutdown) {
@@ -71,7 +71,7 @@ public final class Worker: Sendable {
 
     private func slot(_ index: Int) async {
         var connection: Connection?
-        var unreleased: [String] = []
+        var unreleased: [Claim] = []
         var failures = 0
         while !shutdown.isRequested {
             do {
@@ -92,8 +92,8 @@ public final class Worker: Sendable {
                     await wakeup.wait(timeout: .milliseconds(Int(options.pollSeconds * 1000)))
                     continue
                 }
-                track(jobs.map(\.claimID))
-                unreleased = jobs.map(\.claimID)
+                track(jobs.map(\.claim))
+                unreleased = jobs.map(\.claim)
                 try await process(jobs, on: db)
                 untrack(unreleased)
                 unreleased = []
@@ -187,8 +187,8 @@ public final class Worker: Sendable {
          "shard": "\(job.shard)", "attempt": "\(job.attempt)"]
     }
 
-    private func track(_ claims: [String]) { inFlight.withLock { $0.formUnion(claims) } }
-    private func untrack(_ claims: [String]) { inFlight.withLock { $0.subtract(claims) } }
+    private func track(_ claims: [Claim]) { inFlight.withLock { $0.formUnion(claims) } }
+    private func untrack(_ claims: [Claim]) { inFlight.withLock { $0.subtract(claims) } }
 
     // MARK: control: wake-ups and heartbeats
 
@@ -213,7 +213,7 @@ public final class Worker: Sendable {
                     let claims = inFlight.withLock { Array($0) }
                     let held = try await queue.heartbeat(claims, on: db)
                     // Claims finished meanwhile left `inFlight`; the rest must still be held.
-                    let lost = Set(claims).subtracting(held).intersection(inFlight.withLock { $0 })
+                    let lost = Set(claims.filter { !held.contains($0.id) }).intersection(inFlight.withLock { $0 })
                     if !lost.isEmpty { logger.warning("leases lost (expired before the heartbeat)", metadata: ["jobs": "\(lost.count)"]) }
                 }
             } catch {

@@ -155,6 +155,7 @@ public final class EmbeddedServer: Sendable {
             "max_wal_senders": "0",
             "synchronous_commit": "off",
             "wal_compression": "on",
+            "autovacuum_naptime": "'10s'",
             "log_min_messages": "warning",
             "log_min_error_statement": "panic",
         ]

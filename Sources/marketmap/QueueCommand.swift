@@ -79,18 +79,17 @@ struct QueueCommand: AsyncParsableCommand {
 
     struct Purge: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Delete finished jobs (and with --dead, dead letters) older than a given age.")
+            abstract: "Delete finished runs and dead letters older than a given age.")
         @OptionGroup var global: GlobalOptions
-        @Option(help: "Age in hours.") var olderThanHours = 24.0
-        @Flag(help: "Also delete dead letters of that age.") var dead = false
+        @Option(help: "Age in hours.") var olderThanHours = 168.0
 
         func run() async throws {
             let logger = global.makeLogger("marketmap.queue")
             try await global.withDatabase(logger: logger) { target in
                 let db = try await Connection.connect(target.config)
-                let (jobs, letters) = try await JobQueue().purge(olderThanSeconds: olderThanHours * 3600, deadLetters: dead, on: db)
+                let (runs, letters) = try await JobQueue().purge(olderThanSeconds: olderThanHours * 3600, on: db)
                 await db.close()
-                print("deleted \(jobs) finished job(s) and \(letters) dead letter(s)")
+                print("deleted \(runs) finished run(s) and \(letters) dead letter(s)")
             }
         }
     }
