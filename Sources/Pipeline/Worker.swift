@@ -17,6 +17,8 @@ public struct WorkerOptions: Sendable {
     public var pollSeconds: Double = 1
     /// After SIGTERM: time to finish in-flight jobs before releasing them.
     public var graceSeconds: Double = 30
+    /// First retry delay after a failure; doubles per attempt (with jitter).
+    public var backoffBaseSeconds: Double = 2
     /// Only these kinds (default: every kind this binary handles).
     public var kinds: [String]? = nil
 
@@ -40,7 +42,7 @@ public final class Worker: Sendable {
         self.config = config
         self.registry = registry
         self.options = options
-        self.queue = JobQueue(leaseSeconds: options.leaseSeconds)
+        self.queue = JobQueue(leaseSeconds: options.leaseSeconds, backoff: Backoff(baseSeconds: options.backoffBaseSeconds))
         var logger = logger
         logger[metadataKey: "worker"] = "\(options.id)"
         self.logger = logger

@@ -13,6 +13,7 @@ struct WorkerCommand: AsyncParsableCommand {
     @Option(help: "Seconds a claim lasts without a heartbeat.") var leaseSeconds = 30.0
     @Option(help: "Seconds to finish in-flight jobs after SIGTERM before releasing them.") var graceSeconds = 30.0
     @Option(help: "Seconds between polls when no notification arrives.") var pollSeconds = 1.0
+    @Option(help: "First retry delay after a failed job; doubles per attempt, with jitter.") var backoffBaseSeconds = 2.0
     @Option(help: "Only these job kinds (comma-separated).") var kinds: String?
     @Option(help: "Name shown as the lease owner (default host:pid).") var workerID: String?
 
@@ -32,6 +33,7 @@ struct WorkerCommand: AsyncParsableCommand {
         options.leaseSeconds = leaseSeconds
         options.graceSeconds = graceSeconds
         options.pollSeconds = pollSeconds
+        options.backoffBaseSeconds = backoffBaseSeconds
         options.kinds = kinds.map { $0.split(separator: ",").map(String.init) }
         if let workerID { options.id = workerID }
         try await global.withDatabase(logger: logger, gracefulShutdown: true) { target in

@@ -1,0 +1,210 @@
+import Foundation
+import Logging
+import Postgres
+import Testing
+
+/// The queue and its roles as real processes: workers, coordinators, crashes,
+/// signals, a database restart. Every assertion is on database state.
+@Suite("Cluster: real coordinator and worker processes", .serialized)
+struct ClusterTests {
+    func count(_ db: Connection, _ sql: String, _ parameters: any PostgresEncodable...) async throws -> Int {
+        try await db.query(sql, parameters: parameters)[0].decode(0)
+    }
+
+    @Test("2 workers × 20,000 jobs: every effect exactly once, no job left")
+    func exactlyOnce() async throws {
+        try await withTestDatabase { config in
+            let cluster = Cluster(config)
+            defer { cluster.stopAll() }
+            try cluster.coordinator()
+            try cluster.worker("w1", batch: 50)
+            try cluster.worker("w2", batch: 50)
+            let run = try await cluster.startRun(["shards": "20000"])
+            let result = try await cluster.wait(run: run)
+            #expect(result.status == 0, "\(result.output)")
+            let db = try await Connection.connect(config)
+            #expect(try await count(db, "SELECT count(*) FROM queue_test_effects WHERE run_id = $1", run) == 20_000)
+            #expect(try await count(db, "SELECT count(DISTINCT shard) FROM queue_test_effects WHERE run_id = $1", run) == 20_000)
+            #expect(try await count(db, "SELECT count(*) FROM jobs") == 0)
+            #expect(try await count(db, "SELECT count(DISTINCT worker) FROM queue_test_effects WHERE run_id = $1", run) == 2)
+            await db.close()
+        }
+    }
+
+    @Test("a worker killed with SIGKILL mid-job: the lease expires, another worker finishes, effect once")
+    func sigkillMidJob() async throws {
+        try await withTestDatabase { config in
+            let cluster = Cluster(config)
+            defer { cluster.stopAll() }
+            let db = try await Connection.connect(config)
+            try cluster.coordinator()
+            let victim = try cluster.worker("victim", concurrency: 1, batch: 1, lease: 2)
+            let run = try await cluster.startRun(["shards": "3", "kind": "test.sleep", "sleep_ms": "1500"])
+            #expect(try await eventually {
+                try await count(db, "SELECT count(*) FROM jobs WHERE state = 'running' AND lease_owner = 'victim'") == 1
+            })
+            kill(victim.process.processIdentifier, SIGKILL)
+            try cluster.worker("rescuer", concurrency: 3, batch: 1, lease: 2)
+            let result = try await cluster.wait(run: run)
+            #expect(result.status == 0, "\(result.output)")
+            #expect(try await count(db, "SELECT count(*) FROM queue_test_effects WHERE run_id = $1", run) == 3)
+            #expect(try await count(db, "SELECT count(DISTINCT shard) FROM queue_test_effects WHERE run_id = $1", run) == 3)
+            #expect(try await count(db, "SELECT count(*) FROM queue_test_effects WHERE run_id = $1 AND worker = 'victim'", run) == 0)
+            await db.close()
+        }
+    }
+
+    @Test("a job that always fails: retried with growing delays, then a dead letter; `queue retry` brings it back")
+    func deadLetterAndRetry() async throws {
+        try await withTestDatabase { config in
+            let cluster = Cluster(config)
+            defer { cluster.stopAll() }
+            try cluster.coordinator()
+            try cluster.worker("w1", extra: ["--backoff-base-seconds", "0.3"])
+            let run = try await cluster.startRun(["shards": "1", "kind": "test.fail", "fail_times": "1000", "max_attempts": "4"])
+            let result = try await cluster.wait(run: run)
+            #expect(result.status == 1)
+            #expect(result.output.contains("injected failure on attempt 4"), "\(result.output)")
+
+            let db = try await Connection.connect(config)
+            let letter = try await db.query("SELECT attempts, last_error, history::text FROM dead_letters WHERE run_id = $1", run)
+            #expect(letter.count == 1)
+            #expect(try letter[0].decode(0, as: Int.self) == 4)
+            let history = try JSONSerialization.jsonObject(with: Data(try letter[0].decode(2, as: String.self).utf8)) as? [[String: Any]] ?? []
+            let delays = history.compactMap { $0["retry_in_s"] as? Double }
+            #expect(delays.count == 4)
+            // Ceilings 0.3, 0.6, 1.2, 2.4 s; each delay is in [50 %, 100 %] of its ceiling.
+            for (index, delay) in delays.enumerated() {
+                let ceiling = 0.3 * Double(1 << index)
+                #expect(delay >= ceiling / 2 - 0.001 && delay <= ceiling + 0.001, "attempt \(index + 1): \(delay)")
+            }
+            let stamps = history.compactMap { ($0["at"] as? String) }
+            #expect(stamps.count == 4)
+
+            let dead = try await MarketMapBinary.run(["queue", "dead"], environment: cluster.environment)
+            #expect(dead.output.contains("injected failure on attempt 4"), "\(dead.output)")
+            let retry = try await MarketMapBinary.run(["queue", "retry", "--run", String(run)], environment: cluster.environment)
+            #expect(retry.status == 0, "\(retry.output)")
+            #expect(retry.output.contains("1 job(s) back"))
+            #expect(try await count(db, "SELECT count(*) FROM dead_letters") == 0)
+            #expect(try await count(db, "SELECT count(*) FROM jobs WHERE run_id = $1", run) == 1)
+            #expect(try await db.query("SELECT state FROM runs WHERE id = $1", run)[0].decode(0, as: String.self) == "running")
+            await db.close()
+        }
+    }
+
+    @Test("SIGTERM: the worker finishes in-flight jobs, exits 0 within the grace period, holds nothing")
+    func sigterm() async throws {
+        try await withTestDatabase { config in
+            let cluster = Cluster(config)
+            defer { cluster.stopAll() }
+            let db = try await Connection.connect(config)
+            try cluster.coordinator()
+            let worker = try cluster.worker("w1", concurrency: 2, batch: 1, extra: ["--grace-seconds", "10"])
+            let run = try await cluster.startRun(["shards": "20", "kind": "test.sleep", "sleep_ms": "800"])
+            #expect(try await eventually {
+                try await count(db, "SELECT count(*) FROM jobs WHERE state = 'running' AND lease_owner = 'w1'") > 0
+            })
+            let signalled = Date()
+            worker.process.terminate()
+            let status = try await worker.waitForExit()
+            #expect(status == 0, "\(worker.text)")
+            #expect(Date().timeIntervalSince(signalled) < 10)
+            #expect(try await count(db, "SELECT count(*) FROM jobs WHERE state = 'running'") == 0)
+            let finished = try await count(db, "SELECT count(*) FROM queue_test_effects WHERE run_id = $1", run)
+            #expect(finished >= 1)
+            #expect(try await count(db, "SELECT count(*) FROM jobs WHERE run_id = $1", run) == 20 - finished)
+            await db.close()
+        }
+    }
+
+    @Test("the leader coordinator killed mid-run: the standby takes over and the run completes")
+    func leaderFailover() async throws {
+        try await withTestDatabase { config in
+            let cluster = Cluster(config)
+            defer { cluster.stopAll() }
+            let leader = try cluster.coordinator()
+            #expect(try await leader.waitFor("coordinator is the leader"))
+            let standby = try cluster.coordinator()
+            #expect(try await standby.waitFor("standing by"))
+            let run = try await cluster.startRun(["shards": "50", "stages": "3"])
+            let db = try await Connection.connect(config)
+            #expect(try await eventually { try await count(db, "SELECT count(*) FROM jobs WHERE run_id = $1", run) == 50 })
+            kill(leader.process.processIdentifier, SIGKILL)
+            try cluster.worker("w1")
+            let result = try await cluster.wait(run: run)
+            #expect(result.status == 0, "\(result.output)")
+            #expect(standby.text.contains("coordinator is the leader"))
+            #expect(try await count(db, "SELECT count(*) FROM queue_test_effects WHERE run_id = $1", run) == 150)
+            await db.close()
+        }
+    }
+
+    @Test("a three-stage run completes in order: each stage starts after the previous one finished")
+    func stageBarriers() async throws {
+        try await withTestDatabase { config in
+            let cluster = Cluster(config)
+            defer { cluster.stopAll() }
+            try cluster.coordinator()
+            try cluster.worker("w1")
+            try cluster.worker("w2")
+            let run = try await cluster.startRun(["shards": "40", "stages": "3"])
+            let result = try await cluster.wait(run: run)
+            #expect(result.status == 0, "\(result.output)")
+            let db = try await Connection.connect(config)
+            let overlaps = try await count(db, """
+                SELECT count(*) FROM queue_test_effects later
+                JOIN queue_test_effects earlier ON earlier.run_id = later.run_id AND earlier.stage < later.stage
+                WHERE later.run_id = $1 AND later.finished_at < earlier.finished_at
+                """, run)
+            #expect(overlaps == 0)
+            #expect(try await count(db, "SELECT count(*) FROM queue_test_effects WHERE run_id = $1", run) == 120)
+            let stages = try await db.query(
+                "SELECT stage, state, jobs_total, jobs_done FROM run_stages WHERE run_id = $1 ORDER BY position", run)
+            #expect(try stages.map { try $0.decode(0, as: String.self) } == ["s1", "s2", "s3"])
+            #expect(try stages.allSatisfy { try $0.decode(1, as: String.self) == "done" && $0.decode(3, as: Int.self) == 40 })
+            await db.close()
+        }
+    }
+
+    @Test("PostgreSQL restarted mid-run: workers and coordinator reconnect; effects exact")
+    func databaseRestart() async throws {
+        let directory = URL(fileURLWithPath: "/tmp/mm-restart-\(getpid())")
+        var options = EmbeddedServerOptions(dataDirectory: directory)
+        options.durable = false
+        options.removeOnStop = false
+        let server = EmbeddedServer(options: options)
+        defer {
+            server.stop()
+            try? FileManager.default.removeItem(at: directory)
+            try? FileManager.default.removeItem(at: server.socketDirectory)
+        }
+        let logger = Logger(label: "restart-test")
+        try await server.start(logger: logger)
+        let setup = try await Connection.connect(server.connectionConfig)
+        try await Migrator(directory: TestServer.sqlDirectory).migrate(setup, logger: logger)
+        await setup.close()
+
+        let cluster = Cluster(server.connectionConfig)
+        defer { cluster.stopAll() }
+        try cluster.coordinator()
+        try cluster.worker("w1", batch: 5)
+        try cluster.worker("w2", batch: 5)
+        let run = try await cluster.startRun(["shards": "300", "stages": "2", "kind": "test.sleep", "sleep_ms": "15"])
+        let probe = try await Connection.connect(server.connectionConfig)
+        #expect(try await eventually { try await count(probe, "SELECT count(*) FROM queue_test_effects") >= 50 })
+        await probe.close()
+        server.stop()
+        try await Task.sleep(for: .seconds(1))
+        try await server.start(logger: logger)
+
+        let result = try await cluster.wait(run: run)
+        #expect(result.status == 0, "\(result.output)")
+        let db = try await Connection.connect(server.connectionConfig)
+        #expect(try await count(db, "SELECT count(*) FROM queue_test_effects WHERE run_id = $1", run) == 600)
+        #expect(try await count(db, "SELECT count(DISTINCT (stage, shard)) FROM queue_test_effects WHERE run_id = $1", run) == 600)
+        #expect(try await count(db, "SELECT count(*) FROM jobs") == 0)
+        await db.close()
+        #expect(cluster.processes.allSatisfy { $0.process.isRunning }, "a role died instead of reconnecting")
+    }
+}
