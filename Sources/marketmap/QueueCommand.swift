@@ -8,7 +8,7 @@ import Postgres
 struct QueueCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "queue", abstract: "Inspect and repair the job queue.",
-        subcommands: [Stats.self, Dead.self, Retry.self, Purge.self])
+        subcommands: [Stats.self, Dead.self, Retry.self, Purge.self, Limit.self])
 
     struct Stats: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Jobs per kind and state, with the age of the oldest.")
@@ -90,6 +90,30 @@ struct QueueCommand: AsyncParsableCommand {
                 let (runs, letters) = try await JobQueue().purge(olderThanSeconds: olderThanHours * 3600, on: db)
                 await db.close()
                 print("deleted \(runs) finished run(s) and \(letters) dead letter(s)")
+            }
+        }
+    }
+}
+
+extension QueueCommand {
+    struct Limit: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Cap how many jobs of a kind run at once across all workers (e.g. a rate-limited provider).")
+        @OptionGroup var global: GlobalOptions
+        @Argument(help: "Job kind.") var kind: String
+        @Argument(help: "Most jobs of that kind running at once.") var maxRunning: Int
+
+        func validate() throws {
+            guard maxRunning >= 1 else { throw ValidationError("max-running must be at least 1") }
+        }
+
+        func run() async throws {
+            let logger = global.makeLogger("marketmap.queue")
+            try await global.withDatabase(logger: logger) { target in
+                let db = try await Connection.connect(target.config)
+                try await JobQueue().setConcurrencyLimit(kind: kind, maxRunning: maxRunning, on: db)
+                await db.close()
+                print("at most \(maxRunning) \(kind) job(s) will run at once")
             }
         }
     }

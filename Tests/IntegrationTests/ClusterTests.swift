@@ -140,6 +140,27 @@ struct ClusterTests {
         }
     }
 
+    @Test("the reporter writes the summary of every finished run, once")
+    func reporter() async throws {
+        try await withTestDatabase { config in
+            let cluster = Cluster(config)
+            defer { cluster.stopAll() }
+            let out = FileManager.default.temporaryDirectory.appendingPathComponent("mm-reports-\(UUID().uuidString)")
+            defer { try? FileManager.default.removeItem(at: out) }
+            try cluster.coordinator()
+            try cluster.worker("w1")
+            let reporter = try cluster.start(["reporter", "--out", out.path])
+            let run = try await cluster.startRun(["shards": "10", "stages": "2"])
+            #expect(try await cluster.wait(run: run).status == 0)
+            let file = out.appendingPathComponent("run-\(run)/summary.json")
+            #expect(try await eventually { FileManager.default.fileExists(atPath: file.path) })
+            let summary = try JSONSerialization.jsonObject(with: Data(contentsOf: file)) as? [String: Any]
+            #expect(summary?["state"] as? String == "done")
+            #expect((summary?["stages"] as? [[String: Any]])?.map { $0["jobsDone"] as? Int } == [10, 10])
+            #expect(try await reporter.waitFor("run report written"))
+        }
+    }
+
     @Test("a three-stage run completes in order: each stage starts after the previous one finished")
     func stageBarriers() async throws {
         try await withTestDatabase { config in
