@@ -192,20 +192,23 @@ public final class EmbeddedServer: Sendable {
     }
 
     /// A shell loop that outlives us: when this process is gone it stops the
-    /// server (and removes it when asked). Covers SIGKILL and crashes.
+    /// server it started (and removes it when asked). Covers SIGKILL and
+    /// crashes. It watches that one postmaster by pid and ends when it is
+    /// gone, so it never touches a server a later process started.
     private func startWatchdog() throws {
+        guard let postmaster = runningPID() else { return }
         let script = """
-            while kill -0 "$1" 2>/dev/null; do sleep 1; done
-            pid=$(head -n 1 "$2/postmaster.pid" 2>/dev/null) || exit 0
-            kill -INT "$pid" 2>/dev/null || exit 0
-            n=0; while kill -0 "$pid" 2>/dev/null && [ $n -lt 600 ]; do sleep 0.1; n=$((n+1)); done
-            kill -QUIT "$pid" 2>/dev/null
-            if [ "$3" = remove ]; then rm -rf "$2" "$4"; fi
+            while kill -0 "$1" 2>/dev/null && kill -0 "$2" 2>/dev/null; do sleep 1; done
+            kill -0 "$2" 2>/dev/null || exit 0
+            kill -INT "$2" 2>/dev/null
+            n=0; while kill -0 "$2" 2>/dev/null && [ $n -lt 600 ]; do sleep 0.1; n=$((n+1)); done
+            kill -QUIT "$2" 2>/dev/null
+            if [ "$4" = remove ]; then rm -rf "$3" "$5"; fi
             """
         var platform = PlatformOptions()
         platform.createSession = true
         let arguments = [
-            "-c", script, "marketmap-watchdog", String(getpid()), options.dataDirectory.path,
+            "-c", script, "marketmap-watchdog", String(getpid()), String(postmaster), options.dataDirectory.path,
             options.removeOnStop ? "remove" : "keep", socketDirectory.path,
         ]
         Task.detached {

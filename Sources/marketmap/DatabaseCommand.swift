@@ -19,11 +19,9 @@ struct DatabaseCommand: AsyncParsableCommand {
         func run() async throws {
             let logger = global.makeLogger("marketmap.db")
             let migrator = try Migrator(directory: sqlDir.map { URL(fileURLWithPath: $0) } ?? Migrator.defaultDirectory())
-            try await global.withDatabase(logger: logger) { target in
-                let connection = try await Connection.connect(target.config)
+            try await global.withConnection(logger: logger) { connection, _ in
                 let applied = try await migrator.migrate(connection, logger: logger)
                 let location = await connection.target
-                await connection.close()
                 print(applied.isEmpty
                     ? "database \(location) is up to date (\(migrator.files.count) migrations)"
                     : "applied \(applied.count) migration(s) to \(location): \(applied.map(\.fileName).joined(separator: ", "))")
@@ -40,8 +38,7 @@ struct DatabaseCommand: AsyncParsableCommand {
         func run() async throws {
             let logger = global.makeLogger("marketmap.db")
             let migrator = try Migrator(directory: sqlDir.map { URL(fileURLWithPath: $0) } ?? Migrator.defaultDirectory())
-            let problems = try await global.withDatabase(logger: logger) { target in
-                let connection = try await Connection.connect(target.config)
+            let problems = try await global.withConnection(logger: logger) { connection, target in
                 let rows = try await migrator.status(connection)
                 print("database: \(await connection.target)\(target.embedded != nil ? " (embedded)" : "")")
                 var problems = 0
@@ -55,7 +52,6 @@ struct DatabaseCommand: AsyncParsableCommand {
                     }
                     print(String(format: "  %04d_%@  ", row.version, row.name) + state)
                 }
-                await connection.close()
                 return problems
             }
             if problems > 0 { throw ExitCode(1) }

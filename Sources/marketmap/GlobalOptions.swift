@@ -42,6 +42,21 @@ struct GlobalOptions: ParsableArguments {
             throw error
         }
     }
+
+    /// One connection to the resolved database for the length of `body`.
+    func withConnection<T>(logger: Logger, _ body: (Connection, DatabaseTarget) async throws -> T) async throws -> T {
+        try await withDatabase(logger: logger) { target in
+            let connection = try await Connection.connect(target.config)
+            do {
+                let value = try await body(connection, target)
+                await connection.close()
+                return value
+            } catch {
+                await connection.close()
+                throw error
+            }
+        }
+    }
 }
 
 extension Logger.Level: @retroactive ExpressibleByArgument {}

@@ -16,10 +16,8 @@ struct QueueCommand: AsyncParsableCommand {
 
         func run() async throws {
             let logger = global.makeLogger("marketmap.queue")
-            try await global.withDatabase(logger: logger) { target in
-                let db = try await Connection.connect(target.config)
+            try await global.withConnection(logger: logger) { db, _ in
                 let stats = try await JobQueue().stats(on: db)
-                await db.close()
                 if stats.isEmpty { print("the queue is empty") }
                 print(pad("kind", 22) + pad("state", 10) + pad("jobs", 10) + "oldest")
                 for stat in stats {
@@ -38,10 +36,8 @@ struct QueueCommand: AsyncParsableCommand {
 
         func run() async throws {
             let logger = global.makeLogger("marketmap.queue")
-            try await global.withDatabase(logger: logger) { target in
-                let db = try await Connection.connect(target.config)
+            try await global.withConnection(logger: logger) { db, _ in
                 let letters = try await JobQueue().deadLetters(run: run, limit: limit, on: db)
-                await db.close()
                 if letters.isEmpty { print("no dead letters") }
                 for letter in letters {
                     print("job \(letter.id)  run \(letter.runID)  \(letter.stage)/\(letter.shard)  \(letter.kind)  attempts \(letter.attempts)  died \(letter.diedAt.formatted(.iso8601))")
@@ -65,13 +61,11 @@ struct QueueCommand: AsyncParsableCommand {
 
         func run() async throws {
             let logger = global.makeLogger("marketmap.queue")
-            try await global.withDatabase(logger: logger) { target in
-                let db = try await Connection.connect(target.config)
+            try await global.withConnection(logger: logger) { db, _ in
                 let ids = self.ids, runs = self.runs, all = self.all
                 let count = try await db.transaction { db in
                     try JobQueue().retryDeadLetters(ids: ids, runs: runs, all: all, on: db)
                 }
-                await db.close()
                 print("\(count) job(s) back in the queue")
             }
         }
@@ -85,10 +79,8 @@ struct QueueCommand: AsyncParsableCommand {
 
         func run() async throws {
             let logger = global.makeLogger("marketmap.queue")
-            try await global.withDatabase(logger: logger) { target in
-                let db = try await Connection.connect(target.config)
+            try await global.withConnection(logger: logger) { db, _ in
                 let (runs, letters) = try await JobQueue().purge(olderThanSeconds: olderThanHours * 3600, on: db)
-                await db.close()
                 print("deleted \(runs) finished run(s) and \(letters) dead letter(s)")
             }
         }
@@ -109,10 +101,8 @@ extension QueueCommand {
 
         func run() async throws {
             let logger = global.makeLogger("marketmap.queue")
-            try await global.withDatabase(logger: logger) { target in
-                let db = try await Connection.connect(target.config)
+            try await global.withConnection(logger: logger) { db, _ in
                 try await JobQueue().setConcurrencyLimit(kind: kind, maxRunning: maxRunning, on: db)
-                await db.close()
                 print("at most \(maxRunning) \(kind) job(s) will run at once")
             }
         }

@@ -26,13 +26,11 @@ struct RunsCommand: AsyncParsableCommand {
             }
             let json = try PostgresJSON(encoding: try parameters())
             let stages = definition.stages(RunInfo(id: 0, pipeline: pipeline, params: json))
-            try await global.withDatabase(logger: logger) { target in
-                let db = try await Connection.connect(target.config)
+            try await global.withConnection(logger: logger) { db, _ in
                 let pipeline = self.pipeline
                 let id = try await db.transaction { db in
                     try Runs(queue: JobQueue()).create(pipeline: pipeline, params: json, stages: stages, on: db)
                 }
-                await db.close()
                 print(id)
             }
         }
@@ -55,12 +53,10 @@ struct RunsCommand: AsyncParsableCommand {
 
         func run() async throws {
             let logger = global.makeLogger("marketmap.runs")
-            try await global.withDatabase(logger: logger) { target in
-                let db = try await Connection.connect(target.config)
+            try await global.withConnection(logger: logger) { db, _ in
                 for run in try await Runs(queue: JobQueue()).recent(limit: limit, on: db) {
                     print("\(run.id)  \(run.pipeline)  \(run.state)\(run.error.isEmpty ? "" : "  \(run.error)")")
                 }
-                await db.close()
             }
         }
     }
@@ -72,12 +68,10 @@ struct RunsCommand: AsyncParsableCommand {
 
         func run() async throws {
             let logger = global.makeLogger("marketmap.runs")
-            try await global.withDatabase(logger: logger) { target in
-                let db = try await Connection.connect(target.config)
+            try await global.withConnection(logger: logger) { db, _ in
                 guard let status = try await Runs(queue: JobQueue()).status(run, on: db) else {
                     throw ValidationError("no run \(run)")
                 }
-                await db.close()
                 print(String(decoding: try RunSummary(status).json(), as: UTF8.self))
             }
         }
@@ -97,7 +91,6 @@ struct RunsCommand: AsyncParsableCommand {
                 while Date() < deadline {
                     if let db = try? await Connection.connect(target.config) {
                         let status = try? await Runs(queue: JobQueue()).status(run, on: db)
-                        await db.close()
                         if let status, status.state != "running" { return (status.state, status.error) }
                     }
                     try await Task.sleep(for: .milliseconds(200))

@@ -45,10 +45,7 @@ struct CommandLineTests {
     func sigtermStopsServer() async throws {
         let dataDirectory = "/tmp/mm-cli-\(getpid())-\(UInt16.random(in: 0...UInt16.max))/pgdata"
         defer { removeEmbedded(dataDirectory) }
-        let serve = try RunningBinary(["db", "serve", "--data-dir", dataDirectory])
-        #expect(try await serve.waitFor("ready"), "\(serve.text)")
-        let pidText = try String(contentsOfFile: dataDirectory + "/postmaster.pid", encoding: .utf8)
-        let postmaster = try #require(pid_t(pidText.split(separator: "\n")[0]))
+        let (serve, postmaster) = try await startServe(dataDirectory)
         #expect(kill(postmaster, 0) == 0)
 
         serve.process.terminate()  // SIGTERM
@@ -61,10 +58,7 @@ struct CommandLineTests {
     func sigkillWatchdog() async throws {
         let dataDirectory = "/tmp/mm-cli-\(getpid())-\(UInt16.random(in: 0...UInt16.max))/pgdata"
         defer { removeEmbedded(dataDirectory) }
-        let serve = try RunningBinary(["db", "serve", "--data-dir", dataDirectory])
-        #expect(try await serve.waitFor("ready"), "\(serve.text)")
-        let pidText = try String(contentsOfFile: dataDirectory + "/postmaster.pid", encoding: .utf8)
-        let postmaster = try #require(pid_t(pidText.split(separator: "\n")[0]))
+        let (serve, postmaster) = try await startServe(dataDirectory)
         kill(serve.process.processIdentifier, SIGKILL)
         _ = try await serve.waitForExit()
         var gone = false
@@ -101,4 +95,13 @@ func removeEmbedded(_ dataDirectory: String) {
     EmbeddedServer.stopServer(dataDirectory: dataDirectory)
     try? FileManager.default.removeItem(at: server.socketDirectory)
     try? FileManager.default.removeItem(atPath: URL(fileURLWithPath: dataDirectory).deletingLastPathComponent().path)
+}
+
+/// Starts `marketmap db serve` and returns it with the postmaster's pid.
+func startServe(_ dataDirectory: String) async throws -> (RunningBinary, pid_t) {
+    let serve = try RunningBinary(["db", "serve", "--data-dir", dataDirectory])
+    guard try await serve.waitFor("ready") else { throw ClusterError("db serve did not get ready: \(serve.text)") }
+    let pidText = try String(contentsOfFile: dataDirectory + "/postmaster.pid", encoding: .utf8)
+    guard let postmaster = pid_t(pidText.split(separator: "\n")[0]) else { throw ClusterError("no postmaster pid") }
+    return (serve, postmaster)
 }

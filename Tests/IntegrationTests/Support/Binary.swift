@@ -25,21 +25,10 @@ enum MarketMapBinary {
     /// Runs to completion on a dedicated thread (never blocking Swift's
     /// cooperative pool); returns status and the combined output.
     static func run(_ arguments: [String], environment: [String: String] = environment()) async throws -> (status: Int32, output: String) {
-        try await onThread { try runBlocking(arguments, environment: environment) }
-    }
-
-    static func runBlocking(_ arguments: [String], environment: [String: String]) throws -> (status: Int32, output: String) {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: path)
-        process.arguments = arguments
-        process.environment = environment
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        process.standardError = pipe
-        try process.run()
-        let data = pipe.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return (process.terminationStatus, String(decoding: data, as: UTF8.self))
+        let running = try RunningBinary(arguments, environment: environment)
+        let status = try await running.waitForExit()
+        _ = try await running.waitFor("\u{4}")  // the reader saw end of output
+        return (status, running.text.replacingOccurrences(of: "\u{4}", with: ""))
     }
 }
 
