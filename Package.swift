@@ -72,7 +72,7 @@ let package = Package(
             swiftSettings: strict
         ),
 
-        .testTarget(name: "MarketMapCoreTests", dependencies: ["MarketMapCore"], swiftSettings: strict),
+        .testTarget(name: "MarketMapCoreTests", dependencies: ["MarketMapCore", "Enrichment"], swiftSettings: strict),
         .testTarget(
             name: "IntegrationTests",
             dependencies: ["Postgres", "JobQueue", "Pipeline"],

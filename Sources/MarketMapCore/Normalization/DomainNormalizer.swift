@@ -1,0 +1,82 @@
+import Foundation
+
+/// Finds the registrable domain of a host (`us.acme.co.uk` → `acme.co.uk`)
+/// with the Public Suffix List. The core stays pure: the libpsl-backed
+/// implementation lives outside it.
+public protocol PublicSuffixResolver: Sendable {
+    /// `host` is lower-case ASCII (IDN labels already Punycode); `nil` when
+    /// the host is itself a public suffix or not a domain.
+    func registrableDomain(_ host: String) -> String?
+}
+
+public struct NormalizedDomain: Sendable, Equatable {
+    /// The value as it came in.
+    public var original: String
+    /// Lower-case ASCII host without scheme, path, port, `www.`.
+    public var host: String
+    /// The registrable domain: the company identity, unless `isIdentity` is false.
+    public var registrable: String
+    /// False for free-mail, social and placeholder domains: never merge on them.
+    public var isIdentity: Bool
+}
+
+/// Website/domain normalization of `DOMAIN.md` §2.
+public struct DomainNormalizer: Sendable {
+    public let resolver: any PublicSuffixResolver
+
+    public init(resolver: any PublicSuffixResolver) { self.resolver = resolver }
+
+    public func normalize(_ raw: String?) -> NormalizedDomain? {
+        guard let raw, let host = Self.host(raw), let registrable = resolver.registrableDomain(host) else { return nil }
+        return NormalizedDomain(
+            original: raw, host: host, registrable: registrable, isIdentity: !Self.nonIdentity.contains(registrable))
+    }
+
+    /// The cleaned host, or `nil` when the value is no domain at all.
+    public static func host(_ raw: String) -> String? {
+        var text = raw.trimmingCharacters(in: .whitespacesAndNewlines).lowercased()
+        if TextFolding.isPlaceholder(text) { return nil }
+        if text.hasPrefix("mailto:") { text.removeFirst(7) }
+        if let scheme = text.range(of: "://") , text[..<scheme.lowerBound].allSatisfy({ $0.isLetter || $0 == "+" || $0 == "." || $0 == "-" }) {
+            text = String(text[scheme.upperBound...])
+        } else if text.hasPrefix("//") {
+            text.removeFirst(2)
+        }
+        if let end = text.firstIndex(where: { "/?#\\".contains($0) }) { text = String(text[..<end]) }
+        if let at = text.lastIndex(of: "@") { text = String(text[text.index(after: at)...]) }
+        if let colon = text.lastIndex(of: ":"), text[text.index(after: colon)...].allSatisfy(\.isNumber) {
+            text = String(text[..<colon])
+        }
+        while text.hasSuffix(".") { text.removeLast() }
+        text = text.precomposedStringWithCanonicalMapping
+        var labels = text.split(separator: ".", omittingEmptySubsequences: false).map(String.init)
+        if labels.count > 2, let first = labels.first, first.hasPrefix("www"), first.dropFirst(3).allSatisfy(\.isNumber) {
+            labels.removeFirst()
+        }
+        guard labels.count >= 2, labels.allSatisfy({ !$0.isEmpty && $0.count <= 63 }) else { return nil }
+        var ascii: [String] = []
+        for label in labels {
+            guard label.unicodeScalars.allSatisfy({ $0.properties.isAlphabetic || $0.properties.numericType != nil || $0 == "-" || $0 == "_" }),
+                let encoded = Punycode.asciiLabel(label), encoded.count <= 63
+            else { return nil }
+            ascii.append(encoded)
+        }
+        guard let tld = ascii.last, tld.contains(where: \.isLetter) else { return nil }  // not an IP address
+        return ascii.joined(separator: ".")
+    }
+
+    /// Free-mail, social-profile and placeholder domains: never a company identity.
+    public static let nonIdentity: Set<String> = [
+        "gmail.com", "googlemail.com", "yahoo.com", "yahoo.co.uk", "yahoo.fr", "yahoo.de", "ymail.com", "rocketmail.com",
+        "hotmail.com", "hotmail.co.uk", "hotmail.fr", "hotmail.de", "outlook.com", "outlook.fr", "live.com", "live.co.uk",
+        "msn.com", "aol.com", "icloud.com", "me.com", "mac.com", "proton.me", "protonmail.com", "pm.me", "gmx.de", "gmx.net",
+        "gmx.com", "web.de", "t-online.de", "freenet.de", "mail.com", "email.com", "mail.ru", "yandex.ru", "yandex.com",
+        "qq.com", "163.com", "126.com", "sina.com", "naver.com", "hanmail.net", "orange.fr", "wanadoo.fr", "free.fr",
+        "laposte.net", "libero.it", "virgilio.it", "btinternet.com", "comcast.net", "verizon.net", "att.net",
+        "sbcglobal.net", "bellsouth.net", "cox.net", "charter.net", "shaw.ca", "rogers.com", "sympatico.ca", "bigpond.com",
+        "optusnet.com.au", "rediffmail.com", "zohomail.com", "fastmail.com", "hey.com", "tutanota.com",
+        "example.com", "example.org", "example.net", "test.com", "domain.com", "company.com", "none.com", "noemail.com",
+        "nowebsite.com", "website.com", "linkedin.com", "facebook.com", "twitter.com", "x.com", "instagram.com",
+        "youtube.com", "bit.ly", "wixsite.com", "godaddysites.com", "squarespace.com",
+    ]
+}
