@@ -28,7 +28,8 @@ public final class CopyInWriter {
     }
 
     /// One row in COPY's text format; `nil` is NULL. Escapes backslash, tab,
-    /// newline and carriage return.
+    /// newline and carriage return; drops NUL bytes (PostgreSQL text cannot
+    /// hold them).
     public func writeRow(_ fields: [String?]) throws(PostgresError) {
         for (index, field) in fields.enumerated() {
             if index > 0 { buffer.append(0x09) }
@@ -42,6 +43,7 @@ public final class CopyInWriter {
                 case 0x09: buffer.append(contentsOf: [0x5C, 0x74])
                 case 0x0A: buffer.append(contentsOf: [0x5C, 0x6E])
                 case 0x0D: buffer.append(contentsOf: [0x5C, 0x72])
+                case 0x00: continue
                 default: buffer.append(byte)
                 }
             }

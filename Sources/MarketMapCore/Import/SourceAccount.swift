@@ -1,0 +1,105 @@
+import Foundation
+
+/// One account row of one source, normalized (`DOMAIN.md` §1–§2).
+public struct SourceAccount: Sendable, Equatable {
+    public var sourceID: String
+    public var name: String?
+    public var nameNormalized: String?
+    public var website: String?
+    public var domain: NormalizedDomain?
+    public var industry: String?
+    public var employees: Int?
+    public var annualRevenue: Double?
+    public var country: String?
+    public var countryRaw: String?
+    public var state: String?
+    public var city: String?
+    public var owner: String?
+    public var parentID: String?
+    public var type: String?
+    public var lastActivity: String?
+    public var preventOverride: Bool
+    /// Unknown columns, header → value (custom ICP criteria often live here).
+    public var extra: [String: String]
+    public var contentHash: String
+}
+
+/// Why a row could not be used.
+public struct RowProblem: Error, Sendable, Equatable, CustomStringConvertible {
+    public var reason: String
+    public var description: String { reason }
+}
+
+/// Turns the cells of one account row into a `SourceAccount`, or says why not.
+public struct AccountRowMapper: Sendable {
+    public let mapping: HeaderMapping
+    public let format: ExportFormat
+    public let domains: DomainNormalizer
+    public let columnCount: Int
+
+    public init(mapping: HeaderMapping, format: ExportFormat, columnCount: Int, domains: DomainNormalizer) {
+        self.mapping = mapping
+        self.format = format
+        self.columnCount = columnCount
+        self.domains = domains
+    }
+
+    public func map(_ cells: [String]) -> Result<SourceAccount, RowProblem> {
+        if cells.count > columnCount, cells[columnCount...].contains(where: { !$0.trimmingCharacters(in: .whitespaces).isEmpty }) {
+            return .failure(RowProblem(reason: "row has \(cells.count) cells but the header has \(columnCount) (a stray delimiter or quote?)"))
+        }
+        func value(_ field: String) -> String? {
+            guard let index = mapping.fields[field], index < cells.count else { return nil }
+            return ValueParsers.clean(cells[index])
+        }
+        let name = value("name")
+        let website = value("domain") ?? value("website")
+        let domain = domains.normalize(value("domain")) ?? domains.normalize(value("website"))
+        let normalizedName = CompanyNameNormalizer.normalize(name)
+        guard normalizedName != nil || domain != nil else {
+            return .failure(RowProblem(reason: website == nil ? "no company name and no website/domain" : "no company name and the website \"\(website ?? "")\" is not a domain"))
+        }
+        let employees: Int?
+        switch ValueParsers.count(value("employees")) {
+        case .success(let count): employees = count
+        case .failure(let error): return .failure(RowProblem(reason: "employee count \"\(error.value)\" is not a number"))
+        }
+        let revenue: Double?
+        switch ValueParsers.money(value("annual_revenue")) {
+        case .success(let amount): revenue = amount
+        case .failure(let error): return .failure(RowProblem(reason: "annual revenue \"\(error.value)\" is not an amount"))
+        }
+        let lastActivity: String?
+        switch ValueParsers.date(value("last_activity")) {
+        case .success(let date): lastActivity = date
+        case .failure(let error): return .failure(RowProblem(reason: "last activity date \"\(error.value)\" is not a date"))
+        }
+        let countryRaw = value("country")
+        let country = GeographyNormalizer.country(countryRaw)
+        let stateRaw = value("state")
+        var extra: [String: String] = [:]
+        for (index, header) in mapping.extras where index < cells.count {
+            if let text = ValueParsers.clean(cells[index]) { extra[header] = text }
+        }
+        var sourceID = value("source_id")
+        if sourceID == nil {
+            if format != .generic, mapping.fields["source_id"] != nil {
+                return .failure(RowProblem(reason: "the record id is blank"))
+            }
+            // Files without ids: an id from the identity, stable across re-imports.
+            sourceID = "gen:" + ContentHash.of([normalizedName, domain?.registrable, country])
+        }
+        var account = SourceAccount(
+            sourceID: sourceID ?? "", name: name, nameNormalized: normalizedName, website: website, domain: domain,
+            industry: value("industry"), employees: employees, annualRevenue: revenue, country: country,
+            countryRaw: countryRaw, state: GeographyNormalizer.state(stateRaw, country: country) ?? stateRaw,
+            city: value("city"), owner: value("owner"), parentID: value("parent_id"), type: value("type"),
+            lastActivity: lastActivity, preventOverride: ValueParsers.flag(value("prevent_override")), extra: extra,
+            contentHash: "")
+        account.contentHash = ContentHash.of(
+            [account.sourceID, name, website, account.industry, employees.map(String.init), revenue.map { String($0) },
+             countryRaw, stateRaw, account.city, account.owner, account.parentID, account.type, lastActivity,
+             account.preventOverride ? "1" : "0"] + extra.keys.sorted().flatMap { [$0, extra[$0]] })
+        return .success(account)
+    }
+}

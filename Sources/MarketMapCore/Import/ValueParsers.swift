@@ -1,0 +1,99 @@
+import Foundation
+
+/// Lenient parsing of the values CRM exports write.
+public enum ValueParsers {
+    /// `1200`, `1,200`, `1 200`, `1200.0`; `nil` for blank; throws for text.
+    public static func count(_ raw: String?) -> Result<Int?, ValueError> {
+        guard let text = clean(raw) else { return .success(nil) }
+        let digits = text.filter { $0 != "," && $0 != " " && $0 != "\u{00A0}" }
+        if let value = Int(digits), value >= 0 { return .success(value) }
+        if let value = Double(digits), value >= 0, value.rounded() == value, value < 1e12 { return .success(Int(value)) }
+        return .failure(ValueError(value: text))
+    }
+
+    /// `$1,200,000`, `€ 1.2M`, `1200000.50`, `3.5k`, `2B`.
+    public static func money(_ raw: String?) -> Result<Double?, ValueError> {
+        guard var text = clean(raw)?.lowercased() else { return .success(nil) }
+        text = text.filter { !"$€£¥ ,\u{00A0}".contains($0) }
+        for code in ["usd", "eur", "gbp", "cad", "aud", "chf", "jpy"] where text.hasSuffix(code) || text.hasPrefix(code) {
+            text = text.replacingOccurrences(of: code, with: "")
+        }
+        var multiplier = 1.0
+        if let last = text.last, let factor = ["k": 1e3, "m": 1e6, "b": 1e9, "bn": 1e9][String(last)] {
+            multiplier = factor
+            text.removeLast()
+        }
+        guard let value = Double(text), value.isFinite, value >= 0 else { return .failure(ValueError(value: raw ?? "")) }
+        return .success(value * multiplier)
+    }
+
+    /// ISO dates and date-times (`2024-03-01`, `2024-03-01T10:00:00Z`), US
+    /// `3/1/2024`, and epoch milliseconds (HubSpot). Returns `YYYY-MM-DD`.
+    public static func date(_ raw: String?) -> Result<String?, ValueError> {
+        guard let text = clean(raw) else { return .success(nil) }
+        let calendar = utcCalendar
+        func iso(_ year: Int, _ month: Int, _ day: Int) -> String? {
+            guard let date = calendar.date(from: DateComponents(year: year, month: month, day: day)),
+                calendar.component(.day, from: date) == day, calendar.component(.month, from: date) == month
+            else { return nil }
+            return String(format: "%04d-%02d-%02d", year, month, day)
+        }
+        if text.count >= 10 {
+            let prefix = Array(text.prefix(10))
+            if prefix[4] == "-", prefix[7] == "-", let y = Int(String(prefix[0..<4])), let m = Int(String(prefix[5..<7])),
+                let d = Int(String(prefix[8..<10])), let result = iso(y, m, d)
+            {
+                return .success(result)
+            }
+        }
+        let parts = text.split(separator: " ").first?.split(separator: "/") ?? []
+        if parts.count == 3, let m = Int(parts[0]), let d = Int(parts[1]), var y = Int(parts[2]) {
+            if y < 100 { y += 2000 }
+            if let result = iso(y, m, d) { return .success(result) }
+        }
+        if text.count >= 12, let millis = Int64(text) {
+            let date = Date(timeIntervalSince1970: Double(millis) / 1000)
+            let parts = calendar.dateComponents([.year, .month, .day], from: date)
+            if let y = parts.year, let m = parts.month, let d = parts.day, let result = iso(y, m, d) { return .success(result) }
+        }
+        return .failure(ValueError(value: text))
+    }
+
+    public static func flag(_ raw: String?) -> Bool {
+        guard let text = clean(raw)?.lowercased() else { return false }
+        return ["true", "yes", "y", "1", "x", "checked", "on"].contains(text)
+    }
+
+    /// Trimmed text, `nil` when blank or a placeholder.
+    public static func clean(_ raw: String?) -> String? {
+        guard let text = raw?.trimmingCharacters(in: .whitespacesAndNewlines), !text.isEmpty else { return nil }
+        return TextFolding.isPlaceholder(text) && text != "0" ? nil : text
+    }
+
+    static let utcCalendar: Calendar = {
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = TimeZone(identifier: "UTC") ?? calendar.timeZone
+        return calendar
+    }()
+}
+
+public struct ValueError: Error, Sendable, Equatable {
+    public var value: String
+}
+
+/// FNV-1a 64: a stable content hash (Swift's `Hasher` is seeded per process).
+public enum ContentHash {
+    public static func of(_ parts: [String?]) -> String {
+        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+        for part in parts {
+            for byte in (part ?? "\u{0}").utf8 {
+                hash ^= UInt64(byte)
+                hash = hash &* 0x0000_0100_0000_01b3
+            }
+            hash ^= 0x1F
+            hash = hash &* 0x0000_0100_0000_01b3
+        }
+        let hex = String(hash, radix: 16)
+        return String(repeating: "0", count: 16 - hex.count) + hex
+    }
+}

@@ -1,0 +1,214 @@
+import Foundation
+import Logging
+import MarketMapCore
+import Postgres
+
+/// What one imported file produced.
+public struct ImportReport: Sendable, Codable {
+    public var file: String
+    public var source: String
+    public var kind: String
+    /// Data rows read (header excluded).
+    public var read: Int
+    public var new: Int
+    public var changed: Int
+    public var unchanged: Int
+    public var rejected: Int
+    public var rejectedByReason: [String: Int]
+}
+
+public enum ImportError: Error, CustomStringConvertible {
+    case unreadable(String, String)
+    case header(String, HeaderError)
+    case noHeader(String)
+    case notBuiltYet(RecordKind)
+
+    public var description: String {
+        switch self {
+        case .unreadable(let path, let reason): return "cannot read \(path): \(reason)"
+        case .header(let path, let error): return "\(path): \(error)"
+        case .noHeader(let path): return "\(path): the file is empty or its first line is not a readable header"
+        case .notBuiltYet(let kind): return "importing \(kind.rawValue) is not built yet; only accounts can be imported today"
+        }
+    }
+}
+
+/// Streams a CSV export into `source_accounts`: parse and normalize in Swift,
+/// `COPY` into a temporary stage, then one set-based upsert keyed by
+/// (source, record id) that skips unchanged rows by content hash. Rejected rows
+/// go to `rejected_rows` with file, line, reason and raw text. One file is one
+/// transaction: a failed import leaves nothing behind. Memory stays flat.
+public struct AccountImporter: Sendable {
+    public let domains: DomainNormalizer
+    public let logger: Logger
+
+    public init(domains: DomainNormalizer, logger: Logger) {
+        self.domains = domains
+        self.logger = logger
+    }
+
+    public func importFile(
+        _ path: String, source: String, format: ExportFormat, delimiter: UInt8 = UInt8(ascii: ","), on db: isolated Connection
+    ) throws -> ImportReport {
+        let reader = try RowReader(path: path, delimiter: delimiter)
+        guard case .record(let header, _, _)? = try reader.next() else { throw ImportError.noHeader(path) }
+        let mapping: HeaderMapping
+        do { mapping = try HeaderMapping(header: header, kind: .accounts, format: format) } catch { throw ImportError.header(path, error) }
+        let mapper = AccountRowMapper(mapping: mapping, format: format, columnCount: header.count, domains: domains)
+        let rejects = try RejectSpool()
+
+        try db.execute("BEGIN")
+        do {
+            let fileID: Int = try db.query(ImportQueries.startFile, source, RecordKind.accounts.rawValue, format.rawValue, path)[0].decode(0)
+            try db.execute(ImportQueries.createAccountStage)
+            try db.execute(ImportQueries.createRejectStage)
+            try db.execute(ImportQueries.truncateAccountStage)
+            try db.execute(ImportQueries.truncateRejectStage)
+            var read = 0
+            let logger = self.logger
+            try db.copyIn(ImportQueries.copyAccountStage) { writer in
+                while let row = try reader.next() {
+                    switch row {
+                    case .record(let cells, let line, let raw):
+                        read += 1
+                        switch mapper.map(cells) {
+                        case .success(let account): try writer.writeRow(Self.stageRow(account, line: line))
+                        case .failure(let problem): try rejects.add(line: line, reason: problem.reason, raw: raw)
+                        }
+                    case .rejected(let line, let reason, let raw):
+                        read += 1
+                        try rejects.add(line: line, reason: reason.description, raw: raw)
+                    }
+                    if read % 200_000 == 0 { logger.info("importing", metadata: ["file": "\(path)", "rows": "\(read)"]) }
+                }
+            }
+            try rejects.finish()
+            try db.copyIn(ImportQueries.copyRejectStage) { writer in try rejects.replay { try writer.write($0) } }
+            try db.query(ImportQueries.rejectDuplicateIDs)
+            let written = try db.query(ImportQueries.upsertAccounts, source, fileID)[0]
+            let new: Int = try written.decode(0)
+            let changed: Int = try written.decode(1)
+            let distinct: Int = try written.decode(2)
+            var reasons: [String: Int] = [:]
+            for row in try db.query(ImportQueries.rejectReasons) { reasons[try row.decode(0)] = try row.decode(1) }
+            let rejected: Int = try db.query(ImportQueries.saveRejects, fileID, source, RecordKind.accounts.rawValue, path)[0].decode(0)
+            let unchanged = distinct - new - changed
+            try db.query(ImportQueries.finishFile, fileID, read, new, changed, unchanged, rejected)
+            try db.execute("COMMIT")
+            return ImportReport(
+                file: path, source: source, kind: RecordKind.accounts.rawValue, read: read, new: new, changed: changed,
+                unchanged: unchanged, rejected: rejected, rejectedByReason: reasons)
+        } catch {
+            if db.isUsable { try? db.execute("ROLLBACK") }
+            throw error
+        }
+    }
+
+    /// A normalized account as a row of `stage_accounts` (COPY text format).
+    static func stageRow(_ account: SourceAccount, line: Int) -> [String?] {
+        let extra: String
+        if account.extra.isEmpty {
+            extra = "{}"
+        } else {
+            let data = (try? JSONSerialization.data(withJSONObject: account.extra, options: [.sortedKeys])) ?? Data("{}".utf8)
+            extra = String(decoding: data, as: UTF8.self)
+        }
+        return [
+            String(line), account.sourceID, account.name, account.nameNormalized, account.website,
+            account.domain?.registrable, account.domain?.host, account.domain.map { $0.isIdentity ? "t" : "f" },
+            account.industry, account.employees.map(String.init), account.annualRevenue.map { String(format: "%.2f", $0) },
+            account.country, account.countryRaw, account.state, account.city, account.owner, account.parentID, account.type,
+            account.lastActivity, account.preventOverride ? "t" : "f", extra, account.contentHash,
+        ]
+    }
+}
+
+/// Reads a file in 1 MiB chunks and hands out parsed rows one at a time.
+final class RowReader {
+    private let handle: FileHandle
+    private var parser: CSVParser
+    private var pending: [CSVRow] = []
+    private var index = 0
+    private var finished = false
+
+    init(path: String, delimiter: UInt8) throws {
+        guard let handle = FileHandle(forReadingAtPath: path) else {
+            throw ImportError.unreadable(path, FileManager.default.fileExists(atPath: path) ? "permission denied" : "no such file")
+        }
+        self.handle = handle
+        parser = CSVParser(delimiter: delimiter)
+    }
+
+    deinit { try? handle.close() }
+
+    func next() throws -> CSVRow? {
+        while index >= pending.count {
+            if finished { return nil }
+            pending.removeAll(keepingCapacity: true)
+            index = 0
+            let chunk = try handle.read(upToCount: 1 << 20) ?? Data()
+            if chunk.isEmpty {
+                finished = true
+                parser.finish { pending.append($0) }
+            } else {
+                chunk.withUnsafeBytes { bytes in parser.feed(bytes) { pending.append($0) } }
+            }
+        }
+        defer { index += 1 }
+        return pending[index]
+    }
+}
+
+/// Rejected rows spooled to a temporary file (COPY text format), so a file
+/// full of bad rows costs disk, not memory.
+final class RejectSpool {
+    private let url: URL
+    private let handle: FileHandle
+    private var buffer: [UInt8] = []
+
+    init() throws {
+        url = FileManager.default.temporaryDirectory.appendingPathComponent("marketmap-rejects-\(UUID().uuidString).copy")
+        guard FileManager.default.createFile(atPath: url.path, contents: nil), let handle = FileHandle(forUpdatingAtPath: url.path) else {
+            throw ImportError.unreadable(url.path, "cannot create a temporary file")
+        }
+        self.handle = handle
+    }
+
+    deinit {
+        try? handle.close()
+        try? FileManager.default.removeItem(at: url)
+    }
+
+    func add(line: Int, reason: String, raw: String) throws {
+        for (index, field) in [String(line), reason, raw].enumerated() {
+            if index > 0 { buffer.append(0x09) }
+            for byte in field.utf8 {
+                switch byte {
+                case 0x5C: buffer += [0x5C, 0x5C]
+                case 0x09: buffer += [0x5C, 0x74]
+                case 0x0A: buffer += [0x5C, 0x6E]
+                case 0x0D: buffer += [0x5C, 0x72]
+                case 0x00: continue
+                default: buffer.append(byte)
+                }
+            }
+        }
+        buffer.append(0x0A)
+        if buffer.count > 1 << 18 { try flush() }
+    }
+
+    func finish() throws { try flush() }
+
+    func replay(_ write: (UnsafeRawBufferPointer) throws -> Void) throws {
+        try handle.seek(toOffset: 0)
+        while let chunk = try handle.read(upToCount: 1 << 20), !chunk.isEmpty {
+            try chunk.withUnsafeBytes { try write($0) }
+        }
+    }
+
+    private func flush() throws {
+        guard !buffer.isEmpty else { return }
+        try handle.write(contentsOf: buffer)
+        buffer.removeAll(keepingCapacity: true)
+    }
+}

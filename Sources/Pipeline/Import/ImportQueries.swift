@@ -1,0 +1,79 @@
+/// SQL of the import stage.
+enum ImportQueries {
+    static let startFile = """
+        INSERT INTO import_files (source, kind, format, path) VALUES ($1, $2, $3, $4) RETURNING id
+        """
+    static let createAccountStage = """
+        CREATE TEMP TABLE IF NOT EXISTS stage_accounts (
+            line int, source_id text, name text, name_norm text, website text, domain text, domain_host text,
+            domain_identity boolean, industry text, employees bigint, annual_revenue numeric, country text,
+            country_raw text, state text, city text, owner text, parent_id text, type text, last_activity date,
+            prevent_override boolean, extra jsonb, content_hash text)
+        """
+    static let truncateAccountStage = "TRUNCATE stage_accounts"
+    static let copyAccountStage = """
+        COPY stage_accounts (line, source_id, name, name_norm, website, domain, domain_host, domain_identity, industry,
+            employees, annual_revenue, country, country_raw, state, city, owner, parent_id, type, last_activity,
+            prevent_override, extra, content_hash) FROM STDIN
+        """
+    static let createRejectStage = """
+        CREATE TEMP TABLE IF NOT EXISTS stage_rejects (line int, reason text, raw text)
+        """
+    static let truncateRejectStage = "TRUNCATE stage_rejects"
+    static let copyRejectStage = "COPY stage_rejects (line, reason, raw) FROM STDIN"
+
+    /// A record id seen twice in one file: the last row wins, earlier ones are rejected.
+    static let rejectDuplicateIDs = """
+        INSERT INTO stage_rejects (line, reason, raw)
+        SELECT s.line, 'duplicate record id ' || s.source_id || ' (line ' || later.line || ' is kept)', ''
+        FROM stage_accounts s
+        JOIN LATERAL (SELECT max(line) AS line FROM stage_accounts l WHERE l.source_id = s.source_id) later ON true
+        WHERE s.line < later.line
+        """
+
+    static let upsertAccounts = """
+        WITH latest AS (
+            SELECT DISTINCT ON (source_id) * FROM stage_accounts ORDER BY source_id, line DESC
+        ), written AS (
+            INSERT INTO source_accounts AS t (source, source_id, name, name_norm, website, domain, domain_host,
+                domain_identity, industry, employees, annual_revenue, country, country_raw, state, city, owner,
+                parent_id, type, last_activity, prevent_override, extra, content_hash, import_file_id)
+            SELECT $1, source_id, name, name_norm, website, domain, domain_host, domain_identity, industry, employees,
+                annual_revenue, country, country_raw, state, city, owner, parent_id, type, last_activity,
+                prevent_override, extra, content_hash, $2
+            FROM latest
+            ON CONFLICT (source, source_id) DO UPDATE SET
+                name = excluded.name, name_norm = excluded.name_norm, website = excluded.website,
+                domain = excluded.domain, domain_host = excluded.domain_host, domain_identity = excluded.domain_identity,
+                industry = excluded.industry, employees = excluded.employees, annual_revenue = excluded.annual_revenue,
+                country = excluded.country, country_raw = excluded.country_raw, state = excluded.state,
+                city = excluded.city, owner = excluded.owner, parent_id = excluded.parent_id, type = excluded.type,
+                last_activity = excluded.last_activity, prevent_override = excluded.prevent_override,
+                extra = excluded.extra, content_hash = excluded.content_hash, import_file_id = excluded.import_file_id,
+                updated_at = now()
+            WHERE t.content_hash IS DISTINCT FROM excluded.content_hash
+            RETURNING (xmax = 0) AS inserted
+        )
+        SELECT count(*) FILTER (WHERE inserted)::int8, count(*) FILTER (WHERE NOT inserted)::int8,
+               (SELECT count(*) FROM latest)::int8
+        FROM written
+        """
+
+    static let saveRejects = """
+        WITH saved AS (
+            INSERT INTO rejected_rows (import_file_id, source, kind, file, line, reason, raw)
+            SELECT $1, $2, $3, $4, line, reason, raw FROM stage_rejects
+            ON CONFLICT (source, kind, file, line, reason) DO NOTHING
+            RETURNING 1
+        )
+        SELECT (SELECT count(*) FROM stage_rejects)::int8, (SELECT count(*) FROM saved)::int8
+        """
+    static let rejectReasons = """
+        SELECT regexp_replace(reason, '"[^"]*"', '"…"', 'g') AS why, count(*)::int8 FROM stage_rejects GROUP BY 1 ORDER BY 2 DESC, 1
+        """
+    static let finishFile = """
+        UPDATE import_files SET rows_read = $2, rows_new = $3, rows_changed = $4, rows_unchanged = $5,
+            rows_rejected = $6, finished_at = now()
+        WHERE id = $1
+        """
+}
