@@ -171,7 +171,7 @@ public struct HeaderMapping: Sendable, Equatable {
         for (index, name) in header.enumerated() {
             if let field = lookup[HeaderAliases.key(name)], fields[field] == nil {
                 fields[field] = index
-            } else if !name.trimmingCharacters(in: .whitespaces).isEmpty {
+            } else if !name.trimmedWhitespace.isEmpty {
                 extras.append((index, name))
             }
         }

@@ -45,7 +45,7 @@ public struct AccountRowMapper: Sendable {
     }
 
     public func map(_ cells: [String]) -> Result<SourceAccount, RowProblem> {
-        if cells.count > columnCount, cells[columnCount...].contains(where: { !$0.trimmingCharacters(in: .whitespaces).isEmpty }) {
+        if cells.count > columnCount, cells[columnCount...].contains(where: { !$0.trimmedWhitespace.isEmpty }) {
             return .failure(RowProblem(reason: "row has \(cells.count) cells but the header has \(columnCount) (a stray delimiter or quote?)"))
         }
         func value(_ field: String) -> String? {

@@ -31,12 +31,9 @@ public enum ValueParsers {
     /// `3/1/2024`, and epoch milliseconds (HubSpot). Returns `YYYY-MM-DD`.
     public static func date(_ raw: String?) -> Result<String?, ValueError> {
         guard let text = clean(raw) else { return .success(nil) }
-        let calendar = utcCalendar
         func iso(_ year: Int, _ month: Int, _ day: Int) -> String? {
-            guard let date = calendar.date(from: DateComponents(year: year, month: month, day: day)),
-                calendar.component(.day, from: date) == day, calendar.component(.month, from: date) == month
-            else { return nil }
-            return String(format: "%04d-%02d-%02d", year, month, day)
+            guard (1...9999).contains(year), (1...12).contains(month), day >= 1, day <= daysIn(month, year) else { return nil }
+            return pad(year, 4) + "-" + pad(month, 2) + "-" + pad(day, 2)
         }
         if text.count >= 10 {
             let prefix = Array(text.prefix(10))
@@ -53,10 +50,23 @@ public enum ValueParsers {
         }
         if text.count >= 12, let millis = Int64(text) {
             let date = Date(timeIntervalSince1970: Double(millis) / 1000)
-            let parts = calendar.dateComponents([.year, .month, .day], from: date)
+            let parts = utcCalendar.dateComponents([.year, .month, .day], from: date)
             if let y = parts.year, let m = parts.month, let d = parts.day, let result = iso(y, m, d) { return .success(result) }
         }
         return .failure(ValueError(value: text))
+    }
+
+    static func daysIn(_ month: Int, _ year: Int) -> Int {
+        switch month {
+        case 2: return (year % 4 == 0 && year % 100 != 0) || year % 400 == 0 ? 29 : 28
+        case 4, 6, 9, 11: return 30
+        default: return 31
+        }
+    }
+
+    static func pad(_ value: Int, _ width: Int) -> String {
+        let text = String(value)
+        return text.count >= width ? text : String(repeating: "0", count: width - text.count) + text
     }
 
     public static func flag(_ raw: String?) -> Bool {
@@ -66,7 +76,7 @@ public enum ValueParsers {
 
     /// Trimmed text, `nil` when blank or a placeholder.
     public static func clean(_ raw: String?) -> String? {
-        guard let text = raw?.trimmingCharacters(in: .whitespacesAndNewlines), !text.isEmpty else { return nil }
+        guard let text = raw?.trimmedWhitespace, !text.isEmpty else { return nil }
         return TextFolding.isPlaceholder(text) && text != "0" ? nil : text
     }
 

@@ -16,7 +16,7 @@ public enum EmailNormalizer {
 
     /// The cleaned address, or `nil` when it is not a plausible email.
     public static func address(_ raw: String?) -> String? {
-        guard var text = raw?.trimmingCharacters(in: .whitespacesAndNewlines).lowercased(), !text.isEmpty else { return nil }
+        guard var text = raw?.trimmedWhitespace.lowercased(), !text.isEmpty else { return nil }
         if text.hasPrefix("mailto:") { text.removeFirst(7) }
         if text.hasPrefix("<"), text.hasSuffix(">") { text = String(text.dropFirst().dropLast()) }
         let parts = text.split(separator: "@", omittingEmptySubsequences: false)
@@ -35,7 +35,7 @@ public enum EmailNormalizer {
 /// scheme, query or trailing slash; slug lower-cased and percent-decoded).
 public enum LinkedInNormalizer {
     public static func normalize(_ raw: String?) -> String? {
-        guard var text = raw?.trimmingCharacters(in: .whitespacesAndNewlines), !text.isEmpty else { return nil }
+        guard var text = raw?.trimmedWhitespace, !text.isEmpty else { return nil }
         if let scheme = text.range(of: "://") { text = String(text[scheme.upperBound...]) }
         if let end = text.firstIndex(where: { $0 == "?" || $0 == "#" }) { text = String(text[..<end]) }
         let parts = text.split(separator: "/").map(String.init)

@@ -34,7 +34,7 @@ public struct DomainNormalizer: Sendable {
 
     /// The cleaned host, or `nil` when the value is no domain at all.
     public static func host(_ raw: String) -> String? {
-        var text = raw.trimmingCharacters(in: .whitespacesAndNewlines).lowercased()
+        var text = raw.trimmedWhitespace.lowercased()
         if TextFolding.isPlaceholder(text) { return nil }
         if text.hasPrefix("mailto:") { text.removeFirst(7) }
         if let scheme = text.range(of: "://") , text[..<scheme.lowerBound].allSatisfy({ $0.isLetter || $0 == "+" || $0 == "." || $0 == "-" }) {
@@ -48,21 +48,32 @@ public struct DomainNormalizer: Sendable {
             text = String(text[..<colon])
         }
         while text.hasSuffix(".") { text.removeLast() }
-        text = text.precomposedStringWithCanonicalMapping
+        let ascii = text.utf8.allSatisfy { $0 < 0x80 }
+        if !ascii { text = text.precomposedStringWithCanonicalMapping }
         var labels = text.split(separator: ".", omittingEmptySubsequences: false).map(String.init)
         if labels.count > 2, let first = labels.first, first.hasPrefix("www"), first.dropFirst(3).allSatisfy(\.isNumber) {
             labels.removeFirst()
         }
         guard labels.count >= 2, labels.allSatisfy({ !$0.isEmpty && $0.count <= 63 }) else { return nil }
-        var ascii: [String] = []
+        var encodedLabels: [String] = []
         for label in labels {
+            if ascii {
+                guard label.utf8.allSatisfy({ isASCIILetterOrDigit($0) || $0 == UInt8(ascii: "-") || $0 == UInt8(ascii: "_") }) else { return nil }
+                encodedLabels.append(label)
+                continue
+            }
             guard label.unicodeScalars.allSatisfy({ $0.properties.isAlphabetic || $0.properties.numericType != nil || $0 == "-" || $0 == "_" }),
                 let encoded = Punycode.asciiLabel(label), encoded.count <= 63
             else { return nil }
-            ascii.append(encoded)
+            encodedLabels.append(encoded)
         }
-        guard let tld = ascii.last, tld.contains(where: \.isLetter) else { return nil }  // not an IP address
-        return ascii.joined(separator: ".")
+        // The last label must have a letter: not an IP address.
+        guard let tld = encodedLabels.last, tld.utf8.contains(where: { isASCIILetterOrDigit($0) && $0 > UInt8(ascii: "9") }) else { return nil }
+        return encodedLabels.joined(separator: ".")
+    }
+
+    static func isASCIILetterOrDigit(_ byte: UInt8) -> Bool {
+        (UInt8(ascii: "a")...UInt8(ascii: "z")).contains(byte) || (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte)
     }
 
     /// Free-mail, social-profile and placeholder domains: never a company identity.

@@ -65,7 +65,7 @@ public enum TitleClassifier {
             return pieces.count > 1 && pieces.allSatisfy({ seniorityOf(" " + expand(TextFolding.words($0)).joined(separator: " ") + " ") != nil })
                 ? pieces : [part]
         }
-        return parts.filter { !$0.trimmingCharacters(in: .whitespaces).isEmpty }
+        return parts.filter { !$0.trimmedWhitespace.isEmpty }
     }
 
     static func classifyRole(_ role: String) -> TitleClass {

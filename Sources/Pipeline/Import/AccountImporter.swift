@@ -84,6 +84,7 @@ public struct AccountImporter: Sendable {
             }
             try rejects.finish()
             try db.copyIn(ImportQueries.copyRejectStage) { writer in try rejects.replay { try writer.write($0) } }
+            try db.execute(ImportQueries.analyzeStage)
             try db.query(ImportQueries.rejectDuplicateIDs)
             let written = try db.query(ImportQueries.upsertAccounts, source, fileID)[0]
             let new: Int = try written.decode(0)
@@ -106,21 +107,35 @@ public struct AccountImporter: Sendable {
 
     /// A normalized account as a row of `stage_accounts` (COPY text format).
     static func stageRow(_ account: SourceAccount, line: Int) -> [String?] {
-        let extra: String
-        if account.extra.isEmpty {
-            extra = "{}"
-        } else {
-            let data = (try? JSONSerialization.data(withJSONObject: account.extra, options: [.sortedKeys])) ?? Data("{}".utf8)
-            extra = String(decoding: data, as: UTF8.self)
-        }
+        let extra = "{" + account.extra.keys.sorted().map { jsonString($0) + ":" + jsonString(account.extra[$0] ?? "") }
+            .joined(separator: ",") + "}"
         return [
             String(line), account.sourceID, account.name, account.nameNormalized, account.website,
             account.domain?.registrable, account.domain?.host, account.domain.map { $0.isIdentity ? "t" : "f" },
-            account.industry, account.employees.map(String.init), account.annualRevenue.map { String(format: "%.2f", $0) },
+            account.industry, account.employees.map(String.init), account.annualRevenue.map { String($0) },
             account.country, account.countryRaw, account.state, account.city, account.owner, account.parentID, account.type,
             account.lastActivity, account.preventOverride ? "t" : "f", extra, account.contentHash,
         ]
     }
+}
+
+/// A JSON string literal (RFC 8259 escaping).
+func jsonString(_ text: String) -> String {
+    var result = "\""
+    for scalar in text.unicodeScalars {
+        switch scalar {
+        case "\"": result += "\\\""
+        case "\\": result += "\\\\"
+        case "\n": result += "\\n"
+        case "\r": result += "\\r"
+        case "\t": result += "\\t"
+        case _ where scalar.value < 0x20:
+            let hex = String(scalar.value, radix: 16)
+            result += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
+        default: result.unicodeScalars.append(scalar)
+        }
+    }
+    return result + "\""
 }
 
 /// Reads a file in 1 MiB chunks and hands out parsed rows one at a time.

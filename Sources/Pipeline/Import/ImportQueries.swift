@@ -25,11 +25,12 @@ enum ImportQueries {
     /// A record id seen twice in one file: the last row wins, earlier ones are rejected.
     static let rejectDuplicateIDs = """
         INSERT INTO stage_rejects (line, reason, raw)
-        SELECT s.line, 'duplicate record id ' || s.source_id || ' (line ' || later.line || ' is kept)', ''
-        FROM stage_accounts s
-        JOIN LATERAL (SELECT max(line) AS line FROM stage_accounts l WHERE l.source_id = s.source_id) later ON true
-        WHERE s.line < later.line
+        SELECT line, 'duplicate record id ' || source_id || ' (line ' || kept || ' is kept)', ''
+        FROM (SELECT line, source_id, max(line) OVER (PARTITION BY source_id) AS kept FROM stage_accounts) s
+        WHERE line < kept
         """
+    /// Temporary tables are never auto-analyzed; the upsert needs row counts.
+    static let analyzeStage = "ANALYZE stage_accounts"
 
     static let upsertAccounts = """
         WITH latest AS (
