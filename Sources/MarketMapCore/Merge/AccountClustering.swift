@@ -1,0 +1,165 @@
+/// Identity of one source record.
+public struct RecordKey: Sendable, Hashable, Comparable, CustomStringConvertible {
+    public var source: String
+    public var sourceID: String
+    public init(source: String, sourceID: String) {
+        self.source = source
+        self.sourceID = sourceID
+    }
+    public static func < (lhs: RecordKey, rhs: RecordKey) -> Bool { (lhs.source, lhs.sourceID) < (rhs.source, rhs.sourceID) }
+    public var description: String { "\(source)/\(sourceID)" }
+}
+
+/// What matching looks at for one source account.
+public struct MatchRecord: Sendable, Equatable {
+    public var key: RecordKey
+    public var name: String?
+    /// The registrable domain, only when it is a company identity.
+    public var domain: String?
+    public var country: String?
+    public var preventOverride: Bool
+
+    public init(key: RecordKey, name: String?, domain: String?, country: String?, preventOverride: Bool = false) {
+        self.key = key
+        self.name = name
+        self.domain = domain
+        self.country = country
+        self.preventOverride = preventOverride
+    }
+}
+
+public enum MatchMethod: String, Sendable, Codable {
+    /// Alone, or the cluster's anchor.
+    case single
+    /// Joined on the same registrable domain.
+    case domain
+    /// Joined on a fuzzy name match within the same country: review these.
+    case name
+}
+
+public struct MatchSettings: Sendable, Equatable {
+    /// Jaro-Winkler similarity of normalized names at or above which two
+    /// records without a shared domain are the same company.
+    public var nameThreshold: Double = 0.95
+    public init(nameThreshold: Double = 0.95) { self.nameThreshold = nameThreshold }
+}
+
+/// One golden account: its source records and how each joined.
+public struct AccountCluster: Sendable, Equatable {
+    /// The smallest member key: a stable anchor for the golden id.
+    public var anchor: RecordKey
+    public var members: [RecordKey: MatchMethod]
+}
+
+/// Dedupe of `DOMAIN.md` §3, pure and deterministic:
+/// 1. the same registrable domain ⇒ the same account, except that a
+///    `prevent_override` record (a franchise branch) joins only records with
+///    the same domain *and* the same normalized name: a branch never merges
+///    into the corporate record;
+/// 2. where either side has no domain, a fuzzy name match (Jaro-Winkler ≥
+///    threshold) within the same known country, flagged `name`; a name match
+///    never joins two clusters that already carry different domains;
+/// 3. clusters are transitive (union-find).
+/// Candidate name pairs come from blocks (first name token + country, and the
+/// token's first 4 letters + country) and are applied best-first in a fixed
+/// order, so the result does not depend on the order of the input.
+public enum AccountClustering {
+    public static func cluster(_ records: [MatchRecord], settings: MatchSettings = MatchSettings()) -> [AccountCluster] {
+        let sorted = records.sorted { $0.key < $1.key }
+        var sets = UnionFind(count: sorted.count, domains: sorted.map(\.domain))
+        var joinedByDomain = Set<Int>()
+
+        // 1. Domains.
+        var byDomain: [String: [Int]] = [:]
+        for (index, record) in sorted.enumerated() { if let domain = record.domain { byDomain[domain, default: []].append(index) } }
+        for (_, members) in byDomain.sorted(by: { $0.key < $1.key }) {
+            let plain = members.filter { !sorted[$0].preventOverride }
+            for index in plain.dropFirst() where sets.union(plain[0], index, allowDifferentDomains: false) {
+                joinedByDomain.formUnion([plain[0], index])
+            }
+            for branch in members where sorted[branch].preventOverride {
+                guard let name = sorted[branch].name,
+                    let twin = members.first(where: { $0 != branch && sorted[$0].name == name })
+                else { continue }
+                if sets.union(twin, branch, allowDifferentDomains: false) { joinedByDomain.formUnion([twin, branch]) }
+            }
+        }
+
+        // 2. Names, where a domain is missing on either side.
+        var blocks: [String: [Int]] = [:]
+        for (index, record) in sorted.enumerated() {
+            guard let name = record.name, let country = record.country, !record.preventOverride else { continue }
+            let token = CompanyNameNormalizer.blockingToken(name)
+            blocks["\(country)|\(token)", default: []].append(index)
+            blocks["\(country)|~\(token.prefix(4))", default: []].append(index)
+        }
+        var candidates: [(score: Double, a: Int, b: Int)] = []
+        var seen = Set<Int>()
+        for (_, members) in blocks where members.count > 1 {
+            for i in 0..<members.count {
+                for j in (i + 1)..<members.count {
+                    let a = members[i], b = members[j]
+                    guard sorted[a].domain == nil || sorted[b].domain == nil else { continue }
+                    guard seen.insert(a * sorted.count + b).inserted else { continue }
+                    guard let left = sorted[a].name, let right = sorted[b].name else { continue }
+                    let score = left == right ? 1 : JaroWinkler.similarity(left, right)
+                    if score >= settings.nameThreshold { candidates.append((score, a, b)) }
+                }
+            }
+        }
+        candidates.sort { ($0.score, -$0.a, -$0.b) > ($1.score, -$1.a, -$1.b) }
+        for candidate in candidates { _ = sets.union(candidate.a, candidate.b, allowDifferentDomains: false) }
+
+        // 3. Clusters, anchored on their smallest key; members that share the
+        // cluster's domain joined by domain, the others by name.
+        var groups: [Int: [Int]] = [:]
+        for index in sorted.indices { groups[sets.find(index), default: []].append(index) }
+        return groups.values.map { group in
+            var members: [RecordKey: MatchMethod] = [:]
+            for index in group {
+                members[sorted[index].key] = group.count == 1 ? .single : (joinedByDomain.contains(index) ? .domain : .name)
+            }
+            return AccountCluster(anchor: group.map { sorted[$0].key }.min() ?? sorted[group[0]].key, members: members)
+        }.sorted { $0.anchor < $1.anchor }
+    }
+}
+
+/// Union-find that remembers the identity domain of each set and can refuse
+/// to join sets carrying different domains.
+struct UnionFind {
+    private var parent: [Int]
+    private var rank: [Int]
+    private var domain: [String?]
+
+    init(count: Int, domains: [String?]) {
+        parent = Array(0..<count)
+        rank = [Int](repeating: 0, count: count)
+        domain = domains
+    }
+
+    mutating func find(_ x: Int) -> Int {
+        var root = x
+        while parent[root] != root { root = parent[root] }
+        var node = x
+        while parent[node] != root { (node, parent[node]) = (parent[node], root) }
+        return root
+    }
+
+    /// Joins the sets of `a` and `b`; returns false when they were already one
+    /// set or when joining would put two different domains in one set.
+    mutating func union(_ a: Int, _ b: Int, allowDifferentDomains: Bool) -> Bool {
+        let rootA = find(a), rootB = find(b)
+        if rootA == rootB { return false }
+        if !allowDifferentDomains, let left = domain[rootA], let right = domain[rootB], left != right { return false }
+        let merged = domain[rootA] ?? domain[rootB]
+        if rank[rootA] < rank[rootB] {
+            parent[rootA] = rootB
+            domain[rootB] = merged
+        } else {
+            parent[rootB] = rootA
+            domain[rootA] = merged
+            if rank[rootA] == rank[rootB] { rank[rootA] += 1 }
+        }
+        return true
+    }
+}

@@ -1,0 +1,54 @@
+/// One source record's values as survivorship sees them.
+public struct SurvivorCandidate: Sendable, Equatable {
+    public var key: RecordKey
+    /// Position of the record's source in the configured priority (0 = first).
+    public var sourcePriority: Int
+    /// When the record last changed (ISO 8601 text compares in time order); nil sorts last.
+    public var updatedAt: String?
+    public var values: [String: String]
+
+    public init(key: RecordKey, sourcePriority: Int, updatedAt: String?, values: [String: String]) {
+        self.key = key
+        self.sourcePriority = sourcePriority
+        self.updatedAt = updatedAt
+        self.values = values
+    }
+
+    /// How many fields are filled: the tie-breaker "most complete".
+    var completeness: Int { values.values.filter { !$0.isEmpty }.count }
+}
+
+/// The golden record's fields, where each came from, and which fields the
+/// sources disagree on.
+public struct SurvivedRecord: Sendable, Equatable {
+    public var values: [String: String]
+    public var origin: [String: RecordKey]
+    public var conflicts: [String: [String]]
+}
+
+/// Survivorship rules of `DOMAIN.md` §3, per field: the highest-priority
+/// source with a non-blank value, then the most recent, then the most
+/// complete record, then the smallest key (deterministic).
+public enum Survivorship {
+    public static func survive(_ candidates: [SurvivorCandidate], fields: [String]) -> SurvivedRecord {
+        let ranked = candidates.sorted { a, b in
+            if a.sourcePriority != b.sourcePriority { return a.sourcePriority < b.sourcePriority }
+            if a.updatedAt != b.updatedAt { return (a.updatedAt ?? "") > (b.updatedAt ?? "") }
+            if a.completeness != b.completeness { return a.completeness > b.completeness }
+            return a.key < b.key
+        }
+        var result = SurvivedRecord(values: [:], origin: [:], conflicts: [:])
+        for field in fields {
+            let filled = ranked.compactMap { candidate -> (RecordKey, String)? in
+                guard let value = candidate.values[field], !value.isEmpty else { return nil }
+                return (candidate.key, value)
+            }
+            guard let winner = filled.first else { continue }
+            result.values[field] = winner.1
+            result.origin[field] = winner.0
+            let distinct = Set(filled.map { $0.1 })
+            if distinct.count > 1 { result.conflicts[field] = distinct.sorted() }
+        }
+        return result
+    }
+}
