@@ -31,24 +31,7 @@ public final class CopyInWriter {
     /// newline and carriage return; drops NUL bytes (PostgreSQL text cannot
     /// hold them).
     public func writeRow(_ fields: [String?]) throws(PostgresError) {
-        for (index, field) in fields.enumerated() {
-            if index > 0 { buffer.append(0x09) }
-            guard let field else {
-                buffer.append(contentsOf: [0x5C, 0x4E])  // \N
-                continue
-            }
-            for byte in field.utf8 {
-                switch byte {
-                case 0x5C: buffer.append(contentsOf: [0x5C, 0x5C])
-                case 0x09: buffer.append(contentsOf: [0x5C, 0x74])
-                case 0x0A: buffer.append(contentsOf: [0x5C, 0x6E])
-                case 0x0D: buffer.append(contentsOf: [0x5C, 0x72])
-                case 0x00: continue
-                default: buffer.append(byte)
-                }
-            }
-        }
-        buffer.append(0x0A)
+        CopyText.appendRow(fields, to: &buffer)
         if buffer.count >= bufferSize { try flush() }
     }
 

@@ -12,7 +12,7 @@ struct MarketMapCommand: AsyncParsableCommand {
             """,
         version: ProductVersion.current,
         subcommands: [
-            DatabaseCommand.self, ImportCommand.self, WorkerCommand.self, CoordinatorCommand.self, ReporterCommand.self,
+            DatabaseCommand.self, ImportCommand.self, MergeCommand.self, WorkerCommand.self, CoordinatorCommand.self, ReporterCommand.self,
             QueueCommand.self, RunsCommand.self, VersionCommand.self,
         ]
     )

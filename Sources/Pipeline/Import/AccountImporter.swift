@@ -55,7 +55,7 @@ public struct AccountImporter: Sendable {
         let mapping: HeaderMapping
         do { mapping = try HeaderMapping(header: header, kind: .accounts, format: format) } catch { throw ImportError.header(path, error) }
         let mapper = AccountRowMapper(mapping: mapping, format: format, columnCount: header.count, domains: domains)
-        let rejects = try RejectSpool()
+        let rejects = try CopySpool()
 
         try db.execute("BEGIN")
         do {
@@ -73,16 +73,15 @@ public struct AccountImporter: Sendable {
                         read += 1
                         switch mapper.map(cells) {
                         case .success(let account): try writer.writeRow(Self.stageRow(account, line: line))
-                        case .failure(let problem): try rejects.add(line: line, reason: problem.reason, raw: raw)
+                        case .failure(let problem): try rejects.add([String(line), problem.reason, raw])
                         }
                     case .rejected(let line, let reason, let raw):
                         read += 1
-                        try rejects.add(line: line, reason: reason.description, raw: raw)
+                        try rejects.add([String(line), reason.description, raw])
                     }
                     if read % 200_000 == 0 { logger.info("importing", metadata: ["file": "\(path)", "rows": "\(read)"]) }
                 }
             }
-            try rejects.finish()
             try db.copyIn(ImportQueries.copyRejectStage) { writer in try rejects.replay { try writer.write($0) } }
             try db.execute(ImportQueries.analyzeStage)
             try db.query(ImportQueries.rejectDuplicateIDs)
@@ -174,15 +173,15 @@ final class RowReader {
     }
 }
 
-/// Rejected rows spooled to a temporary file (COPY text format), so a file
-/// full of bad rows costs disk, not memory.
-final class RejectSpool {
+/// Rows spooled to a temporary file in COPY text format, so that data which
+/// must wait for another COPY costs disk, not memory.
+final class CopySpool {
     private let url: URL
     private let handle: FileHandle
     private var buffer: [UInt8] = []
 
     init() throws {
-        url = FileManager.default.temporaryDirectory.appendingPathComponent("marketmap-rejects-\(UUID().uuidString).copy")
+        url = FileManager.default.temporaryDirectory.appendingPathComponent("marketmap-spool-\(UUID().uuidString).copy")
         guard FileManager.default.createFile(atPath: url.path, contents: nil), let handle = FileHandle(forUpdatingAtPath: url.path) else {
             throw ImportError.unreadable(url.path, "cannot create a temporary file")
         }
@@ -194,27 +193,14 @@ final class RejectSpool {
         try? FileManager.default.removeItem(at: url)
     }
 
-    func add(line: Int, reason: String, raw: String) throws {
-        for (index, field) in [String(line), reason, raw].enumerated() {
-            if index > 0 { buffer.append(0x09) }
-            for byte in field.utf8 {
-                switch byte {
-                case 0x5C: buffer += [0x5C, 0x5C]
-                case 0x09: buffer += [0x5C, 0x74]
-                case 0x0A: buffer += [0x5C, 0x6E]
-                case 0x0D: buffer += [0x5C, 0x72]
-                case 0x00: continue
-                default: buffer.append(byte)
-                }
-            }
-        }
-        buffer.append(0x0A)
+    func add(_ fields: [String?]) throws {
+        CopyText.appendRow(fields, to: &buffer)
         if buffer.count > 1 << 18 { try flush() }
     }
 
-    func finish() throws { try flush() }
-
+    /// Streams everything written so far to `write`.
     func replay(_ write: (UnsafeRawBufferPointer) throws -> Void) throws {
+        try flush()
         try handle.seek(toOffset: 0)
         while let chunk = try handle.read(upToCount: 1 << 20), !chunk.isEmpty {
             try chunk.withUnsafeBytes { try write($0) }

@@ -1,0 +1,141 @@
+import Foundation
+import Logging
+import MarketMapCore
+import Postgres
+
+/// What a merge produced.
+public struct MergeReport: Sendable, Codable, Equatable {
+    public var sourceRecords: Int
+    public var goldenAccounts: Int
+    public var mergedDuplicates: Int
+    /// Records joined by a fuzzy name match: review these.
+    public var nameMatches: Int
+    /// Golden accounts whose sources disagree on at least one field.
+    public var withConflicts: Int
+}
+
+/// Clusters every source account into golden accounts (`AccountClustering`),
+/// keeps golden ids stable across runs, writes lineage, and fills each golden
+/// account by survivorship (`Survivorship`) with a conflict list. One
+/// transaction.
+///
+/// Today this runs as one pass over all accounts (the match keys of every
+/// account are held in memory, about 100 bytes each); sharding by blocking key
+/// across queue jobs is the next step.
+public struct AccountMerger: Sendable {
+    public let settings: MatchSettings
+    /// Sources in order of trust for survivorship; unlisted sources come last.
+    public let sourcePriority: [String]
+    public let logger: Logger
+
+    static let fields = [
+        "name", "website", "domain", "industry", "employees", "annual_revenue", "country", "state", "city", "owner", "type",
+        "last_activity",
+    ]
+
+    public init(settings: MatchSettings = MatchSettings(), sourcePriority: [String] = [], logger: Logger) {
+        self.settings = settings
+        self.sourcePriority = sourcePriority
+        self.logger = logger
+    }
+
+    public func merge(on db: isolated Connection) throws -> MergeReport {
+        var records: [MatchRecord] = []
+        try db.copyOut(MergeQueries.matchRecords) { bytes in
+            let f = CopyText.parseRow(bytes)
+            guard f.count == 6, let source = f[0], let id = f[1] else { return }
+            records.append(MatchRecord(
+                key: RecordKey(source: source, sourceID: id), name: Self.nonEmpty(f[2]), domain: Self.nonEmpty(f[3]),
+                country: Self.nonEmpty(f[4]), preventOverride: f[5] == "t"))
+        }
+        let clusters = AccountClustering.cluster(records, settings: settings)
+        logger.info("clustered accounts", metadata: ["records": "\(records.count)", "golden": "\(clusters.count)"])
+        records = []
+
+        try db.execute("BEGIN")
+        do {
+            try db.execute(MergeQueries.createClusters)
+            try db.execute(MergeQueries.truncateClusters)
+            try db.copyIn(MergeQueries.copyClusters) { writer in
+                for cluster in clusters {
+                    for (key, method) in cluster.members {
+                        try writer.writeRow([key.source, key.sourceID, cluster.anchor.source, cluster.anchor.sourceID, method.rawValue])
+                    }
+                }
+            }
+            try db.execute(MergeQueries.assignGoldenIDs)
+            try db.query(MergeQueries.writeLineage)
+            try db.query(MergeQueries.dropOrphans)
+            try survive(on: db)
+            let summary = try db.query(MergeQueries.summary)[0]
+            try db.execute("COMMIT")
+            let sources: Int = try summary.decode(0)
+            let golden: Int = try summary.decode(1)
+            return MergeReport(
+                sourceRecords: sources, goldenAccounts: golden, mergedDuplicates: sources - golden,
+                nameMatches: try summary.decode(2), withConflicts: try summary.decode(3))
+        } catch {
+            if db.isUsable { try? db.execute("ROLLBACK") }
+            throw error
+        }
+    }
+
+    /// Streams members grouped by golden id, computes each golden record, and
+    /// applies them set-based.
+    private func survive(on db: isolated Connection) throws {
+        let spool = try CopySpool()
+        var group: [(candidate: SurvivorCandidate, preventOverride: Bool)] = []
+        var current: String?
+        var failure: (any Error)?
+        func flush() {
+            guard let id = current, !group.isEmpty, failure == nil else { return }
+            do { try spool.add(goldenRow(id: id, group)) } catch { failure = error }
+            group.removeAll(keepingCapacity: true)
+        }
+        try db.copyOut(MergeQueries.members) { bytes in
+            let f = CopyText.parseRow(bytes)
+            guard f.count == 18, let id = f[0], let source = f[1], let sourceID = f[2] else { return }
+            if id != current {
+                flush()
+                current = id
+            }
+            var values: [String: String] = [:]
+            for (index, field) in ["name", "name_norm", "website", "domain", "industry", "employees", "annual_revenue",
+                                   "country", "state", "city", "owner", "type"].enumerated() {
+                values[field] = f[6 + index] ?? ""
+            }
+            values["last_activity"] = f[4] ?? ""
+            group.append((SurvivorCandidate(
+                key: RecordKey(source: source, sourceID: sourceID),
+                sourcePriority: sourcePriority.firstIndex(of: source) ?? sourcePriority.count,
+                updatedAt: f[3], values: values), f[5] == "t"))
+        }
+        flush()
+        if let failure { throw failure }
+        try db.execute(MergeQueries.createSurvived)
+        try db.execute(MergeQueries.truncateSurvived)
+        try db.copyIn(MergeQueries.copySurvived) { writer in try spool.replay { try writer.write($0) } }
+        try db.query(MergeQueries.applySurvived)
+        try db.execute(MergeQueries.replaceConflicts)
+    }
+
+    private func goldenRow(id: String, _ group: [(candidate: SurvivorCandidate, preventOverride: Bool)]) -> [String?] {
+        let record = Survivorship.survive(group.map(\.candidate), fields: Self.fields)
+        var conflicts = "{" + record.conflicts.keys.sorted().map { field in
+            jsonString(field) + ":[" + (record.conflicts[field] ?? []).map(jsonString).joined(separator: ",") + "]"
+        }.joined(separator: ",") + "}"
+        if conflicts.isEmpty { conflicts = "{}" }
+        let value = { (field: String) -> String? in record.values[field] }
+        return [
+            id, value("name"), CompanyNameNormalizer.normalize(value("name")), value("website"), value("domain"),
+            value("industry"), value("employees"), value("annual_revenue"), value("country"), value("state"), value("city"),
+            value("owner"), value("type"), value("last_activity"), group.contains(where: \.preventOverride) ? "t" : "f",
+            String(group.count), conflicts,
+        ]
+    }
+
+    static func nonEmpty(_ text: String?) -> String? {
+        guard let text, !text.isEmpty else { return nil }
+        return text
+    }
+}

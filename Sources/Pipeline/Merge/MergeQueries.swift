@@ -1,0 +1,86 @@
+/// SQL of the merge stage.
+enum MergeQueries {
+    static let matchRecords = """
+        COPY (SELECT source, source_id, coalesce(name_norm, ''), CASE WHEN domain_identity THEN domain ELSE '' END,
+                     coalesce(country, ''), prevent_override
+              FROM source_accounts) TO STDOUT
+        """
+    static let createClusters = """
+        CREATE TEMP TABLE IF NOT EXISTS merge_clusters (
+            source text, source_id text, anchor_source text, anchor_source_id text, match_method text)
+        """
+    static let truncateClusters = "TRUNCATE merge_clusters"
+    static let copyClusters = "COPY merge_clusters (source, source_id, anchor_source, anchor_source_id, match_method) FROM STDIN"
+
+    /// Golden ids stay stable: a cluster keeps the smallest golden id its
+    /// members already had; when an old account split, only the cluster with
+    /// the smallest anchor keeps it; the others get new ids.
+    static let assignGoldenIDs = """
+        DROP TABLE IF EXISTS merge_golden;
+        CREATE TEMP TABLE merge_golden AS
+            SELECT c.anchor_source, c.anchor_source_id, min(l.golden_id) AS golden_id
+            FROM merge_clusters c LEFT JOIN account_lineage l ON l.source = c.source AND l.source_id = c.source_id
+            GROUP BY c.anchor_source, c.anchor_source_id;
+        UPDATE merge_golden g SET golden_id = NULL
+        FROM (SELECT anchor_source, anchor_source_id,
+                     row_number() OVER (PARTITION BY golden_id ORDER BY anchor_source, anchor_source_id) AS rank
+              FROM merge_golden WHERE golden_id IS NOT NULL) r
+        WHERE r.anchor_source = g.anchor_source AND r.anchor_source_id = g.anchor_source_id AND r.rank > 1;
+        UPDATE merge_golden SET golden_id = nextval('golden_accounts_id_seq') WHERE golden_id IS NULL;
+        INSERT INTO golden_accounts (id)
+            SELECT golden_id FROM merge_golden g WHERE NOT EXISTS (SELECT 1 FROM golden_accounts a WHERE a.id = g.golden_id);
+        """
+    static let writeLineage = """
+        INSERT INTO account_lineage AS l (source, source_id, golden_id, match_method)
+        SELECT c.source, c.source_id, g.golden_id, c.match_method
+        FROM merge_clusters c
+        JOIN merge_golden g ON g.anchor_source = c.anchor_source AND g.anchor_source_id = c.anchor_source_id
+        ON CONFLICT (source, source_id) DO UPDATE SET golden_id = excluded.golden_id, match_method = excluded.match_method,
+            updated_at = now()
+        WHERE l.golden_id IS DISTINCT FROM excluded.golden_id OR l.match_method IS DISTINCT FROM excluded.match_method
+        """
+    static let dropOrphans = """
+        DELETE FROM golden_accounts g WHERE NOT EXISTS (SELECT 1 FROM account_lineage l WHERE l.golden_id = g.id)
+        """
+
+    /// Members of every golden account, grouped, for survivorship in Swift.
+    static let members = """
+        COPY (SELECT l.golden_id, s.source, s.source_id, to_char(s.updated_at, 'YYYY-MM-DD"T"HH24:MI:SS.US'),
+                     coalesce(s.last_activity::text, ''), s.prevent_override,
+                     coalesce(s.name, ''), coalesce(s.name_norm, ''), coalesce(s.website, ''),
+                     CASE WHEN s.domain_identity THEN s.domain ELSE '' END, coalesce(s.industry, ''),
+                     coalesce(s.employees::text, ''), coalesce(s.annual_revenue::text, ''), coalesce(s.country, ''),
+                     coalesce(s.state, ''), coalesce(s.city, ''), coalesce(s.owner, ''), coalesce(s.type, '')
+              FROM account_lineage l JOIN source_accounts s ON s.source = l.source AND s.source_id = l.source_id
+              ORDER BY l.golden_id) TO STDOUT
+        """
+    static let createSurvived = """
+        CREATE TEMP TABLE IF NOT EXISTS merge_survived (
+            id bigint, name text, name_norm text, website text, domain text, industry text, employees bigint,
+            annual_revenue numeric, country text, state text, city text, owner text, type text, last_activity date,
+            prevent_override boolean, source_count int, conflicts jsonb)
+        """
+    static let truncateSurvived = "TRUNCATE merge_survived"
+    static let copySurvived = """
+        COPY merge_survived (id, name, name_norm, website, domain, industry, employees, annual_revenue, country, state,
+            city, owner, type, last_activity, prevent_override, source_count, conflicts) FROM STDIN
+        """
+    static let applySurvived = """
+        UPDATE golden_accounts g SET name = m.name, name_norm = m.name_norm, website = m.website, domain = m.domain,
+            industry = m.industry, employees = m.employees, annual_revenue = m.annual_revenue, country = m.country,
+            state = m.state, city = m.city, owner = m.owner, type = m.type, last_activity = m.last_activity,
+            prevent_override = m.prevent_override, source_count = m.source_count, updated_at = now()
+        FROM merge_survived m WHERE g.id = m.id
+        """
+    static let replaceConflicts = """
+        DELETE FROM account_conflicts;
+        INSERT INTO account_conflicts (golden_id, field, source_values)
+        SELECT m.id, c.key, ARRAY(SELECT jsonb_array_elements_text(c.value))
+        FROM merge_survived m, jsonb_each(m.conflicts) c;
+        """
+    static let summary = """
+        SELECT (SELECT count(*) FROM source_accounts)::int8, (SELECT count(*) FROM golden_accounts)::int8,
+               (SELECT count(*) FROM account_lineage WHERE match_method = 'name')::int8,
+               (SELECT count(DISTINCT golden_id) FROM account_conflicts)::int8
+        """
+}
