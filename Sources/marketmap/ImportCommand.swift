@@ -28,16 +28,15 @@ struct ImportCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        guard kind == .accounts else { throw ImportError.notBuiltYet(kind) }
         let logger = global.makeLogger("marketmap.import")
-        let importer = AccountImporter(domains: DomainNormalizer(resolver: LibPSLResolver.shared), logger: logger)
+        let importer = Importer(domains: DomainNormalizer(resolver: LibPSLResolver.shared), logger: logger)
         let separator = delimiter.utf8.first ?? UInt8(ascii: ",")
-        let source = self.source, format = self.format
+        let source = self.source, format = self.format, kind = self.kind
         let reports = try await global.withConnection(logger: logger) { db, _ in
             try await Migrator(directory: Migrator.defaultDirectory()).migrate(db, logger: logger)
             var reports: [ImportReport] = []
             for file in files {
-                reports.append(try await importer.importFile(file, source: source, format: format, delimiter: separator, on: db))
+                reports.append(try await importer.importFile(file, source: source, format: format, kind: kind, delimiter: separator, on: db))
             }
             return reports
         }

@@ -26,16 +26,20 @@ struct MergeCommand: AsyncParsableCommand {
         let merger = AccountMerger(
             settings: MatchSettings(nameThreshold: nameThreshold),
             sourcePriority: sourcePriority.split(separator: ",").map { String($0).trimmedWhitespace }, logger: logger)
-        let report = try await global.withConnection(logger: logger) { db, _ in
+        let contacts = ContactMerger(sourcePriority: merger.sourcePriority, logger: logger)
+        let (report, contactReport) = try await global.withConnection(logger: logger) { db, _ in
             try await Migrator(directory: Migrator.defaultDirectory()).migrate(db, logger: logger)
-            return try await merger.merge(on: db)
+            let accounts = try await merger.merge(on: db)
+            return (accounts, try await contacts.merge(on: db))
         }
         if json {
+            struct Both: Encodable { var accounts: MergeReport; var contacts: ContactMergeReport }
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-            print(String(decoding: try encoder.encode(report), as: UTF8.self))
+            print(String(decoding: try encoder.encode(Both(accounts: report, contacts: contactReport)), as: UTF8.self))
         } else {
-            print("source records \(report.sourceRecords), golden accounts \(report.goldenAccounts), merged duplicates \(report.mergedDuplicates), name-only matches for review \(report.nameMatches), accounts with conflicts \(report.withConflicts)")
+            print("accounts: source records \(report.sourceRecords), golden accounts \(report.goldenAccounts), merged duplicates \(report.mergedDuplicates), name-only matches for review \(report.nameMatches), accounts with conflicts \(report.withConflicts)")
+            print("contacts: source records \(contactReport.sourceContacts), golden contacts \(contactReport.goldenContacts), matched by email \(contactReport.matchedByEmail), by LinkedIn \(contactReport.matchedByLinkedIn), created \(contactReport.created), without a known account \(contactReport.withoutAccount)")
         }
     }
 }

@@ -8,7 +8,7 @@ import Testing
 
 @Suite("Importing CRM exports")
 struct ImportTests {
-    let importer = AccountImporter(domains: DomainNormalizer(resolver: LibPSLResolver.shared), logger: Logger(label: "test"))
+    let importer = Importer(domains: DomainNormalizer(resolver: LibPSLResolver.shared), logger: Logger(label: "test"))
 
     func write(_ bytes: [UInt8]) throws -> String {
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("mm-import-\(UUID().uuidString).csv").path
@@ -143,6 +143,9 @@ struct ImportTests {
                 ["import", "--source", "acme-hubspot", "--format", "hubspot", path], environment: cluster.environment)
             #expect(result.status == 0, "\(result.output)")
             #expect(result.output.contains("read 2, new 2, changed 0, unchanged 0, rejected 0"), "\(result.output)")
+            let merged = try await MarketMapBinary.run(["merge"], environment: cluster.environment)
+            #expect(merged.status == 0, "\(merged.output)")
+            #expect(merged.output.contains("source records 2, golden accounts 2"), "\(merged.output)")
             let bad = try await MarketMapBinary.run(
                 ["import", "--source", "x", "--format", "salesforce", try write("Foo\n1\n")], environment: cluster.environment)
             #expect(bad.status != 0)

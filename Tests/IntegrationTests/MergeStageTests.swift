@@ -8,7 +8,7 @@ import Testing
 
 @Suite("Merging imported accounts into golden accounts")
 struct MergeStageTests {
-    let importer = AccountImporter(domains: DomainNormalizer(resolver: LibPSLResolver.shared), logger: Logger(label: "test"))
+    let importer = Importer(domains: DomainNormalizer(resolver: LibPSLResolver.shared), logger: Logger(label: "test"))
     let merger = AccountMerger(sourcePriority: ["acme-sfdc", "acme-hubspot"], logger: Logger(label: "test"))
 
     static let salesforce = """
@@ -98,6 +98,57 @@ struct MergeStageTests {
                 .map { "\(try $0.decode(0, as: String.self))/\(try $0.decode(1, as: String.self))=\(try $0.decode(2, as: Int.self))" }
             #expect(kept == before)
             #expect(try await goldenOf(db, "acme-sfdc", "001Z") == goldenOf(db, "acme-sfdc", "001A"))
+        }
+    }
+
+    @Test("contacts: email, then LinkedIn, then create; one person across CRMs is one golden contact; a re-run creates none")
+    func contactWaterfall() async throws {
+        try await withTestConnection { db in
+            try await load(db)
+            _ = try await merger.merge(on: db)
+            let files: [(String, String, ExportFormat)] = [
+                ("""
+                 Contact ID,Account ID,First Name,Last Name,Email,Title,LinkedIn URL
+                 C1,001A,Jane,Doe,jane@acme.com,VP Sales,
+                 C2,001A,Bob,Roe,,Head of RevOps,https://www.linkedin.com/in/bobroe/
+                 C3,001A,Sam,Poe,,,
+                 C4,001X,Ann,Orphan,ann@nowhere.io,,
+                 C5,,No,Account,x@acme.com,,
+                 """, "acme-sfdc", .salesforce),
+                ("""
+                 Record ID,Associated Company ID,First Name,Last Name,Email,Job Title,LinkedIn URL
+                 H1,9001,Jane,Doe,Jane@ACME.com,Vice President Sales,
+                 H2,9001,Robert,Roe,bob.roe@acme.com,RevOps Lead,linkedin.com/in/BobRoe
+                 """, "acme-hubspot", .hubspot),
+            ]
+            for (text, source, format) in files {
+                let path = FileManager.default.temporaryDirectory.appendingPathComponent("mm-contacts-\(UUID().uuidString).csv").path
+                #expect(FileManager.default.createFile(atPath: path, contents: Data(text.utf8)))
+                let report = try await importer.importFile(path, source: source, format: format, kind: .contacts, on: db)
+                #expect(report.rejected == (source == "acme-sfdc" ? 1 : 0), "C5 has no account id")
+            }
+            let contacts = ContactMerger(sourcePriority: ["acme-sfdc"], logger: Logger(label: "test"))
+            let first = try await contacts.merge(on: db)
+            #expect(first.sourceContacts == 6)
+            #expect(first.goldenContacts == 3, "Jane (email), Bob (LinkedIn), Sam (created alone)")
+            #expect(first.withoutAccount == 1)
+            func goldenContact(_ source: String, _ id: String) async throws -> Int {
+                try await db.query("SELECT golden_contact_id FROM contact_lineage WHERE source = $1 AND source_id = $2", source, id)[0].decode(0)
+            }
+            #expect(try await goldenContact("acme-sfdc", "C1") == goldenContact("acme-hubspot", "H1"))
+            #expect(try await goldenContact("acme-sfdc", "C2") == goldenContact("acme-hubspot", "H2"))
+            #expect(try await goldenContact("acme-sfdc", "C3") != goldenContact("acme-sfdc", "C1"))
+            let jane = try await db.query(
+                "SELECT first_name, title, seniority, department FROM golden_contacts WHERE email = 'jane@acme.com'")[0]
+            #expect(try jane.decode(1, as: String.self) == "VP Sales", "Salesforce is the trusted source")
+            #expect(try jane.decode(2, as: String.self) == "VP")
+            #expect(try jane.decode(3, as: String.self) == "Sales")
+
+            let before = try await db.query("SELECT id FROM golden_contacts ORDER BY id").map { try $0.decode(0, as: Int.self) }
+            let again = try await contacts.merge(on: db)
+            #expect(again.created == 0)
+            #expect(again.goldenContacts == 3)
+            #expect(try await db.query("SELECT id FROM golden_contacts ORDER BY id").map { try $0.decode(0, as: Int.self) } == before)
         }
     }
 }

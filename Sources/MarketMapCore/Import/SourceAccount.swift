@@ -45,13 +45,9 @@ public struct AccountRowMapper: Sendable {
     }
 
     public func map(_ cells: [String]) -> Result<SourceAccount, RowProblem> {
-        if cells.count > columnCount, cells[columnCount...].contains(where: { !$0.trimmedWhitespace.isEmpty }) {
-            return .failure(RowProblem(reason: "row has \(cells.count) cells but the header has \(columnCount) (a stray delimiter or quote?)"))
-        }
-        func value(_ field: String) -> String? {
-            guard let index = mapping.fields[field], index < cells.count else { return nil }
-            return ValueParsers.clean(cells[index])
-        }
+        let row = RowCells(cells: cells, mapping: mapping, columnCount: columnCount)
+        if let problem = row.overflow { return .failure(problem) }
+        let value = row.value
         let name = value("name")
         let website = value("domain") ?? value("website")
         let domain = domains.normalize(value("domain")) ?? domains.normalize(value("website"))
@@ -77,10 +73,7 @@ public struct AccountRowMapper: Sendable {
         let countryRaw = value("country")
         let country = GeographyNormalizer.country(countryRaw)
         let stateRaw = value("state")
-        var extra: [String: String] = [:]
-        for (index, header) in mapping.extras where index < cells.count {
-            if let text = ValueParsers.clean(cells[index]) { extra[header] = text }
-        }
+        let extra = row.extras
         var sourceID = value("source_id")
         if sourceID == nil {
             if format != .generic, mapping.fields["source_id"] != nil {

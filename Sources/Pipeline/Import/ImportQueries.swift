@@ -23,14 +23,14 @@ enum ImportQueries {
     static let copyRejectStage = "COPY stage_rejects (line, reason, raw) FROM STDIN"
 
     /// A record id seen twice in one file: the last row wins, earlier ones are rejected.
-    static let rejectDuplicateIDs = """
+    static let rejectDuplicateAccountIDs = """
         INSERT INTO stage_rejects (line, reason, raw)
         SELECT line, 'duplicate record id ' || source_id || ' (line ' || kept || ' is kept)', ''
         FROM (SELECT line, source_id, max(line) OVER (PARTITION BY source_id) AS kept FROM stage_accounts) s
         WHERE line < kept
         """
     /// Temporary tables are never auto-analyzed; the upsert needs row counts.
-    static let analyzeStage = "ANALYZE stage_accounts"
+    static let analyzeAccountStage = "ANALYZE stage_accounts"
 
     static let upsertAccounts = """
         WITH latest AS (
@@ -52,6 +52,49 @@ enum ImportQueries {
                 last_activity = excluded.last_activity, prevent_override = excluded.prevent_override,
                 extra = excluded.extra, content_hash = excluded.content_hash, import_file_id = excluded.import_file_id,
                 updated_at = now()
+            WHERE t.content_hash IS DISTINCT FROM excluded.content_hash
+            RETURNING (xmax = 0) AS inserted
+        )
+        SELECT count(*) FILTER (WHERE inserted)::int8, count(*) FILTER (WHERE NOT inserted)::int8,
+               (SELECT count(*) FROM latest)::int8
+        FROM written
+        """
+
+    static let createContactStage = """
+        CREATE TEMP TABLE IF NOT EXISTS stage_contacts (
+            line int, source_id text, account_source_id text, first_name text, last_name text, email text,
+            email_domain text, linkedin text, title text, seniority text, department text, country text, state text,
+            owner text, role_start date, extra jsonb, content_hash text)
+        """
+    static let truncateContactStage = "TRUNCATE stage_contacts"
+    static let copyContactStage = """
+        COPY stage_contacts (line, source_id, account_source_id, first_name, last_name, email, email_domain, linkedin,
+            title, seniority, department, country, state, owner, role_start, extra, content_hash) FROM STDIN
+        """
+    static let analyzeContactStage = "ANALYZE stage_contacts"
+    static let rejectDuplicateContactIDs = """
+        INSERT INTO stage_rejects (line, reason, raw)
+        SELECT line, 'duplicate record id ' || source_id || ' (line ' || kept || ' is kept)', ''
+        FROM (SELECT line, source_id, max(line) OVER (PARTITION BY source_id) AS kept FROM stage_contacts) s
+        WHERE line < kept
+        """
+    static let upsertContacts = """
+        WITH latest AS (
+            SELECT DISTINCT ON (source_id) * FROM stage_contacts ORDER BY source_id, line DESC
+        ), written AS (
+            INSERT INTO source_contacts AS t (source, source_id, account_source_id, first_name, last_name, email,
+                email_domain, linkedin, title, seniority, department, country, state, owner, role_start, extra,
+                content_hash, import_file_id)
+            SELECT $1, source_id, account_source_id, first_name, last_name, email, email_domain, linkedin, title,
+                seniority, department, country, state, owner, role_start, extra, content_hash, $2
+            FROM latest
+            ON CONFLICT (source, source_id) DO UPDATE SET
+                account_source_id = excluded.account_source_id, first_name = excluded.first_name,
+                last_name = excluded.last_name, email = excluded.email, email_domain = excluded.email_domain,
+                linkedin = excluded.linkedin, title = excluded.title, seniority = excluded.seniority,
+                department = excluded.department, country = excluded.country, state = excluded.state,
+                owner = excluded.owner, role_start = excluded.role_start, extra = excluded.extra,
+                content_hash = excluded.content_hash, import_file_id = excluded.import_file_id, updated_at = now()
             WHERE t.content_hash IS DISTINCT FROM excluded.content_hash
             RETURNING (xmax = 0) AS inserted
         )

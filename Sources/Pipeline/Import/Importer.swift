@@ -28,17 +28,18 @@ public enum ImportError: Error, CustomStringConvertible {
         case .unreadable(let path, let reason): return "cannot read \(path): \(reason)"
         case .header(let path, let error): return "\(path): \(error)"
         case .noHeader(let path): return "\(path): the file is empty or its first line is not a readable header"
-        case .notBuiltYet(let kind): return "importing \(kind.rawValue) is not built yet; only accounts can be imported today"
+        case .notBuiltYet(let kind): return "importing \(kind.rawValue) is not built yet; accounts and contacts can be imported today"
         }
     }
 }
 
-/// Streams a CSV export into `source_accounts`: parse and normalize in Swift,
-/// `COPY` into a temporary stage, then one set-based upsert keyed by
-/// (source, record id) that skips unchanged rows by content hash. Rejected rows
-/// go to `rejected_rows` with file, line, reason and raw text. One file is one
-/// transaction: a failed import leaves nothing behind. Memory stays flat.
-public struct AccountImporter: Sendable {
+/// Streams a CSV export into `source_accounts` or `source_contacts`: parse and
+/// normalize in Swift, `COPY` into a temporary stage, then one set-based upsert
+/// keyed by (source, record id) that skips unchanged rows by content hash.
+/// Rejected rows go to `rejected_rows` with file, line, reason and raw text.
+/// One file is one transaction: a failed import leaves nothing behind. Memory
+/// stays flat.
+public struct Importer: Sendable {
     public let domains: DomainNormalizer
     public let logger: Logger
 
@@ -47,32 +48,60 @@ public struct AccountImporter: Sendable {
         self.logger = logger
     }
 
+    /// The statements and row mapping of one kind's stage.
+    struct Stage {
+        var create: String, truncate: String, copy: String, analyze: String, rejectDuplicates: String, upsert: String
+        var map: ([String]) -> Result<[String?], RowProblem>
+    }
+
+    func stage(_ kind: RecordKind, header: [String], format: ExportFormat, path: String) throws -> Stage {
+        let mapping: HeaderMapping
+        do { mapping = try HeaderMapping(header: header, kind: kind, format: format) } catch { throw ImportError.header(path, error) }
+        switch kind {
+        case .accounts:
+            let mapper = AccountRowMapper(mapping: mapping, format: format, columnCount: header.count, domains: domains)
+            return Stage(
+                create: ImportQueries.createAccountStage, truncate: ImportQueries.truncateAccountStage,
+                copy: ImportQueries.copyAccountStage, analyze: ImportQueries.analyzeAccountStage,
+                rejectDuplicates: ImportQueries.rejectDuplicateAccountIDs, upsert: ImportQueries.upsertAccounts,
+                map: { cells in mapper.map(cells).map(Self.stageRow) })
+        case .contacts:
+            let mapper = ContactRowMapper(mapping: mapping, format: format, columnCount: header.count, domains: domains)
+            return Stage(
+                create: ImportQueries.createContactStage, truncate: ImportQueries.truncateContactStage,
+                copy: ImportQueries.copyContactStage, analyze: ImportQueries.analyzeContactStage,
+                rejectDuplicates: ImportQueries.rejectDuplicateContactIDs, upsert: ImportQueries.upsertContacts,
+                map: { cells in mapper.map(cells).map(Self.stageRow) })
+        case .opportunities:
+            throw ImportError.notBuiltYet(kind)
+        }
+    }
+
     public func importFile(
-        _ path: String, source: String, format: ExportFormat, delimiter: UInt8 = UInt8(ascii: ","), on db: isolated Connection
+        _ path: String, source: String, format: ExportFormat, kind: RecordKind = .accounts,
+        delimiter: UInt8 = UInt8(ascii: ","), on db: isolated Connection
     ) throws -> ImportReport {
         let reader = try RowReader(path: path, delimiter: delimiter)
         guard case .record(let header, _, _)? = try reader.next() else { throw ImportError.noHeader(path) }
-        let mapping: HeaderMapping
-        do { mapping = try HeaderMapping(header: header, kind: .accounts, format: format) } catch { throw ImportError.header(path, error) }
-        let mapper = AccountRowMapper(mapping: mapping, format: format, columnCount: header.count, domains: domains)
+        let stage = try stage(kind, header: header, format: format, path: path)
         let rejects = try CopySpool()
 
         try db.execute("BEGIN")
         do {
-            let fileID: Int = try db.query(ImportQueries.startFile, source, RecordKind.accounts.rawValue, format.rawValue, path)[0].decode(0)
-            try db.execute(ImportQueries.createAccountStage)
+            let fileID: Int = try db.query(ImportQueries.startFile, source, kind.rawValue, format.rawValue, path)[0].decode(0)
+            try db.execute(stage.create)
             try db.execute(ImportQueries.createRejectStage)
-            try db.execute(ImportQueries.truncateAccountStage)
+            try db.execute(stage.truncate)
             try db.execute(ImportQueries.truncateRejectStage)
             var read = 0
             let logger = self.logger
-            try db.copyIn(ImportQueries.copyAccountStage) { writer in
+            try db.copyIn(stage.copy) { writer in
                 while let row = try reader.next() {
                     switch row {
                     case .record(let cells, let line, let raw):
                         read += 1
-                        switch mapper.map(cells) {
-                        case .success(let account): try writer.writeRow(Self.stageRow(account, line: line))
+                        switch stage.map(cells) {
+                        case .success(let fields): try writer.writeRow([String(line)] + fields)
                         case .failure(let problem): try rejects.add([String(line), problem.reason, raw])
                         }
                     case .rejected(let line, let reason, let raw):
@@ -83,20 +112,20 @@ public struct AccountImporter: Sendable {
                 }
             }
             try db.copyIn(ImportQueries.copyRejectStage) { writer in try rejects.replay { try writer.write($0) } }
-            try db.execute(ImportQueries.analyzeStage)
-            try db.query(ImportQueries.rejectDuplicateIDs)
-            let written = try db.query(ImportQueries.upsertAccounts, source, fileID)[0]
+            try db.execute(stage.analyze)
+            try db.query(stage.rejectDuplicates)
+            let written = try db.query(stage.upsert, source, fileID)[0]
             let new: Int = try written.decode(0)
             let changed: Int = try written.decode(1)
             let distinct: Int = try written.decode(2)
             var reasons: [String: Int] = [:]
             for row in try db.query(ImportQueries.rejectReasons) { reasons[try row.decode(0)] = try row.decode(1) }
-            let rejected: Int = try db.query(ImportQueries.saveRejects, fileID, source, RecordKind.accounts.rawValue, path)[0].decode(0)
+            let rejected: Int = try db.query(ImportQueries.saveRejects, fileID, source, kind.rawValue, path)[0].decode(0)
             let unchanged = distinct - new - changed
             try db.query(ImportQueries.finishFile, fileID, read, new, changed, unchanged, rejected)
             try db.execute("COMMIT")
             return ImportReport(
-                file: path, source: source, kind: RecordKind.accounts.rawValue, read: read, new: new, changed: changed,
+                file: path, source: source, kind: kind.rawValue, read: read, new: new, changed: changed,
                 unchanged: unchanged, rejected: rejected, rejectedByReason: reasons)
         } catch {
             if db.isUsable { try? db.execute("ROLLBACK") }
@@ -104,18 +133,30 @@ public struct AccountImporter: Sendable {
         }
     }
 
-    /// A normalized account as a row of `stage_accounts` (COPY text format).
-    static func stageRow(_ account: SourceAccount, line: Int) -> [String?] {
-        let extra = "{" + account.extra.keys.sorted().map { jsonString($0) + ":" + jsonString(account.extra[$0] ?? "") }
-            .joined(separator: ",") + "}"
-        return [
-            String(line), account.sourceID, account.name, account.nameNormalized, account.website,
+    /// A normalized account as a row of `stage_accounts` after its line number.
+    static func stageRow(_ account: SourceAccount) -> [String?] {
+        [
+            account.sourceID, account.name, account.nameNormalized, account.website,
             account.domain?.registrable, account.domain?.host, account.domain.map { $0.isIdentity ? "t" : "f" },
             account.industry, account.employees.map(String.init), account.annualRevenue.map { String($0) },
             account.country, account.countryRaw, account.state, account.city, account.owner, account.parentID, account.type,
-            account.lastActivity, account.preventOverride ? "t" : "f", extra, account.contentHash,
+            account.lastActivity, account.preventOverride ? "t" : "f", jsonObject(account.extra), account.contentHash,
         ]
     }
+
+    /// A normalized contact as a row of `stage_contacts` after its line number.
+    static func stageRow(_ contact: SourceContact) -> [String?] {
+        [
+            contact.sourceID, contact.accountSourceID, contact.firstName, contact.lastName, contact.email,
+            contact.emailDomain, contact.linkedIn, contact.title, contact.seniority?.rawValue, contact.department?.rawValue,
+            contact.country, contact.state, contact.owner, contact.roleStart, jsonObject(contact.extra), contact.contentHash,
+        ]
+    }
+}
+
+/// A JSON object of strings, keys sorted.
+func jsonObject(_ values: [String: String]) -> String {
+    "{" + values.keys.sorted().map { jsonString($0) + ":" + jsonString(values[$0] ?? "") }.joined(separator: ",") + "}"
 }
 
 /// A JSON string literal (RFC 8259 escaping).

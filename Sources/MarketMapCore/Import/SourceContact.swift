@@ -1,0 +1,103 @@
+/// One contact row of one source, normalized (`DOMAIN.md` §1–§2).
+public struct SourceContact: Sendable, Equatable {
+    public var sourceID: String
+    /// The source's id of the contact's account (links to `source_accounts`).
+    public var accountSourceID: String
+    public var firstName: String?
+    public var lastName: String?
+    public var email: String?
+    public var emailDomain: String?
+    public var linkedIn: String?
+    public var title: String?
+    public var seniority: Seniority?
+    public var department: Department?
+    public var country: String?
+    public var state: String?
+    public var owner: String?
+    public var roleStart: String?
+    public var extra: [String: String]
+    public var contentHash: String
+}
+
+/// Turns the cells of one contact row into a `SourceContact`, or says why not.
+public struct ContactRowMapper: Sendable {
+    public let mapping: HeaderMapping
+    public let format: ExportFormat
+    public let domains: DomainNormalizer
+    public let columnCount: Int
+
+    public init(mapping: HeaderMapping, format: ExportFormat, columnCount: Int, domains: DomainNormalizer) {
+        self.mapping = mapping
+        self.format = format
+        self.columnCount = columnCount
+        self.domains = domains
+    }
+
+    public func map(_ cells: [String]) -> Result<SourceContact, RowProblem> {
+        let row = RowCells(cells: cells, mapping: mapping, columnCount: columnCount)
+        if let problem = row.overflow { return .failure(problem) }
+        guard let accountID = row.value("account_id") else {
+            return .failure(RowProblem(reason: "no account id (the contact cannot be linked to an account)"))
+        }
+        let rawEmail = row.value("email")
+        let email = EmailNormalizer.normalize(rawEmail, domains: domains)
+        let linkedIn = LinkedInNormalizer.normalize(row.value("linkedin"))
+        let lastName = row.value("last_name")
+        if email == nil && linkedIn == nil {
+            if let rawEmail { return .failure(RowProblem(reason: "email \"\(rawEmail)\" is not an address, and there is no LinkedIn URL")) }
+            if lastName == nil { return .failure(RowProblem(reason: "no email, LinkedIn URL or name")) }
+        }
+        let roleStart: String?
+        switch ValueParsers.date(row.value("role_start")) {
+        case .success(let date): roleStart = date
+        case .failure(let error): return .failure(RowProblem(reason: "start date in role \"\(error.value)\" is not a date"))
+        }
+        let title = row.value("title")
+        let titleClass = TitleClassifier.classify(title)
+        let countryRaw = row.value("country")
+        let country = GeographyNormalizer.country(countryRaw)
+        let stateRaw = row.value("state")
+        var sourceID = row.value("source_id")
+        if sourceID == nil {
+            if format != .generic, mapping.fields["source_id"] != nil { return .failure(RowProblem(reason: "the record id is blank")) }
+            sourceID = "gen:" + ContentHash.of([accountID, email?.address, linkedIn, row.value("first_name"), lastName])
+        }
+        var contact = SourceContact(
+            sourceID: sourceID ?? "", accountSourceID: accountID, firstName: row.value("first_name"), lastName: lastName,
+            email: email?.address, emailDomain: email?.domain?.registrable, linkedIn: linkedIn, title: title,
+            seniority: titleClass?.seniority, department: titleClass?.department, country: country,
+            state: GeographyNormalizer.state(stateRaw, country: country) ?? stateRaw, owner: row.value("owner"),
+            roleStart: roleStart, extra: row.extras, contentHash: "")
+        contact.contentHash = ContentHash.of(
+            [contact.sourceID, accountID, contact.firstName, lastName, rawEmail, row.value("linkedin"), title, countryRaw,
+             stateRaw, contact.owner, roleStart] + contact.extra.keys.sorted().flatMap { [$0, contact.extra[$0]] })
+        return .success(contact)
+    }
+}
+
+/// Cell access by canonical field for one row.
+struct RowCells {
+    let cells: [String]
+    let mapping: HeaderMapping
+    let columnCount: Int
+
+    func value(_ field: String) -> String? {
+        guard let index = mapping.fields[field], index < cells.count else { return nil }
+        return ValueParsers.clean(cells[index])
+    }
+
+    /// A row with more non-empty cells than the header has columns.
+    var overflow: RowProblem? {
+        guard cells.count > columnCount, cells[columnCount...].contains(where: { !$0.trimmedWhitespace.isEmpty }) else { return nil }
+        return RowProblem(reason: "row has \(cells.count) cells but the header has \(columnCount) (a stray delimiter or quote?)")
+    }
+
+    /// Unknown columns, header → value.
+    var extras: [String: String] {
+        var extra: [String: String] = [:]
+        for (index, header) in mapping.extras where index < cells.count {
+            if let text = ValueParsers.clean(cells[index]) { extra[header] = text }
+        }
+        return extra
+    }
+}

@@ -1,0 +1,90 @@
+/// SQL of the contact waterfall (`DOMAIN.md` §3): look up by (golden account,
+/// email), then by (golden account, LinkedIn URL), create only when both miss.
+enum ContactQueries {
+    static let stage = """
+        DROP TABLE IF EXISTS merge_contacts;
+        CREATE TEMP TABLE merge_contacts AS
+            SELECT c.source, c.source_id, al.golden_id AS golden_account_id, c.email, c.linkedin,
+                   CASE WHEN g.golden_account_id = al.golden_id THEN cl.golden_contact_id END AS golden_contact_id,
+                   CASE WHEN g.golden_account_id = al.golden_id THEN 'kept' END AS method,
+                   c.updated_at
+            FROM source_contacts c
+            LEFT JOIN account_lineage al ON al.source = c.source AND al.source_id = c.account_source_id
+            LEFT JOIN contact_lineage cl ON cl.source = c.source AND cl.source_id = c.source_id
+            LEFT JOIN golden_contacts g ON g.id = cl.golden_contact_id;
+        ANALYZE merge_contacts;
+        """
+    static let matchByEmail = """
+        UPDATE merge_contacts m SET golden_contact_id = g.id, method = 'email'
+        FROM golden_contacts g
+        WHERE m.golden_contact_id IS NULL AND m.email IS NOT NULL
+          AND g.golden_account_id = m.golden_account_id AND g.email = m.email
+        """
+    static let matchByLinkedIn = """
+        UPDATE merge_contacts m SET golden_contact_id = g.id, method = 'linkedin'
+        FROM (SELECT golden_account_id, linkedin, min(id) AS id FROM golden_contacts
+              WHERE linkedin IS NOT NULL GROUP BY golden_account_id, linkedin) g
+        WHERE m.golden_contact_id IS NULL AND m.linkedin IS NOT NULL
+          AND g.golden_account_id = m.golden_account_id AND g.linkedin = m.linkedin
+        """
+    /// New golden contacts, one per (account, email) among the unmatched.
+    static let assignByEmail = """
+        WITH ids AS (
+            SELECT golden_account_id, email, nextval('golden_contacts_id_seq') AS id
+            FROM (SELECT DISTINCT golden_account_id, email FROM merge_contacts
+                  WHERE golden_contact_id IS NULL AND email IS NOT NULL AND golden_account_id IS NOT NULL) groups
+        )
+        UPDATE merge_contacts m SET golden_contact_id = ids.id, method = 'created'
+        FROM ids WHERE m.golden_contact_id IS NULL AND m.golden_account_id = ids.golden_account_id AND m.email = ids.email
+        """
+    static let assignByLinkedIn = """
+        WITH ids AS (
+            SELECT golden_account_id, linkedin, nextval('golden_contacts_id_seq') AS id
+            FROM (SELECT DISTINCT golden_account_id, linkedin FROM merge_contacts
+                  WHERE golden_contact_id IS NULL AND linkedin IS NOT NULL AND golden_account_id IS NOT NULL) groups
+        )
+        UPDATE merge_contacts m SET golden_contact_id = ids.id, method = 'created'
+        FROM ids WHERE m.golden_contact_id IS NULL AND m.golden_account_id = ids.golden_account_id AND m.linkedin = ids.linkedin
+        """
+    static let assignSingles = """
+        UPDATE merge_contacts SET golden_contact_id = nextval('golden_contacts_id_seq'), method = 'created'
+        WHERE golden_contact_id IS NULL AND golden_account_id IS NOT NULL
+        """
+    /// Inserts the golden contacts assigned above, from their best member
+    /// (source priority, then most recent).
+    static let insertCreated = """
+        INSERT INTO golden_contacts (id, golden_account_id, email, linkedin, first_name, last_name, title, seniority,
+                                     department, country, state, role_start)
+        SELECT DISTINCT ON (m.golden_contact_id) m.golden_contact_id, m.golden_account_id, c.email, c.linkedin,
+               c.first_name, c.last_name, c.title, c.seniority, c.department, c.country, c.state, c.role_start
+        FROM merge_contacts m JOIN source_contacts c ON c.source = m.source AND c.source_id = m.source_id
+        WHERE m.method = 'created' AND NOT EXISTS (SELECT 1 FROM golden_contacts g WHERE g.id = m.golden_contact_id)
+        ORDER BY m.golden_contact_id, array_position($1::text[], m.source) NULLS LAST, m.updated_at DESC, m.source, m.source_id
+        """
+    static let writeLineage = """
+        INSERT INTO contact_lineage AS l (source, source_id, golden_contact_id, match_method)
+        SELECT source, source_id, golden_contact_id, method FROM merge_contacts WHERE golden_contact_id IS NOT NULL
+        ON CONFLICT (source, source_id) DO UPDATE SET golden_contact_id = excluded.golden_contact_id,
+            match_method = CASE WHEN l.golden_contact_id = excluded.golden_contact_id THEN l.match_method ELSE excluded.match_method END
+        WHERE l.golden_contact_id IS DISTINCT FROM excluded.golden_contact_id
+        """
+    /// Fills blank email / LinkedIn of a golden contact from its members.
+    static let fillIdentifiers = """
+        UPDATE golden_contacts g SET email = coalesce(g.email, x.email), linkedin = coalesce(g.linkedin, x.linkedin), updated_at = now()
+        FROM (SELECT m.golden_contact_id, min(m.email) AS email, min(m.linkedin) AS linkedin
+              FROM merge_contacts m WHERE m.golden_contact_id IS NOT NULL GROUP BY 1) x
+        WHERE g.id = x.golden_contact_id AND ((g.email IS NULL AND x.email IS NOT NULL) OR (g.linkedin IS NULL AND x.linkedin IS NOT NULL))
+          AND NOT EXISTS (SELECT 1 FROM golden_contacts o WHERE o.golden_account_id = g.golden_account_id AND o.email = x.email AND o.id <> g.id)
+        """
+    static let dropOrphans = """
+        DELETE FROM golden_contacts g WHERE NOT EXISTS (SELECT 1 FROM contact_lineage l WHERE l.golden_contact_id = g.id)
+        """
+    static let summary = """
+        SELECT (SELECT count(*) FROM merge_contacts)::int8,
+               (SELECT count(*) FROM golden_contacts)::int8,
+               (SELECT count(*) FROM merge_contacts WHERE method = 'email')::int8,
+               (SELECT count(*) FROM merge_contacts WHERE method = 'linkedin')::int8,
+               (SELECT count(*) FROM merge_contacts WHERE method = 'created')::int8,
+               (SELECT count(*) FROM merge_contacts WHERE golden_account_id IS NULL)::int8
+        """
+}
