@@ -22,6 +22,15 @@ struct MergeTests {
         #expect(abs(JaroWinkler.similarity(a, b) - expected) < 0.001, "\(a) ~ \(b)")
     }
 
+    @Test("name similarity: typos match, shared common words and longer names do not", arguments: [
+        ("umbrella", "umbrela", true), ("vndmir systems", "vandmir systems", true), ("techlum logistics", "techlum logsitics", true),
+        ("moini", "mooini", true), ("vandmir systems", "vandur systems", false), ("kinrel", "kinrella", false),
+        ("paxdra", "paxdramo", false), ("acme", "acme systems", false), ("teratera dynamics", "teraac dynamics", false),
+    ])
+    func nameSimilarity(_ a: String, _ b: String, _ same: Bool) {
+        #expect((AccountClustering.nameSimilarity(a, b) >= MatchSettings().nameThreshold) == same, "\(a) ~ \(b)")
+    }
+
     @Test("the same registrable domain merges across CRM instances; the anchor is the smallest key")
     func domainMerge() {
         let clusters = AccountClustering.cluster([

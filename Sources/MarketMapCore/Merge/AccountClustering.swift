@@ -60,9 +60,10 @@ public struct AccountCluster: Sendable, Equatable {
 ///    threshold) within the same known country, flagged `name`; a name match
 ///    never joins two clusters that already carry different domains;
 /// 3. clusters are transitive (union-find).
-/// Candidate name pairs come from blocks (first name token + country, and the
-/// token's first 4 letters + country) and are applied best-first in a fixed
-/// order, so the result does not depend on the order of the input.
+/// Candidate name pairs come from blocks within a country (the first name
+/// word, its first three and its last three letters, so one typo does not hide
+/// a pair) and are applied best-first in a fixed order, so the result does not
+/// depend on the order of the input.
 public enum AccountClustering {
     public static func cluster(_ records: [MatchRecord], settings: MatchSettings = MatchSettings()) -> [AccountCluster] {
         let sorted = records.sorted { $0.key < $1.key }
@@ -90,8 +91,9 @@ public enum AccountClustering {
         for (index, record) in sorted.enumerated() {
             guard let name = record.name, let country = record.country, !record.preventOverride else { continue }
             let token = CompanyNameNormalizer.blockingToken(name)
-            blocks["\(country)|\(token)", default: []].append(index)
-            blocks["\(country)|~\(token.prefix(4))", default: []].append(index)
+            blocks["\(country)|=\(token)", default: []].append(index)
+            blocks["\(country)|<\(token.prefix(3))", default: []].append(index)
+            blocks["\(country)|>\(token.suffix(3))", default: []].append(index)
         }
         var candidates: [(score: Double, a: Int, b: Int)] = []
         var seen = Set<Int>()
@@ -102,7 +104,7 @@ public enum AccountClustering {
                     guard sorted[a].domain == nil || sorted[b].domain == nil else { continue }
                     guard seen.insert(a * sorted.count + b).inserted else { continue }
                     guard let left = sorted[a].name, let right = sorted[b].name else { continue }
-                    let score = left == right ? 1 : JaroWinkler.similarity(left, right)
+                    let score = left == right ? 1 : nameSimilarity(left, right)
                     if score >= settings.nameThreshold { candidates.append((score, a, b)) }
                 }
             }
@@ -121,6 +123,34 @@ public enum AccountClustering {
             }
             return AccountCluster(anchor: group.map { sorted[$0].key }.min() ?? sorted[group[0]].key, members: members)
         }.sorted { $0.anchor < $1.anchor }
+    }
+}
+
+extension AccountClustering {
+    /// Similarity of two normalized names that is not fooled by shared common
+    /// words: with the same number of words, the distinctive first word and
+    /// the rest are compared separately and the weaker score counts
+    /// ("vandmir systems" vs "vandur systems" is a different company); with a
+    /// different number of words, the whole names are compared.
+    public static func nameSimilarity(_ left: String, _ right: String) -> Double {
+        let a = left.split(separator: " "), b = right.split(separator: " ")
+        guard a.count == b.count, let firstA = a.first, let firstB = b.first else {
+            return JaroWinkler.similarity(left, right)
+        }
+        let first = distinctiveSimilarity(String(firstA), String(firstB))
+        guard a.count > 1 else { return first }
+        let rest = JaroWinkler.similarity(a.dropFirst().joined(separator: " "), b.dropFirst().joined(separator: " "))
+        return min(first, rest >= 0.9 ? 1 : rest)
+    }
+
+    /// A typo (a swapped, dropped or doubled letter) changes a word's length by
+    /// at most one; a longer name that starts like a shorter one ("kinrel",
+    /// "kinrella") is another company, however high Jaro-Winkler's prefix
+    /// bonus rates it.
+    static func distinctiveSimilarity(_ a: String, _ b: String) -> Double {
+        if a == b { return 1 }
+        if abs(a.unicodeScalars.count - b.unicodeScalars.count) > 1 { return 0 }
+        return JaroWinkler.similarity(a, b)
     }
 }
 
