@@ -148,7 +148,7 @@ enum QueueQueries {
         WHERE run_id = $1 AND position = $2 AND state = 'pending'
         """
     static let stageProgress = """
-        SELECT (SELECT count(*) FROM jobs WHERE run_id = $1 AND stage = $2)::int8,
+        SELECT (SELECT CASE WHEN EXISTS (SELECT 1 FROM jobs WHERE run_id = $1 AND stage = $2) THEN 1 ELSE 0 END)::int8,
                (SELECT count(*) FROM dead_letters d WHERE d.run_id = $1 AND d.stage = $2)::int8,
                (SELECT last_error FROM dead_letters d WHERE d.run_id = $1 AND d.stage = $2 ORDER BY died_at LIMIT 1)
         """

@@ -23,7 +23,8 @@ public protocol StagePlanner: Sendable {
 /// What one call to `Runs.advance` did.
 public enum RunStep: Sendable, Equatable {
     case started(stage: String, jobs: Int)
-    case waiting(stage: String, remaining: Int)
+    /// The stage still has unfinished jobs.
+    case waiting(stage: String)
     case finished
     case failed(stage: String, error: String)
     case notRunning
@@ -102,7 +103,7 @@ public struct Runs: Sendable {
                 let progress = try db.query(QueueQueries.stageProgress, run.id, stage)[0]
                 let open: Int = try progress.decode(0)
                 let dead: Int = try progress.decode(1)
-                if open > 0 { return .waiting(stage: stage, remaining: open) }
+                if open > 0 { return .waiting(stage: stage) }
                 if dead > 0 {
                     let error = "stage \(stage): \(dead) job(s) failed for good; first error: \(try progress.decode(2, as: String?.self) ?? "unknown")"
                     try db.query(QueueQueries.failStage, run.id, position)
@@ -139,6 +140,12 @@ public struct Runs: Sendable {
         try db.query(QueueQueries.recentRuns, limit).map { row throws(PostgresError) in
             (try row.decode(0), try row.decode(1), try row.decode(2), try row.decode(3))
         }
+    }
+
+    /// A run's state and error, cheaply (for polling).
+    public func state(_ run: Int, on db: isolated Connection) throws -> (state: String, error: String)? {
+        guard let row = try db.query(QueueQueries.runState, run).first else { return nil }
+        return (try row.decode(0), try row.decode(1))
     }
 
     /// Claims one finished, unreported run for the reporter (each run once).

@@ -88,10 +88,20 @@ struct RunsCommand: AsyncParsableCommand {
             let logger = global.makeLogger("marketmap.runs")
             let outcome: (String, String) = try await global.withDatabase(logger: logger) { target in
                 let deadline = Date().addingTimeInterval(timeout)
+                var connection: Connection?
+                defer { if let connection { Task { await connection.close() } } }
                 while Date() < deadline {
-                    if let db = try? await Connection.connect(target.config) {
-                        let status = try? await Runs(queue: JobQueue()).status(run, on: db)
-                        if let status, status.state != "running" { return (status.state, status.error) }
+                    do {
+                        let db: Connection
+                        if let connection { db = connection } else { db = try await Connection.connect(target.config) }
+                        connection = db
+                        guard let state = try await Runs(queue: JobQueue()).state(run, on: db) else {
+                            throw ValidationError("no run \(run)")
+                        }
+                        if state.state != "running" { return (state.state, state.error) }
+                    } catch let error as PostgresError {
+                        logger.debug("waiting for the database", metadata: ["error": "\(error)"])
+                        connection = nil  // reconnect: the server may be restarting
                     }
                     try await Task.sleep(for: .milliseconds(200))
                 }
