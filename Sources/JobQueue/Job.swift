@@ -47,10 +47,7 @@ public struct ClaimedJob: Sendable, Equatable {
 
     /// A payload field, decoded from the job's JSON.
     public func parameter<T: Decodable>(_ key: String, as type: T.Type = T.self) -> T? {
-        guard let object = try? JSONSerialization.jsonObject(with: Data(payload.text.utf8)) as? [String: Any],
-            let value = object[key], let data = try? JSONSerialization.data(withJSONObject: [value])
-        else { return nil }
-        return (try? JSONDecoder().decode([T].self, from: data))?.first
+        payload.field(key, as: type)
     }
 }
 

@@ -63,9 +63,6 @@ enum TestJobs {
 extension RunInfo {
     /// A run parameter from its params JSON.
     public func parameter<T: Decodable>(_ key: String, as type: T.Type = T.self) -> T? {
-        guard let object = try? JSONSerialization.jsonObject(with: Data(params.text.utf8)) as? [String: Any],
-            let value = object[key], let data = try? JSONSerialization.data(withJSONObject: [value])
-        else { return nil }
-        return (try? JSONDecoder().decode([T].self, from: data))?.first
+        params.field(key, as: type)
     }
 }

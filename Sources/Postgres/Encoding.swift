@@ -126,6 +126,14 @@ public struct PostgresJSON: Sendable, Hashable, PostgresEncodable {
         try JSONDecoder().decode(type, from: Data(text.utf8))
     }
 
+    /// One top-level field of a JSON object, if present and of type `T`.
+    public func field<T: Decodable>(_ key: String, as type: T.Type = T.self) -> T? {
+        guard let object = try? JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any],
+            let value = object[key], let data = try? JSONSerialization.data(withJSONObject: [value])
+        else { return nil }
+        return (try? JSONDecoder().decode([T].self, from: data))?.first
+    }
+
     public static var postgresType: PostgresType { .jsonb }
     public var postgresBind: PostgresBind { .binary(.jsonb, [1] + Array(text.utf8)) }
 }

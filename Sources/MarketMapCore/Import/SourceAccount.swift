@@ -30,12 +30,13 @@ public struct RowProblem: Error, Sendable, Equatable, CustomStringConvertible {
     public var description: String { reason }
 }
 
-/// Turns the cells of one account row into a `SourceAccount`, or says why not.
-public struct AccountRowMapper: Sendable {
+/// What every row mapper needs: which column holds what, the export's
+/// conventions, the header's width, and the domain normalizer.
+public struct RowContext: Sendable {
     public let mapping: HeaderMapping
     public let format: ExportFormat
-    public let domains: DomainNormalizer
     public let columnCount: Int
+    public let domains: DomainNormalizer
 
     public init(mapping: HeaderMapping, format: ExportFormat, columnCount: Int, domains: DomainNormalizer) {
         self.mapping = mapping
@@ -44,8 +45,19 @@ public struct AccountRowMapper: Sendable {
         self.domains = domains
     }
 
+    func cells(_ cells: [String]) -> RowCells { RowCells(cells: cells, mapping: mapping, columnCount: columnCount) }
+}
+
+/// Turns the cells of one account row into a `SourceAccount`, or says why not.
+public struct AccountRowMapper: Sendable {
+    public let context: RowContext
+    public init(_ context: RowContext) { self.context = context }
+    var mapping: HeaderMapping { context.mapping }
+    var format: ExportFormat { context.format }
+    var domains: DomainNormalizer { context.domains }
+
     public func map(_ cells: [String]) -> Result<SourceAccount, RowProblem> {
-        let row = RowCells(cells: cells, mapping: mapping, columnCount: columnCount)
+        let row = context.cells(cells)
         if let problem = row.overflow { return .failure(problem) }
         let value = row.value
         let name = value("name")

@@ -21,20 +21,14 @@ public struct SourceContact: Sendable, Equatable {
 
 /// Turns the cells of one contact row into a `SourceContact`, or says why not.
 public struct ContactRowMapper: Sendable {
-    public let mapping: HeaderMapping
-    public let format: ExportFormat
-    public let domains: DomainNormalizer
-    public let columnCount: Int
-
-    public init(mapping: HeaderMapping, format: ExportFormat, columnCount: Int, domains: DomainNormalizer) {
-        self.mapping = mapping
-        self.format = format
-        self.columnCount = columnCount
-        self.domains = domains
-    }
+    public let context: RowContext
+    public init(_ context: RowContext) { self.context = context }
+    var mapping: HeaderMapping { context.mapping }
+    var format: ExportFormat { context.format }
+    var domains: DomainNormalizer { context.domains }
 
     public func map(_ cells: [String]) -> Result<SourceContact, RowProblem> {
-        let row = RowCells(cells: cells, mapping: mapping, columnCount: columnCount)
+        let row = context.cells(cells)
         if let problem = row.overflow { return .failure(problem) }
         guard let accountID = row.value("account_id") else {
             return .failure(RowProblem(reason: "no account id (the contact cannot be linked to an account)"))

@@ -57,16 +57,17 @@ public struct Importer: Sendable {
     func stage(_ kind: RecordKind, header: [String], format: ExportFormat, path: String) throws -> Stage {
         let mapping: HeaderMapping
         do { mapping = try HeaderMapping(header: header, kind: kind, format: format) } catch { throw ImportError.header(path, error) }
+        let context = RowContext(mapping: mapping, format: format, columnCount: header.count, domains: domains)
         switch kind {
         case .accounts:
-            let mapper = AccountRowMapper(mapping: mapping, format: format, columnCount: header.count, domains: domains)
+            let mapper = AccountRowMapper(context)
             return Stage(
                 create: ImportQueries.createAccountStage, truncate: ImportQueries.truncateAccountStage,
                 copy: ImportQueries.copyAccountStage, analyze: ImportQueries.analyzeAccountStage,
                 rejectDuplicates: ImportQueries.rejectDuplicateAccountIDs, upsert: ImportQueries.upsertAccounts,
                 map: { cells in mapper.map(cells).map(Self.stageRow) })
         case .contacts:
-            let mapper = ContactRowMapper(mapping: mapping, format: format, columnCount: header.count, domains: domains)
+            let mapper = ContactRowMapper(context)
             return Stage(
                 create: ImportQueries.createContactStage, truncate: ImportQueries.truncateContactStage,
                 copy: ImportQueries.copyContactStage, analyze: ImportQueries.analyzeContactStage,
