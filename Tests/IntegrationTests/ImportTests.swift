@@ -117,6 +117,42 @@ struct ImportTests {
         }
     }
 
+    @Test("opportunities: won/lost from flags or stage names, amounts and dates parsed, bad rows rejected")
+    func opportunities() async throws {
+        try await withTestConnection { db in
+            let salesforce = try write("""
+                Opportunity ID,Account ID,Opportunity Name,Amount,Stage,Close Date,Won,Closed
+                006A,001A,Acme expansion,"$120,000",Closed Won,2024-05-31,true,true
+                006B,001A,Acme renewal,80000,Negotiation,2024-09-30,false,false
+                006C,001B,Globex pilot,15k,Closed Lost,3/1/2024,false,true
+                006D,,Orphan,100,Prospecting,2024-01-01,false,false
+                006E,001B,Bad amount,lots,Prospecting,2024-01-01,false,false
+                """)
+            let report = try await importer.importFile(salesforce, source: "sfdc", format: .salesforce, kind: .opportunities, on: db)
+            #expect((report.new, report.rejected) == (3, 2))
+            let hubspot = try write("""
+                Record ID,Associated Company ID,Deal Name,Amount,Deal Stage,Close Date
+                7001,9001,Acme HS deal,50000,closedwon,1717113600000
+                7002,9001,Acme HS lost,20000,closedlost,2024-06-01
+                """)
+            #expect(try await importer.importFile(hubspot, source: "hubspot", format: .hubspot, kind: .opportunities, on: db).new == 2)
+            let rows = try await db.query(
+                "SELECT source_id, amount::float8, is_closed, is_won, close_date::text FROM source_opportunities ORDER BY source_id")
+            let byID = Dictionary(uniqueKeysWithValues: try rows.map { (try $0.decode(0, as: String.self), $0) })
+            #expect(try byID["006A"]?.decode(1, as: Double.self) == 120_000)
+            #expect(try byID["006A"]?.decode(3, as: Bool.self) == true)
+            #expect(try byID["006B"]?.decode(2, as: Bool.self) == false)
+            #expect(try byID["006C"]?.decode(1, as: Double.self) == 15_000)
+            #expect(try byID["006C"]?.decode(2, as: Bool.self) == true)
+            #expect(try byID["006C"]?.decode(3, as: Bool.self) == false)
+            #expect(try byID["006C"]?.decode(4, as: String.self) == "2024-03-01")
+            #expect(try byID["7001"]?.decode(3, as: Bool.self) == true)
+            #expect(try byID["7001"]?.decode(4, as: String.self) == "2024-05-31")
+            #expect(try byID["7002"]?.decode(2, as: Bool.self) == true)
+            #expect(try byID["7002"]?.decode(3, as: Bool.self) == false)
+        }
+    }
+
     @Test("an unrecognisable header fails up front, naming the expected columns, and loads nothing")
     func unknownHeader() async throws {
         try await withTestConnection { db in

@@ -103,6 +103,45 @@ enum ImportQueries {
         FROM written
         """
 
+    static let createOpportunityStage = """
+        CREATE TEMP TABLE IF NOT EXISTS stage_opportunities (
+            line int, source_id text, account_source_id text, name text, amount numeric, stage text, close_date date,
+            is_closed boolean, is_won boolean, owner text, extra jsonb, content_hash text)
+        """
+    static let truncateOpportunityStage = "TRUNCATE stage_opportunities"
+    static let copyOpportunityStage = """
+        COPY stage_opportunities (line, source_id, account_source_id, name, amount, stage, close_date, is_closed, is_won,
+            owner, extra, content_hash) FROM STDIN
+        """
+    static let analyzeOpportunityStage = "ANALYZE stage_opportunities"
+    static let rejectDuplicateOpportunityIDs = """
+        INSERT INTO stage_rejects (line, reason, raw)
+        SELECT line, 'duplicate record id ' || source_id || ' (line ' || kept || ' is kept)', ''
+        FROM (SELECT line, source_id, max(line) OVER (PARTITION BY source_id) AS kept FROM stage_opportunities) s
+        WHERE line < kept
+        """
+    static let upsertOpportunities = """
+        WITH latest AS (
+            SELECT DISTINCT ON (source_id) * FROM stage_opportunities ORDER BY source_id, line DESC
+        ), written AS (
+            INSERT INTO source_opportunities AS t (source, source_id, account_source_id, name, amount, stage, close_date,
+                is_closed, is_won, owner, extra, content_hash, import_file_id)
+            SELECT $1, source_id, account_source_id, name, amount, stage, close_date, is_closed, is_won, owner, extra,
+                content_hash, $2
+            FROM latest
+            ON CONFLICT (source, source_id) DO UPDATE SET
+                account_source_id = excluded.account_source_id, name = excluded.name, amount = excluded.amount,
+                stage = excluded.stage, close_date = excluded.close_date, is_closed = excluded.is_closed,
+                is_won = excluded.is_won, owner = excluded.owner, extra = excluded.extra,
+                content_hash = excluded.content_hash, import_file_id = excluded.import_file_id, updated_at = now()
+            WHERE t.content_hash IS DISTINCT FROM excluded.content_hash
+            RETURNING (xmax = 0) AS inserted
+        )
+        SELECT count(*) FILTER (WHERE inserted)::int8, count(*) FILTER (WHERE NOT inserted)::int8,
+               (SELECT count(*) FROM latest)::int8
+        FROM written
+        """
+
     static let saveRejects = """
         WITH saved AS (
             INSERT INTO rejected_rows (import_file_id, source, kind, file, line, reason, raw)

@@ -21,14 +21,12 @@ public enum ImportError: Error, CustomStringConvertible {
     case unreadable(String, String)
     case header(String, HeaderError)
     case noHeader(String)
-    case notBuiltYet(RecordKind)
 
     public var description: String {
         switch self {
         case .unreadable(let path, let reason): return "cannot read \(path): \(reason)"
         case .header(let path, let error): return "\(path): \(error)"
         case .noHeader(let path): return "\(path): the file is empty or its first line is not a readable header"
-        case .notBuiltYet(let kind): return "importing \(kind.rawValue) is not built yet; accounts and contacts can be imported today"
         }
     }
 }
@@ -74,7 +72,12 @@ public struct Importer: Sendable {
                 rejectDuplicates: ImportQueries.rejectDuplicateContactIDs, upsert: ImportQueries.upsertContacts,
                 map: { cells in mapper.map(cells).map(Self.stageRow) })
         case .opportunities:
-            throw ImportError.notBuiltYet(kind)
+            let mapper = OpportunityRowMapper(context)
+            return Stage(
+                create: ImportQueries.createOpportunityStage, truncate: ImportQueries.truncateOpportunityStage,
+                copy: ImportQueries.copyOpportunityStage, analyze: ImportQueries.analyzeOpportunityStage,
+                rejectDuplicates: ImportQueries.rejectDuplicateOpportunityIDs, upsert: ImportQueries.upsertOpportunities,
+                map: { cells in mapper.map(cells).map(Self.stageRow) })
         }
     }
 
@@ -142,6 +145,14 @@ public struct Importer: Sendable {
             account.industry, account.employees.map(String.init), account.annualRevenue.map { String($0) },
             account.country, account.countryRaw, account.state, account.city, account.owner, account.parentID, account.type,
             account.lastActivity, account.preventOverride ? "t" : "f", jsonObject(account.extra), account.contentHash,
+        ]
+    }
+
+    /// A normalized opportunity as a row of `stage_opportunities` after its line number.
+    static func stageRow(_ deal: SourceOpportunity) -> [String?] {
+        [
+            deal.sourceID, deal.accountSourceID, deal.name, deal.amount.map { String($0) }, deal.stage, deal.closeDate,
+            deal.isClosed ? "t" : "f", deal.isWon ? "t" : "f", deal.owner, jsonObject(deal.extra), deal.contentHash,
         ]
     }
 
