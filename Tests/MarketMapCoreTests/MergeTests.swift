@@ -120,5 +120,9 @@ struct MergeTests {
         #expect(result.conflicts["employees"] == ["1200", "1300"])
         #expect(result.conflicts["industry"] == ["Hardware", "Software"])
         #expect(result.conflicts["country"] == nil)
+
+        let quiet = Survivorship.survive([hubspotOld, hubspot, sfdc], fields: ["name", "industry"], conflictFields: ["industry"])
+        #expect(quiet.values["name"] == "Acme, Inc.")
+        #expect(Set(quiet.conflicts.keys) == ["industry"], "name variants are not reported when only industry is asked for")
     }
 }

@@ -60,7 +60,7 @@ public struct AccountRowMapper: Sendable {
         let row = context.cells(cells)
         if let problem = row.overflow { return .failure(problem) }
         let value = row.value
-        let name = value("name")
+        let name = value("name").map(TextFolding.collapseSpaces)
         let website = value("domain") ?? value("website")
         let domain = domains.normalize(value("domain")) ?? domains.normalize(value("website"))
         let normalizedName = CompanyNameNormalizer.normalize(name)

@@ -30,7 +30,11 @@ public struct SurvivedRecord: Sendable, Equatable {
 /// source with a non-blank value, then the most recent, then the most
 /// complete record, then the smallest key (deterministic).
 public enum Survivorship {
-    public static func survive(_ candidates: [SurvivorCandidate], fields: [String]) -> SurvivedRecord {
+    /// `conflictFields`: the fields whose disagreement is reported (default:
+    /// all); pass normalized fields to avoid reporting mere spelling variants.
+    public static func survive(
+        _ candidates: [SurvivorCandidate], fields: [String], conflictFields: Set<String>? = nil
+    ) -> SurvivedRecord {
         let ranked = candidates.sorted { a, b in
             if a.sourcePriority != b.sourcePriority { return a.sourcePriority < b.sourcePriority }
             if a.updatedAt != b.updatedAt { return (a.updatedAt ?? "") > (b.updatedAt ?? "") }
@@ -38,16 +42,18 @@ public enum Survivorship {
             return a.key < b.key
         }
         var result = SurvivedRecord(values: [:], origin: [:], conflicts: [:])
-        for field in fields {
+        for field in Set(fields).union(conflictFields ?? []).sorted() {
             let filled = ranked.compactMap { candidate -> (RecordKey, String)? in
                 guard let value = candidate.values[field], !value.isEmpty else { return nil }
                 return (candidate.key, value)
             }
             guard let winner = filled.first else { continue }
-            result.values[field] = winner.1
-            result.origin[field] = winner.0
+            if fields.contains(field) {
+                result.values[field] = winner.1
+                result.origin[field] = winner.0
+            }
             let distinct = Set(filled.map { $0.1 })
-            if distinct.count > 1 { result.conflicts[field] = distinct.sorted() }
+            if distinct.count > 1, conflictFields?.contains(field) ?? true { result.conflicts[field] = distinct.sorted() }
         }
         return result
     }

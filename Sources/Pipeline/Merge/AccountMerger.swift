@@ -32,6 +32,12 @@ public struct AccountMerger: Sendable {
         "name", "website", "domain", "industry", "employees", "annual_revenue", "country", "state", "city", "owner", "type",
         "last_activity",
     ]
+    /// Disagreements worth a look: normalized name and domain instead of the
+    /// raw name and website, whose spelling variants are noise.
+    static let conflictFields: Set<String> = [
+        "name_norm", "domain", "industry", "employees", "annual_revenue", "country", "state", "city", "owner", "type",
+        "last_activity",
+    ]
 
     public init(settings: MatchSettings = MatchSettings(), sourcePriority: [String] = [], logger: Logger) {
         self.settings = settings
@@ -120,7 +126,7 @@ public struct AccountMerger: Sendable {
     }
 
     private func goldenRow(id: String, _ group: [(candidate: SurvivorCandidate, preventOverride: Bool)]) -> [String?] {
-        let record = Survivorship.survive(group.map(\.candidate), fields: Self.fields)
+        let record = Survivorship.survive(group.map(\.candidate), fields: Self.fields, conflictFields: Self.conflictFields)
         var conflicts = "{" + record.conflicts.keys.sorted().map { field in
             jsonString(field) + ":[" + (record.conflicts[field] ?? []).map(jsonString).joined(separator: ",") + "]"
         }.joined(separator: ",") + "}"
