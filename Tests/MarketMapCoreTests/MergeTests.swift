@@ -103,6 +103,11 @@ struct MergeTests {
             }
             // Every record is in exactly one cluster.
             #expect(expected.map(\.members.count).reduce(0, +) == records.count)
+            // Matching in shards gives the same accounts, whatever the shard count.
+            for shards in 2...5 {
+                let edges = (0..<shards).flatMap { AccountClustering.candidates(records, shard: $0, shards: shards) }
+                #expect(AccountClustering.resolve(records, edges: edges.shuffled(using: &generator)) == expected, "\(shards) shards")
+            }
         }
     }
 

@@ -66,23 +66,33 @@ public struct AccountCluster: Sendable, Equatable {
 /// depend on the order of the input.
 public enum AccountClustering {
     public static func cluster(_ records: [MatchRecord], settings: MatchSettings = MatchSettings()) -> [AccountCluster] {
-        let sorted = records.sorted { $0.key < $1.key }
-        var sets = UnionFind(count: sorted.count, domains: sorted.map(\.domain))
-        var joinedByDomain = Set<Int>()
+        resolve(records, edges: candidates(records, settings: settings))
+    }
 
-        // 1. Domains.
+    /// The candidate edges of one shard: domain groups and name blocks whose
+    /// key hashes to `shard` (of `shards`). Every pair that can match shares a
+    /// domain or a block, so the union of all shards' edges is the same
+    /// whatever the shard count, and so is `resolve`'s result: the basis for
+    /// matching in parallel queue jobs.
+    public static func candidates(
+        _ records: [MatchRecord], settings: MatchSettings = MatchSettings(), shard: Int = 0, shards: Int = 1
+    ) -> [MatchEdge] {
+        func mine(_ key: String) -> Bool { shards <= 1 || Int(stableHash(key) % UInt64(shards)) == shard }
+        let sorted = records.sorted { $0.key < $1.key }
+        var edges: [MatchEdge] = []
+
+        // 1. Domains: the plain records of a domain join its first one; a
+        //    branch joins only a record with its very name.
         var byDomain: [String: [Int]] = [:]
         for (index, record) in sorted.enumerated() { if let domain = record.domain { byDomain[domain, default: []].append(index) } }
-        for (_, members) in byDomain.sorted(by: { $0.key < $1.key }) {
+        for (domain, members) in byDomain where mine("d|" + domain) {
             let plain = members.filter { !sorted[$0].preventOverride }
-            for index in plain.dropFirst() where sets.union(plain[0], index, allowDifferentDomains: false) {
-                joinedByDomain.formUnion([plain[0], index])
-            }
+            for index in plain.dropFirst() { edges.append(MatchEdge(sorted[plain[0]].key, sorted[index].key, score: 2, kind: .domain)) }
             for branch in members where sorted[branch].preventOverride {
                 guard let name = sorted[branch].name,
                     let twin = members.first(where: { $0 != branch && sorted[$0].name == name })
                 else { continue }
-                if sets.union(twin, branch, allowDifferentDomains: false) { joinedByDomain.formUnion([twin, branch]) }
+                edges.append(MatchEdge(sorted[twin].key, sorted[branch].key, score: 2, kind: .domain))
             }
         }
 
@@ -91,11 +101,10 @@ public enum AccountClustering {
         for (index, record) in sorted.enumerated() {
             guard let name = record.name, let country = record.country, !record.preventOverride else { continue }
             let token = CompanyNameNormalizer.blockingToken(name)
-            blocks["\(country)|=\(token)", default: []].append(index)
-            blocks["\(country)|<\(token.prefix(3))", default: []].append(index)
-            blocks["\(country)|>\(token.suffix(3))", default: []].append(index)
+            for key in ["\(country)|=\(token)", "\(country)|<\(token.prefix(3))", "\(country)|>\(token.suffix(3))"] where mine("n|" + key) {
+                blocks[key, default: []].append(index)
+            }
         }
-        var candidates: [(score: Double, a: Int, b: Int)] = []
         var seen = Set<Int>()
         for (_, members) in blocks where members.count > 1 {
             for i in 0..<members.count {
@@ -105,14 +114,34 @@ public enum AccountClustering {
                     guard seen.insert(a * sorted.count + b).inserted else { continue }
                     guard let left = sorted[a].name, let right = sorted[b].name else { continue }
                     let score = left == right ? 1 : nameSimilarity(left, right)
-                    if score >= settings.nameThreshold { candidates.append((score, a, b)) }
+                    if score >= settings.nameThreshold { edges.append(MatchEdge(sorted[a].key, sorted[b].key, score: score, kind: .name)) }
                 }
             }
         }
-        candidates.sort { ($0.score, -$0.a, -$0.b) > ($1.score, -$1.a, -$1.b) }
-        for candidate in candidates { _ = sets.union(candidate.a, candidate.b, allowDifferentDomains: false) }
+        return edges
+    }
 
-        // 3. Clusters, anchored on their smallest key; members that share the
+    /// Clusters from candidate edges (from any number of shards, in any
+    /// order, duplicates allowed): domain edges first, then name edges
+    /// best-first in a fixed order, never joining two different domains.
+    public static func resolve(_ records: [MatchRecord], edges: [MatchEdge]) -> [AccountCluster] {
+        let sorted = records.sorted { $0.key < $1.key }
+        var position: [RecordKey: Int] = [:]
+        for (index, record) in sorted.enumerated() { position[record.key] = index }
+        var sets = UnionFind(count: sorted.count, domains: sorted.map(\.domain))
+        var joinedByDomain = Set<Int>()
+        let unique = Set(edges)
+        for edge in unique where edge.kind == .domain {
+            guard let a = position[edge.a], let b = position[edge.b] else { continue }
+            if sets.union(a, b, allowDifferentDomains: false) { joinedByDomain.formUnion([a, b]) }
+        }
+        let names = unique.filter { $0.kind == .name }.compactMap { edge -> (score: Double, a: Int, b: Int)? in
+            guard let a = position[edge.a], let b = position[edge.b] else { return nil }
+            return (edge.score, min(a, b), max(a, b))
+        }.sorted { ($0.score, -$0.a, -$0.b) > ($1.score, -$1.a, -$1.b) }
+        for edge in names { _ = sets.union(edge.a, edge.b, allowDifferentDomains: false) }
+
+        // Clusters, anchored on their smallest key; members that share the
         // cluster's domain joined by domain, the others by name.
         var groups: [Int: [Int]] = [:]
         for index in sorted.indices { groups[sets.find(index), default: []].append(index) }
@@ -123,6 +152,32 @@ public enum AccountClustering {
             }
             return AccountCluster(anchor: group.map { sorted[$0].key }.min() ?? sorted[group[0]].key, members: members)
         }.sorted { $0.anchor < $1.anchor }
+    }
+
+    /// FNV-1a 64: the same in every process (Swift's `Hasher` is seeded).
+    static func stableHash(_ text: String) -> UInt64 {
+        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+        for byte in text.utf8 {
+            hash ^= UInt64(byte)
+            hash = hash &* 0x0000_0100_0000_01b3
+        }
+        return hash
+    }
+}
+
+/// A possible match between two source records, found in one shard.
+public struct MatchEdge: Sendable, Hashable {
+    public enum Kind: String, Sendable, Hashable { case domain, name }
+    public var a: RecordKey
+    public var b: RecordKey
+    public var score: Double
+    public var kind: Kind
+
+    public init(_ first: RecordKey, _ second: RecordKey, score: Double, kind: Kind) {
+        a = min(first, second)
+        b = max(first, second)
+        self.score = score
+        self.kind = kind
     }
 }
 
