@@ -121,6 +121,23 @@ public actor Connection {
         }
     }
 
+    /// For code already isolated to this connection: runs `body` in the
+    /// transaction in progress (a job handler's, so its writes commit with the
+    /// job), or in a new one that commits when `body` returns and rolls back
+    /// when it throws.
+    public func withTransaction<T>(_ body: () throws -> T) throws -> T {
+        if let handle, PQtransactionStatus(handle) != PQTRANS_IDLE { return try body() }
+        try execute("BEGIN")
+        do {
+            let value = try body()
+            try execute("COMMIT")
+            return value
+        } catch {
+            if isUsable, PQtransactionStatus(handle) != PQTRANS_IDLE { try? execute("ROLLBACK") }
+            throw error
+        }
+    }
+
     // MARK: helpers shared by COPY and notifications
 
     func liveHandle() throws(PostgresError) -> OpaquePointer {

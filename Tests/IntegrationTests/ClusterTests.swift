@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import Pipeline
 import Postgres
 import Testing
 
@@ -184,6 +185,37 @@ struct ClusterTests {
                 "SELECT stage, state, jobs_total, jobs_done FROM run_stages WHERE run_id = $1 ORDER BY position", run)
             #expect(try stages.map { try $0.decode(0, as: String.self) } == ["s1", "s2", "s3"])
             #expect(try stages.allSatisfy { try $0.decode(1, as: String.self) == "done" && $0.decode(3, as: Int.self) == 40 })
+            await db.close()
+        }
+    }
+
+    @Test("the merge pipeline in 5 shards on 2 workers gives the same golden accounts as the one-process merge")
+    func shardedMerge() async throws {
+        try await withTestDatabase { config in
+            let db = try await Connection.connect(config)
+            try await MergeStageTests().load(db)
+            let cluster = Cluster(config)
+            defer { cluster.stopAll() }
+            try cluster.coordinator()
+            try cluster.worker("w1")
+            try cluster.worker("w2")
+            let arguments = ["runs", "start", "--pipeline", "merge", "--param", "shards=5", "--param", "source_priority=acme-sfdc,acme-hubspot"]
+            let started = try await MarketMapBinary.run(arguments, environment: cluster.environment)
+            let run = try #require(Int(started.output.split(separator: "\n").last ?? ""), "\(started.output)")
+            let result = try await cluster.wait(run: run)
+            #expect(result.status == 0, "\(result.output)")
+            let lineage = { () async throws -> [String] in
+                try await db.query("SELECT source, source_id, golden_id, match_method FROM account_lineage ORDER BY 1, 2").map {
+                    "\(try $0.decode(0, as: String.self))/\(try $0.decode(1, as: String.self))=\(try $0.decode(2, as: Int.self)):\(try $0.decode(3, as: String.self))"
+                }
+            }
+            let sharded = try await lineage()
+            #expect(sharded.count == 9)
+            #expect(try await count(db, "SELECT count(*) FROM golden_accounts") == 6)
+            #expect(try await count(db, "SELECT count(*) FROM merge_edges") == 0, "resolve drops its run's edges")
+            // The one-process merge over the same data changes nothing.
+            _ = try await AccountMerger(sourcePriority: ["acme-sfdc", "acme-hubspot"], logger: Logger(label: "test")).merge(on: db)
+            #expect(try await lineage() == sharded)
             await db.close()
         }
     }

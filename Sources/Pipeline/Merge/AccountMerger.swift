@@ -17,11 +17,8 @@ public struct MergeReport: Sendable, Codable, Equatable {
 /// Clusters every source account into golden accounts (`AccountClustering`),
 /// keeps golden ids stable across runs, writes lineage, and fills each golden
 /// account by survivorship (`Survivorship`) with a conflict list. One
-/// transaction.
-///
-/// Today this runs as one pass over all accounts (the match keys of every
-/// account are held in memory, about 100 bytes each); sharding by blocking key
-/// across queue jobs is the next step.
+/// transaction. `merge` is the one-process path; the `merge` pipeline
+/// (`MergeJobs`) finds candidate edges in sharded queue jobs and calls `write`.
 public struct AccountMerger: Sendable {
     public let settings: MatchSettings
     /// Sources in order of trust for survivorship; unlisted sources come last.
@@ -46,6 +43,14 @@ public struct AccountMerger: Sendable {
     }
 
     public func merge(on db: isolated Connection) throws -> MergeReport {
+        let records = try matchRecords(on: db)
+        let clusters = AccountClustering.cluster(records, settings: settings)
+        logger.info("clustered accounts", metadata: ["records": "\(records.count)", "golden": "\(clusters.count)"])
+        return try write(clusters, on: db)
+    }
+
+    /// What matching needs of every source account (about 100 bytes each).
+    public func matchRecords(on db: isolated Connection) throws -> [MatchRecord] {
         var records: [MatchRecord] = []
         try db.copyOut(MergeQueries.matchRecords) { bytes in
             let f = CopyText.parseRow(bytes)
@@ -54,12 +59,13 @@ public struct AccountMerger: Sendable {
                 key: RecordKey(source: source, sourceID: id), name: Self.nonEmpty(f[2]), domain: Self.nonEmpty(f[3]),
                 country: Self.nonEmpty(f[4]), preventOverride: f[5] == "t"))
         }
-        let clusters = AccountClustering.cluster(records, settings: settings)
-        logger.info("clustered accounts", metadata: ["records": "\(records.count)", "golden": "\(clusters.count)"])
-        records = []
+        return records
+    }
 
-        try db.execute("BEGIN")
-        do {
+    /// Writes clusters as golden accounts: stable ids, lineage, survivorship,
+    /// conflicts; in the caller's transaction if there is one.
+    public func write(_ clusters: [AccountCluster], on db: isolated Connection) throws -> MergeReport {
+        try db.withTransaction {
             try db.execute(MergeQueries.createClusters)
             try db.execute(MergeQueries.truncateClusters)
             try db.copyIn(MergeQueries.copyClusters) { writer in
@@ -74,15 +80,11 @@ public struct AccountMerger: Sendable {
             try db.query(MergeQueries.dropOrphans)
             try survive(on: db)
             let summary = try db.query(MergeQueries.summary)[0]
-            try db.execute("COMMIT")
             let sources: Int = try summary.decode(0)
             let golden: Int = try summary.decode(1)
             return MergeReport(
                 sourceRecords: sources, goldenAccounts: golden, mergedDuplicates: sources - golden,
                 nameMatches: try summary.decode(2), withConflicts: try summary.decode(3))
-        } catch {
-            if db.isUsable { try? db.execute("ROLLBACK") }
-            throw error
         }
     }
 

@@ -25,9 +25,9 @@ public struct ContactMerger: Sendable {
         self.logger = logger
     }
 
+    /// In the caller's transaction if there is one.
     public func merge(on db: isolated Connection) throws -> ContactMergeReport {
-        try db.execute("BEGIN")
-        do {
+        try db.withTransaction {
             try db.execute(ContactQueries.stage)
             try db.query(ContactQueries.matchByEmail)
             try db.query(ContactQueries.matchByLinkedIn)
@@ -41,13 +41,9 @@ public struct ContactMerger: Sendable {
             try db.query(ContactQueries.fillIdentifiers)
             try db.query(ContactQueries.dropOrphans)
             let row = try db.query(ContactQueries.summary)[0]
-            try db.execute("COMMIT")
             return ContactMergeReport(
                 sourceContacts: try row.decode(0), goldenContacts: try row.decode(1), matchedByEmail: try row.decode(2),
                 matchedByLinkedIn: try row.decode(3), created: try row.decode(4), withoutAccount: try row.decode(5))
-        } catch {
-            if db.isUsable { try? db.execute("ROLLBACK") }
-            throw error
         }
     }
 }

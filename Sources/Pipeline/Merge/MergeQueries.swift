@@ -83,4 +83,18 @@ enum MergeQueries {
                (SELECT count(*) FROM account_lineage WHERE match_method = 'name')::int8,
                (SELECT count(DISTINCT golden_id) FROM account_conflicts)::int8
         """
+
+    // The sharded merge pipeline.
+    static let deleteShardEdges = "DELETE FROM merge_edges WHERE run_id = $1 AND shard = $2"
+    static let copyEdges = "COPY merge_edges (run_id, shard, a_source, a_id, b_source, b_id, score, kind) FROM STDIN"
+    /// COPY takes no parameters: the run's edges go through a temporary table.
+    static let stageRunEdges = """
+        CREATE TEMP TABLE IF NOT EXISTS resolve_edges (a_source text, a_id text, b_source text, b_id text, score float8, kind text);
+        TRUNCATE resolve_edges;
+        """
+    static let fillRunEdges = """
+        INSERT INTO resolve_edges SELECT a_source, a_id, b_source, b_id, score, kind FROM merge_edges WHERE run_id = $1
+        """
+    static let copyRunEdges = "COPY resolve_edges TO STDOUT"
+    static let dropRunEdges = "DELETE FROM merge_edges WHERE run_id = $1"
 }

@@ -1,0 +1,92 @@
+import Foundation
+import JobQueue
+import Logging
+import MarketMapCore
+import Postgres
+
+/// The `merge` pipeline: stage `match` finds candidate edges in `shards`
+/// parallel jobs (each owns the domain groups and name blocks whose key hashes
+/// to it); stage `resolve` clusters all edges and writes golden accounts,
+/// lineage, survivorship and the contact waterfall. Each job writes in its own
+/// job transaction, so a crashed or repeated job neither loses nor duplicates.
+/// The accounts are the same whatever the shard and worker counts
+/// (`AccountClustering.candidates`).
+///
+/// Run params: `shards` (default 8), `source_priority` (comma-separated),
+/// `name_threshold` (default 0.95).
+enum MergeJobs {
+    static func register(into registry: inout Registry) {
+        registry.register(Match())
+        registry.register(Resolve())
+        registry.register(PipelineDefinition(name: "merge", stages: { _ in ["match", "resolve"] }, planner: Planner()))
+    }
+
+    static func settings(_ payload: PostgresJSON) -> (shards: Int, priority: [String], match: MatchSettings) {
+        let shards = max(1, payload.field("shards", as: Int.self) ?? 8)
+        let priority = (payload.field("source_priority", as: String.self) ?? "").split(separator: ",").map { String($0).trimmedWhitespace }
+        let threshold = payload.field("name_threshold", as: Double.self) ?? MatchSettings().nameThreshold
+        return (shards, priority, MatchSettings(nameThreshold: threshold))
+    }
+
+    struct Planner: StagePlanner {
+        func jobs(for stage: String, run: RunInfo, on db: isolated Connection) throws -> [JobSpec] {
+            let shards = MergeJobs.settings(run.params).shards
+            switch stage {
+            case "match": return (0..<shards).map { JobSpec(kind: "merge.match", shard: $0, payload: run.params.text) }
+            default: return [JobSpec(kind: "merge.resolve", shard: 0, payload: run.params.text)]
+            }
+        }
+    }
+
+    struct Match: JobHandler {
+        let kind = "merge.match"
+        let batchSize = 1
+
+        func handle(_ job: ClaimedJob, context: JobContext, on db: isolated Connection) throws {
+            let settings = MergeJobs.settings(job.payload)
+            let merger = AccountMerger(settings: settings.match, logger: Logger(label: "marketmap.merge"))
+            let records = try merger.matchRecords(on: db)
+            let edges = AccountClustering.candidates(records, settings: settings.match, shard: job.shard, shards: settings.shards)
+            try db.query(MergeQueries.deleteShardEdges, job.runID, job.shard)
+            try db.copyIn(MergeQueries.copyEdges) { writer in
+                for edge in edges {
+                    try writer.writeRow([
+                        String(job.runID), String(job.shard), edge.a.source, edge.a.sourceID, edge.b.source, edge.b.sourceID,
+                        String(edge.score), edge.kind.rawValue,
+                    ])
+                }
+            }
+        }
+    }
+
+    struct Resolve: JobHandler {
+        let kind = "merge.resolve"
+        let batchSize = 1
+
+        func handle(_ job: ClaimedJob, context: JobContext, on db: isolated Connection) throws {
+            let settings = MergeJobs.settings(job.payload)
+            let logger = Logger(label: "marketmap.merge")
+            let merger = AccountMerger(settings: settings.match, sourcePriority: settings.priority, logger: logger)
+            let records = try merger.matchRecords(on: db)
+            try db.execute(MergeQueries.stageRunEdges)
+            try db.query(MergeQueries.fillRunEdges, job.runID)
+            var edges: [MatchEdge] = []
+            try db.copyOut(MergeQueries.copyRunEdges) { bytes in
+                let f = CopyText.parseRow(bytes)
+                guard f.count == 6, let aSource = f[0], let aID = f[1], let bSource = f[2], let bID = f[3],
+                    let score = f[4].flatMap(Double.init), let kind = f[5].flatMap(MatchEdge.Kind.init(rawValue:))
+                else { return }
+                edges.append(MatchEdge(
+                    RecordKey(source: aSource, sourceID: aID), RecordKey(source: bSource, sourceID: bID), score: score, kind: kind))
+            }
+            let clusters = AccountClustering.resolve(records, edges: edges)
+            let report = try merger.write(clusters, on: db)
+            let contacts = try ContactMerger(sourcePriority: settings.priority, logger: logger).merge(on: db)
+            try db.query(MergeQueries.dropRunEdges, job.runID)
+            logger.info("merge resolved", metadata: [
+                "run": "\(job.runID)", "golden": "\(report.goldenAccounts)", "source": "\(report.sourceRecords)",
+                "goldenContacts": "\(contacts.goldenContacts)",
+            ])
+        }
+    }
+}
