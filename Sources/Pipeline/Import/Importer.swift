@@ -90,8 +90,7 @@ public struct Importer: Sendable {
         let stage = try stage(kind, header: header, format: format, path: path)
         let rejects = try CopySpool()
 
-        try db.execute("BEGIN")
-        do {
+        return try db.withTransaction {
             let fileID: Int = try db.query(ImportQueries.startFile, source, kind.rawValue, format.rawValue, path)[0].decode(0)
             try db.execute(stage.create)
             try db.execute(ImportQueries.createRejectStage)
@@ -127,13 +126,9 @@ public struct Importer: Sendable {
             let rejected: Int = try db.query(ImportQueries.saveRejects, fileID, source, kind.rawValue, path)[0].decode(0)
             let unchanged = distinct - new - changed
             try db.query(ImportQueries.finishFile, fileID, read, new, changed, unchanged, rejected)
-            try db.execute("COMMIT")
             return ImportReport(
                 file: path, source: source, kind: kind.rawValue, read: read, new: new, changed: changed,
                 unchanged: unchanged, rejected: rejected, rejectedByReason: reasons)
-        } catch {
-            if db.isUsable { try? db.execute("ROLLBACK") }
-            throw error
         }
     }
 
