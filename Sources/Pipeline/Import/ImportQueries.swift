@@ -1,3 +1,5 @@
+import Postgres
+
 /// SQL of the import stage.
 enum ImportQueries {
     static let startFile = """
@@ -10,7 +12,6 @@ enum ImportQueries {
             country_raw text, state text, city text, owner text, parent_id text, type text, last_activity date,
             prevent_override boolean, extra jsonb, content_hash text)
         """
-    static let truncateAccountStage = "TRUNCATE stage_accounts"
     static let copyAccountStage = """
         COPY stage_accounts (line, source_id, name, name_norm, website, domain, domain_host, domain_identity, industry,
             employees, annual_revenue, country, country_raw, state, city, owner, parent_id, type, last_activity,
@@ -22,15 +23,6 @@ enum ImportQueries {
     static let truncateRejectStage = "TRUNCATE stage_rejects"
     static let copyRejectStage = "COPY stage_rejects (line, reason, raw) FROM STDIN"
 
-    /// A record id seen twice in one file: the last row wins, earlier ones are rejected.
-    static let rejectDuplicateAccountIDs = """
-        INSERT INTO stage_rejects (line, reason, raw)
-        SELECT line, 'duplicate record id ' || source_id || ' (line ' || kept || ' is kept)', ''
-        FROM (SELECT line, source_id, max(line) OVER (PARTITION BY source_id) AS kept FROM stage_accounts) s
-        WHERE line < kept
-        """
-    /// Temporary tables are never auto-analyzed; the upsert needs row counts.
-    static let analyzeAccountStage = "ANALYZE stage_accounts"
 
     static let upsertAccounts = """
         WITH latest AS (
@@ -66,17 +58,9 @@ enum ImportQueries {
             email_domain text, linkedin text, title text, seniority text, department text, country text, state text,
             owner text, role_start date, extra jsonb, content_hash text)
         """
-    static let truncateContactStage = "TRUNCATE stage_contacts"
     static let copyContactStage = """
         COPY stage_contacts (line, source_id, account_source_id, first_name, last_name, email, email_domain, linkedin,
             title, seniority, department, country, state, owner, role_start, extra, content_hash) FROM STDIN
-        """
-    static let analyzeContactStage = "ANALYZE stage_contacts"
-    static let rejectDuplicateContactIDs = """
-        INSERT INTO stage_rejects (line, reason, raw)
-        SELECT line, 'duplicate record id ' || source_id || ' (line ' || kept || ' is kept)', ''
-        FROM (SELECT line, source_id, max(line) OVER (PARTITION BY source_id) AS kept FROM stage_contacts) s
-        WHERE line < kept
         """
     static let upsertContacts = """
         WITH latest AS (
@@ -108,17 +92,9 @@ enum ImportQueries {
             line int, source_id text, account_source_id text, name text, amount numeric, stage text, close_date date,
             is_closed boolean, is_won boolean, owner text, extra jsonb, content_hash text)
         """
-    static let truncateOpportunityStage = "TRUNCATE stage_opportunities"
     static let copyOpportunityStage = """
         COPY stage_opportunities (line, source_id, account_source_id, name, amount, stage, close_date, is_closed, is_won,
             owner, extra, content_hash) FROM STDIN
-        """
-    static let analyzeOpportunityStage = "ANALYZE stage_opportunities"
-    static let rejectDuplicateOpportunityIDs = """
-        INSERT INTO stage_rejects (line, reason, raw)
-        SELECT line, 'duplicate record id ' || source_id || ' (line ' || kept || ' is kept)', ''
-        FROM (SELECT line, source_id, max(line) OVER (PARTITION BY source_id) AS kept FROM stage_opportunities) s
-        WHERE line < kept
         """
     static let upsertOpportunities = """
         WITH latest AS (
@@ -141,6 +117,31 @@ enum ImportQueries {
                (SELECT count(*) FROM latest)::int8
         FROM written
         """
+
+    // Statements every stage table shares. COPY, TRUNCATE and ANALYZE take no
+    // parameters, so the table name (one of the constant `StageTable` names,
+    // never input) is quoted into the text.
+
+    enum StageTable: String {
+        case accounts = "stage_accounts", contacts = "stage_contacts", opportunities = "stage_opportunities"
+    }
+
+    static func truncate(_ table: StageTable) -> String { "TRUNCATE " + quoteIdentifier(table.rawValue) }
+
+    /// Temporary tables are never auto-analyzed; the upsert needs row counts.
+    static func analyze(_ table: StageTable) -> String { "ANALYZE " + quoteIdentifier(table.rawValue) }
+
+    /// A record id seen twice in one file: the last row wins, earlier ones are rejected.
+    static func rejectDuplicateIDs(_ table: StageTable) -> String {
+        """
+        INSERT INTO stage_rejects (line, reason, raw)
+        SELECT line, 'duplicate record id ' || source_id || ' (line ' || kept || ' is kept)', ''
+        FROM (SELECT line, source_id, max(line) OVER (PARTITION BY source_id) AS kept FROM 
+        """ + quoteIdentifier(table.rawValue) + """
+        ) s
+        WHERE line < kept
+        """
+    }
 
     static let saveRejects = """
         WITH saved AS (

@@ -48,7 +48,8 @@ public struct Importer: Sendable {
 
     /// The statements and row mapping of one kind's stage.
     struct Stage {
-        var create: String, truncate: String, copy: String, analyze: String, rejectDuplicates: String, upsert: String
+        var table: ImportQueries.StageTable
+        var create: String, copy: String, upsert: String
         var map: ([String]) -> Result<[String?], RowProblem>
     }
 
@@ -60,24 +61,18 @@ public struct Importer: Sendable {
         case .accounts:
             let mapper = AccountRowMapper(context)
             return Stage(
-                create: ImportQueries.createAccountStage, truncate: ImportQueries.truncateAccountStage,
-                copy: ImportQueries.copyAccountStage, analyze: ImportQueries.analyzeAccountStage,
-                rejectDuplicates: ImportQueries.rejectDuplicateAccountIDs, upsert: ImportQueries.upsertAccounts,
-                map: { cells in mapper.map(cells).map(Self.stageRow) })
+                table: .accounts, create: ImportQueries.createAccountStage, copy: ImportQueries.copyAccountStage,
+                upsert: ImportQueries.upsertAccounts, map: { cells in mapper.map(cells).map(Self.stageRow) })
         case .contacts:
             let mapper = ContactRowMapper(context)
             return Stage(
-                create: ImportQueries.createContactStage, truncate: ImportQueries.truncateContactStage,
-                copy: ImportQueries.copyContactStage, analyze: ImportQueries.analyzeContactStage,
-                rejectDuplicates: ImportQueries.rejectDuplicateContactIDs, upsert: ImportQueries.upsertContacts,
-                map: { cells in mapper.map(cells).map(Self.stageRow) })
+                table: .contacts, create: ImportQueries.createContactStage, copy: ImportQueries.copyContactStage,
+                upsert: ImportQueries.upsertContacts, map: { cells in mapper.map(cells).map(Self.stageRow) })
         case .opportunities:
             let mapper = OpportunityRowMapper(context)
             return Stage(
-                create: ImportQueries.createOpportunityStage, truncate: ImportQueries.truncateOpportunityStage,
-                copy: ImportQueries.copyOpportunityStage, analyze: ImportQueries.analyzeOpportunityStage,
-                rejectDuplicates: ImportQueries.rejectDuplicateOpportunityIDs, upsert: ImportQueries.upsertOpportunities,
-                map: { cells in mapper.map(cells).map(Self.stageRow) })
+                table: .opportunities, create: ImportQueries.createOpportunityStage, copy: ImportQueries.copyOpportunityStage,
+                upsert: ImportQueries.upsertOpportunities, map: { cells in mapper.map(cells).map(Self.stageRow) })
         }
     }
 
@@ -94,7 +89,7 @@ public struct Importer: Sendable {
             let fileID: Int = try db.query(ImportQueries.startFile, source, kind.rawValue, format.rawValue, path)[0].decode(0)
             try db.execute(stage.create)
             try db.execute(ImportQueries.createRejectStage)
-            try db.execute(stage.truncate)
+            try db.execute(ImportQueries.truncate(stage.table))
             try db.execute(ImportQueries.truncateRejectStage)
             var read = 0
             let logger = self.logger
@@ -115,8 +110,8 @@ public struct Importer: Sendable {
                 }
             }
             try db.copyIn(ImportQueries.copyRejectStage) { writer in try rejects.replay { try writer.write($0) } }
-            try db.execute(stage.analyze)
-            try db.query(stage.rejectDuplicates)
+            try db.execute(ImportQueries.analyze(stage.table))
+            try db.query(ImportQueries.rejectDuplicateIDs(stage.table))
             let written = try db.query(stage.upsert, source, fileID)[0]
             let new: Int = try written.decode(0)
             let changed: Int = try written.decode(1)
