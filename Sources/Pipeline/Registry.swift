@@ -38,6 +38,7 @@ public struct Registry: Sendable {
     public static var standard: Registry {
         var registry = Registry()
         TestJobs.register(into: &registry)
+        NormalizeJobs.register(into: &registry)
         MergeJobs.register(into: &registry)
         return registry
     }

@@ -24,6 +24,48 @@ public enum CopyText {
         buffer.append(0x0A)
     }
 
+    /// Appends `bytes` as one escaped field (no separator, no newline): the
+    /// fast path for data that is already text, copied in runs between the
+    /// few bytes that need a backslash.
+    public static func appendField(_ bytes: UnsafeRawBufferPointer, to buffer: inout [UInt8]) {
+        var runStart = 0
+        for index in 0..<bytes.count {
+            let byte = bytes[index]
+            if byte > 0x0D && byte != 0x5C { continue }  // the common case
+            let escape: UInt8
+            switch byte {
+            case 0x5C: escape = 0x5C
+            case 0x09: escape = 0x74
+            case 0x0A: escape = 0x6E
+            case 0x0D: escape = 0x72
+            case 0x00: escape = 0
+            default: continue
+            }
+            buffer.append(contentsOf: UnsafeRawBufferPointer(rebasing: bytes[runStart..<index]))
+            if escape != 0 { buffer.append(contentsOf: [0x5C, escape]) }
+            runStart = index + 1
+        }
+        buffer.append(contentsOf: UnsafeRawBufferPointer(rebasing: bytes[runStart...]))
+    }
+
+    /// Appends a non-negative integer in decimal, without allocating.
+    public static func appendDecimal(_ value: Int, to buffer: inout [UInt8]) {
+        var digits: (UInt64, UInt64) = (0, 0)  // up to 16 digits, little end first
+        var count = 0
+        var rest = UInt64(max(0, value))
+        withUnsafeMutableBytes(of: &digits) { raw in
+            repeat {
+                raw[count] = UInt8(truncatingIfNeeded: rest % 10) + 0x30
+                rest /= 10
+                count += 1
+            } while rest > 0 && count < 16
+            while count > 0 {
+                count -= 1
+                buffer.append(raw[count])
+            }
+        }
+    }
+
     /// The fields of one row as `COPY ... TO STDOUT` sends it.
     public static func parseRow(_ bytes: UnsafeRawBufferPointer) -> [String?] {
         var fields: [String?] = []

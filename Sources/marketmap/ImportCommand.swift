@@ -19,6 +19,8 @@ struct ImportCommand: AsyncParsableCommand {
     @Option(help: "Export conventions: salesforce, hubspot or generic.") var format: ExportFormat
     @Option(help: "What the files hold: accounts, contacts or opportunities.") var kind: RecordKind = .accounts
     @Option(help: "Field delimiter (one character).") var delimiter = ","
+    @Flag(help: "Only stage the files (COPY into import_raw_rows); the normalize stage of the next merge run or `marketmap merge` finishes them on the workers.")
+    var stageOnly = false
     @Flag(help: "Print the reports as JSON.") var json = false
     @Argument(help: "CSV files.") var files: [String]
 
@@ -32,6 +34,20 @@ struct ImportCommand: AsyncParsableCommand {
         let importer = Importer(domains: DomainNormalizer(resolver: LibPSLResolver.shared), logger: logger)
         let separator = delimiter.utf8.first ?? UInt8(ascii: ",")
         let source = self.source, format = self.format, kind = self.kind
+        if stageOnly {
+            let staged = try await global.withConnection(logger: logger) { db, _ in
+                try await Migrator(directory: Migrator.defaultDirectory()).migrate(db, logger: logger)
+                var staged: [(String, StagedFile)] = []
+                for file in files {
+                    staged.append((file, try await importer.stage(file, source: source, format: format, kind: kind, delimiter: separator, on: db)))
+                }
+                return staged
+            }
+            for (file, result) in staged {
+                print("\(file): staged \(result.read - result.rejected) records, rejected \(result.rejected) (import file \(result.fileID)); the normalize stage finishes them")
+            }
+            return
+        }
         let reports = try await global.withConnection(logger: logger) { db, _ in
             try await Migrator(directory: Migrator.defaultDirectory()).migrate(db, logger: logger)
             var reports: [ImportReport] = []

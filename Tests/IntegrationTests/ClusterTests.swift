@@ -1,5 +1,7 @@
+import Enrichment
 import Foundation
 import Logging
+import MarketMapCore
 import Pipeline
 import Postgres
 import Testing
@@ -216,6 +218,47 @@ struct ClusterTests {
             // The one-process merge over the same data changes nothing.
             _ = try await AccountMerger(sourcePriority: ["acme-sfdc", "acme-hubspot"], logger: Logger(label: "test")).merge(on: db)
             #expect(try await lineage() == sharded)
+            await db.close()
+        }
+    }
+
+    @Test("a staged file is normalized by 2 workers in line-range jobs exactly as the one-process import does it")
+    func normalizeJobs() async throws {
+        try await withTestDatabase { config in
+            let db = try await Connection.connect(config)
+            var text = "Account ID,Account Name,Website,Employees,Notes\n"
+            for i in 1...2_000 {
+                let notes = i % 7 == 0 ? "\"two\nlines, quoted\"" : "n\(i)"
+                text += "\(i),Company \(i),company\(i % 1_900).com,\(i % 50 == 0 ? "many" : String(i)),\(notes)\n"
+            }
+            text += "17,Company 17 again,company17.com,17,dup\n"
+            let path = try ImportTests().write(text)
+            let cluster = Cluster(config)
+            defer { cluster.stopAll() }
+            let staged = try await MarketMapBinary.run(
+                ["import", "--stage-only", "--source", "fleet", "--format", "salesforce", path], environment: cluster.environment)
+            #expect(staged.output.contains("staged 2001 records"), "\(staged.output)")
+            try cluster.coordinator()
+            try cluster.worker("w1")
+            try cluster.worker("w2")
+            let started = try await MarketMapBinary.run(
+                ["runs", "start", "--pipeline", "import", "--param", "lines_per_job=150"], environment: cluster.environment)
+            let run = try #require(Int(started.output.split(separator: "\n").last ?? ""), "\(started.output)")
+            #expect(try await cluster.wait(run: run).status == 0)
+            #expect(try await count(db, "SELECT jobs_total FROM run_stages WHERE run_id = $1", run) > 10)
+            #expect(try await count(db, "SELECT count(*) FROM import_raw_rows") == 0, "every range deleted its staged rows")
+            #expect(try await count(db, "SELECT count(*) FROM import_files WHERE status = 'done' AND rows_new = 1960") == 1)
+            #expect(try await count(db, "SELECT count(*) FROM rejected_rows WHERE reason LIKE 'duplicate record id \"17\"%'") == 1)
+            #expect(try await count(db, "SELECT count(*) FROM rejected_rows WHERE reason LIKE 'employee count%'") == 40)
+            // The same file through the one-process path, as another source: the same rows.
+            let importer = Importer(domains: DomainNormalizer(resolver: LibPSLResolver.shared), logger: Logger(label: "test"))
+            let report = try await importer.importFile(path, source: "local", format: .salesforce, on: db)
+            #expect((report.read, report.new, report.rejected) == (2_001, 1_960, 41))
+            #expect(try await count(db, """
+                SELECT count(*) FROM source_accounts a FULL JOIN source_accounts b
+                  ON a.source = 'fleet' AND b.source = 'local' AND a.source_id = b.source_id AND a.content_hash = b.content_hash
+                WHERE (a.source = 'fleet' OR b.source = 'local') AND (a.source_id IS NULL OR b.source_id IS NULL)
+                """) == 0)
             await db.close()
         }
     }

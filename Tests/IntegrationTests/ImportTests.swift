@@ -103,7 +103,7 @@ struct ImportTests {
             #expect(report.new == 4, "1 (last copy), 4, 7 and 8 load")
             let rejected = try await db.query("SELECT line, reason, length(raw) FROM rejected_rows ORDER BY line")
             let byLine = Dictionary(uniqueKeysWithValues: try rejected.map { (try $0.decode(0, as: Int.self), try $0.decode(1, as: String.self)) })
-            #expect(byLine[2]?.contains("duplicate record id 1") == true)
+            #expect(byLine[2]?.contains("duplicate record id \"1\" (line") == true)
             #expect(byLine[3] == "no company name and no website/domain")
             #expect(byLine[4] == "employee count \"lots\" is not a number")
             #expect(byLine[6] == "invalid UTF-8")
@@ -186,6 +186,32 @@ struct ImportTests {
                 ["import", "--source", "x", "--format", "salesforce", try write("Foo\n1\n")], environment: cluster.environment)
             #expect(bad.status != 0)
             #expect(bad.output.contains("Account Name"))
+        }
+    }
+
+    @Test("`marketmap merge --input` imports, normalizes (staged-only files too) and merges, with progress per stage")
+    func mergeCommand() async throws {
+        try await withTestDatabase { config in
+            let cluster = Cluster(config)
+            let staged = try await MarketMapBinary.run(
+                ["import", "--stage-only", "--source", "acme-hubspot", "--format", "hubspot", try write(Self.hubspot)],
+                environment: cluster.environment)
+            #expect(staged.output.contains("staged 2 records, rejected 0"), "\(staged.output)")
+            let sfdc = try write(Self.salesforce + "\n001D,,,,,,,,,,,,\n")
+            let merged = try await MarketMapBinary.run(
+                ["merge", "--input", "acme-sfdc:salesforce:accounts:\(sfdc)", "--source-priority", "acme-sfdc"],
+                environment: cluster.environment)
+            #expect(merged.status == 0, "\(merged.output)")
+            for stage in ["[1/4] import", "[2/4] normalize", "[3/4] merge accounts", "[4/4] merge contacts", "normalize done in"] {
+                #expect(merged.output.contains(stage), "\(stage): \(merged.output)")
+            }
+            #expect(merged.output.contains("records read, 0 rejected while staging"), "\(merged.output)")
+            #expect(merged.output.contains("imported: source rows 6, rejected 1"), "both files normalized: \(merged.output)")
+            // acme.com is in both sources: 5 source records, 4 golden accounts.
+            #expect(merged.output.contains("source records 5, golden accounts 4, merged duplicates 1"), "\(merged.output)")
+            let bad = try await MarketMapBinary.run(["merge", "--input", "nope"], environment: cluster.environment)
+            #expect(bad.status != 0)
+            #expect(bad.output.contains("SOURCE:FORMAT:KIND:FILE") || bad.output.contains("--input"), "\(bad.output)")
         }
     }
 }

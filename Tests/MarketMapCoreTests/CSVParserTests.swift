@@ -103,6 +103,43 @@ struct CSVParserTests {
         }
     }
 
+    @Test("property: the record splitter finds the same records, lines and key field as the parser, at any chunk size")
+    func splitterAgrees() {
+        var generator = SplitMix(seed: 0x5EED)
+        let interesting: [UInt8] = [0x22, 0x2C, 0x0A, 0x0D, 0x41, 0xC3, 0xA9, 0xEF, 0xBB, 0xBF, 0x20]
+        for _ in 0..<1500 {
+            let bytes = (0..<Int.random(in: 0...160, using: &generator)).map { _ in
+                Bool.random(using: &generator) ? interesting.randomElement(using: &generator) ?? 0 : UInt8.random(in: 0...255, using: &generator)
+            }
+            let key = Int.random(in: 0...2, using: &generator)
+            var splitter = CSVRecordSplitter(maxFieldBytes: 64, keyColumn: key)
+            var seen: [(line: Int, key: String?, rejected: Bool)] = []
+            let collect = { (record: CSVRecordBytes) in
+                let field = record.keyField.map { range in
+                    CSVParser.fields(of: UnsafeRawBufferPointer(rebasing: record.bytes[range]), delimiter: 0x2C).first ?? ""
+                }
+                seen.append((record.line, field, record.problem != nil))
+            }
+            let chunk = Int.random(in: 1...40, using: &generator)
+            var start = 0
+            while start < bytes.count {
+                splitter.feed(Array(bytes[start..<min(start + chunk, bytes.count)]), collect)
+                start += chunk
+            }
+            splitter.finish(collect)
+            let rows = parse(bytes, chunk: 1000, maxField: 64)
+            #expect(seen.map(\.line) == lines(rows), "\(bytes) chunk \(chunk)")
+            for (record, row) in zip(seen, rows) {
+                if case .record(let fields, _, _) = row {
+                    #expect(!record.rejected)
+                    #expect(record.key == (key < fields.count ? fields[key] : nil), "\(bytes) chunk \(chunk) key \(key)")
+                } else {
+                    #expect(record.rejected)
+                }
+            }
+        }
+    }
+
     @Test("property: random bytes never crash or hang, and every row is accounted for")
     func randomBytes() {
         var generator = SplitMix(seed: 42)

@@ -10,12 +10,14 @@ public enum CSVRejection: Sendable, Equatable, CustomStringConvertible {
     case invalidUTF8
     case fieldTooLarge(limit: Int)
     case unterminatedQuote
+    case recordTooLarge(limit: Int)
 
     public var description: String {
         switch self {
         case .invalidUTF8: return "invalid UTF-8"
         case .fieldTooLarge(let limit): return "a cell is larger than \(limit) bytes"
         case .unterminatedQuote: return "unterminated quoted field (the file ends inside quotes)"
+        case .recordTooLarge(let limit): return "the row is larger than \(limit) bytes"
         }
     }
 }
@@ -25,47 +27,23 @@ public enum CSVRejection: Sendable, Equatable, CustomStringConvertible {
 /// bytes in chunks of any size; memory is bounded by the largest record (cells
 /// over `maxFieldBytes` reject their row instead of growing). Lenient where
 /// real exports are sloppy: a quote inside an unquoted field is kept as text.
-/// Pure: no I/O.
+/// Record boundaries come from `CSVRecordSplitter`; this type splits each
+/// record into fields. Pure: no I/O.
 public struct CSVParser: Sendable {
-    public let delimiter: UInt8
-    public let maxFieldBytes: Int
     public let rawLimit: Int
-
-    private enum State { case fieldStart, unquoted, quoted, quoteInQuoted }
-    private var state = State.fieldStart
-    private var record: [UInt8] = []      // field bytes of the current record
-    private var fieldEnds: [Int] = []     // end offset of each finished field in `record`
-    private var fieldStart = 0
-    private var raw: [UInt8] = []
-    private var line = 1                  // physical line of the next byte
-    private var recordLine = 1
-    private var tooLarge = false
-    private var pendingCR = false
-    private var atFileStart = true
-    private var bomMatched = 0
+    private var splitter: CSVRecordSplitter
+    public var delimiter: UInt8 { splitter.delimiter }
+    public var maxFieldBytes: Int { splitter.maxFieldBytes }
 
     public init(delimiter: UInt8 = UInt8(ascii: ","), maxFieldBytes: Int = 1 << 20, rawLimit: Int = 4096) {
-        self.delimiter = delimiter
-        self.maxFieldBytes = maxFieldBytes
         self.rawLimit = rawLimit
-        record.reserveCapacity(4096)
+        splitter = CSVRecordSplitter(delimiter: delimiter, maxFieldBytes: maxFieldBytes)
     }
 
     /// Parses `bytes`, calling `emit` for every complete row.
     public mutating func feed(_ bytes: UnsafeRawBufferPointer, _ emit: (CSVRow) throws -> Void) rethrows {
-        for byte in bytes {
-            if atFileStart {
-                let bom: [UInt8] = [0xEF, 0xBB, 0xBF]
-                if byte == bom[bomMatched] {
-                    bomMatched += 1
-                    if bomMatched == 3 { atFileStart = false }
-                    continue
-                }
-                atFileStart = false
-                for skipped in bom.prefix(bomMatched) { try consume(skipped, emit) }
-            }
-            try consume(byte, emit)
-        }
+        let rawLimit = self.rawLimit, delimiter = splitter.delimiter
+        try splitter.feed(bytes) { try emit(Self.row($0, delimiter: delimiter, rawLimit: rawLimit)) }
     }
 
     public mutating func feed(_ bytes: [UInt8], _ emit: (CSVRow) throws -> Void) rethrows {
@@ -75,134 +53,43 @@ public struct CSVParser: Sendable {
     /// Ends the input: emits the last record (or rejects it when the file
     /// ends inside quotes).
     public mutating func finish(_ emit: (CSVRow) throws -> Void) rethrows {
-        if atFileStart, bomMatched > 0 {
-            atFileStart = false
-            for skipped in [UInt8]([0xEF, 0xBB, 0xBF]).prefix(bomMatched) { try consume(skipped, emit) }
-        }
-        switch state {
-        case .quoted:
-            try emit(.rejected(line: recordLine, reason: .unterminatedQuote, raw: rawText()))
-            reset()
-        case .fieldStart where fieldEnds.isEmpty && raw.isEmpty:
-            break
-        default:
-            try endRecord(emit)
-        }
+        let rawLimit = self.rawLimit, delimiter = splitter.delimiter
+        try splitter.finish { try emit(Self.row($0, delimiter: delimiter, rawLimit: rawLimit)) }
     }
 
-    @inline(__always)
-    private mutating func consume(_ byte: UInt8, _ emit: (CSVRow) throws -> Void) rethrows {
-        if pendingCR {
-            pendingCR = false
-            if byte == 0x0A { return }  // CRLF: the LF belongs to the CR
+    static func row(_ record: CSVRecordBytes, delimiter: UInt8, rawLimit: Int) -> CSVRow {
+        if let problem = record.problem {
+            return .rejected(line: record.line, reason: problem, raw: record.rawText(limit: rawLimit))
         }
-        let terminator = (byte == 0x0A || byte == 0x0D) && state != .quoted
-        if !terminator && raw.count < rawLimit { raw.append(byte) }
-        switch state {
-        case .fieldStart:
-            if byte == 0x22 {
-                state = .quoted
-            } else if byte == delimiter {
-                endField()
-            } else if byte == 0x0A || byte == 0x0D {
-                try newline(byte, emit)
-            } else {
-                append(byte)
-                state = .unquoted
-            }
-        case .unquoted:
-            if byte == delimiter {
-                endField()
-                state = .fieldStart
-            } else if byte == 0x0A || byte == 0x0D {
-                try newline(byte, emit)
-            } else {
-                append(byte)
-            }
-        case .quoted:
-            if byte == 0x22 {
-                state = .quoteInQuoted
-            } else {
-                if byte == 0x0A { line += 1 }
-                append(byte)
-            }
-        case .quoteInQuoted:
-            if byte == 0x22 {
-                append(0x22)
-                state = .quoted
-            } else if byte == delimiter {
-                endField()
-                state = .fieldStart
-            } else if byte == 0x0A || byte == 0x0D {
-                try newline(byte, emit)
-            } else {
-                append(byte)  // `"abc"x`: keep going as unquoted text
-                state = .unquoted
-            }
-        }
+        return .record(fields: fields(of: record.bytes, delimiter: delimiter), line: record.line, raw: record.rawText(limit: rawLimit))
     }
 
-    @inline(__always)
-    private mutating func append(_ byte: UInt8) {
-        if record.count - fieldStart >= maxFieldBytes {
-            tooLarge = true
-            return
-        }
-        record.append(byte)
-    }
-
-    private mutating func endField() {
-        fieldEnds.append(record.count)
-        fieldStart = record.count
-    }
-
-    private mutating func newline(_ byte: UInt8, _ emit: (CSVRow) throws -> Void) rethrows {
-        if byte == 0x0D { pendingCR = true }
-        line += 1
-        try endRecord(emit)
-    }
-
-    private mutating func endRecord(_ emit: (CSVRow) throws -> Void) rethrows {
-        endField()
-        defer { reset() }
-        // A blank line is no record.
-        if fieldEnds.count == 1 && fieldEnds[0] == 0 && raw.isEmpty { return }
-        if tooLarge {
-            try emit(.rejected(line: recordLine, reason: .fieldTooLarge(limit: maxFieldBytes), raw: rawText()))
-            return
-        }
+    /// The fields of one record (valid UTF-8, as `CSVRecordSplitter` delivers
+    /// it: every newline in it is inside quotes).
+    public static func fields(of record: UnsafeRawBufferPointer, delimiter: UInt8) -> [String] {
         var fields: [String] = []
-        fields.reserveCapacity(fieldEnds.count)
-        var start = 0
-        var valid = true
-        record.withUnsafeBytes { bytes in
-            for end in fieldEnds {
-                guard let field = String(validating: UnsafeRawBufferPointer(rebasing: bytes[start..<end]), as: UTF8.self) else {
-                    valid = false
-                    return
+        var field: [UInt8] = []
+        field.reserveCapacity(64)
+        var state = CSVRecordSplitter.State.fieldStart
+        for byte in record {
+            switch state {
+            case .quoted:
+                if byte == 0x22 { state = .quoteInQuoted } else { field.append(byte) }
+            case .fieldStart, .unquoted, .quoteInQuoted:
+                if byte == delimiter {
+                    fields.append(String(decoding: field, as: UTF8.self))
+                    field.removeAll(keepingCapacity: true)
+                    state = .fieldStart
+                } else if byte == 0x22 && state != .unquoted {
+                    if state == .quoteInQuoted { field.append(0x22) }
+                    state = .quoted
+                } else {
+                    field.append(byte)
+                    state = .unquoted
                 }
-                fields.append(field)
-                start = end
             }
         }
-        if valid {
-            try emit(.record(fields: fields, line: recordLine, raw: rawText()))
-        } else {
-            try emit(.rejected(line: recordLine, reason: .invalidUTF8, raw: rawText()))
-        }
-    }
-
-    private func rawText() -> String {
-        String(decoding: raw, as: UTF8.self)  // invalid bytes become U+FFFD
-    }
-
-    private mutating func reset() {
-        record.removeAll(keepingCapacity: true)
-        fieldEnds.removeAll(keepingCapacity: true)
-        raw.removeAll(keepingCapacity: true)
-        fieldStart = 0
-        tooLarge = false
-        state = .fieldStart
-        recordLine = line
+        fields.append(String(decoding: field, as: UTF8.self))
+        return fields
     }
 }

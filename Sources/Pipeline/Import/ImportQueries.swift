@@ -3,7 +3,55 @@ import Postgres
 /// SQL of the import stage.
 enum ImportQueries {
     static let startFile = """
-        INSERT INTO import_files (source, kind, format, path) VALUES ($1, $2, $3, $4) RETURNING id
+        INSERT INTO import_files (source, kind, format, path, header, delimiter, status)
+        VALUES ($1, $2, $3, $4, $5, $6, 'staged') RETURNING id
+        """
+    static let copyRawRows = "COPY import_raw_rows (file_id, line, record_id, record) FROM STDIN"
+    /// A record id seen twice in one file: the last row wins, earlier ones are rejected.
+    static let rejectDuplicateRecordIDs = """
+        WITH duplicate AS (
+            SELECT record_id, max(line) AS kept FROM import_raw_rows
+            WHERE file_id = $1 AND record_id IS NOT NULL
+            GROUP BY record_id HAVING count(*) > 1
+        ), removed AS (
+            DELETE FROM import_raw_rows r USING duplicate d
+            WHERE r.file_id = $1 AND r.record_id = d.record_id AND r.line < d.kept
+            RETURNING r.line, r.record, d.record_id, d.kept
+        ), saved AS (
+            INSERT INTO rejected_rows (import_file_id, source, kind, file, line, reason, raw)
+            SELECT $1, f.source, f.kind, f.path, line, 'duplicate record id "' || record_id || '" (line ' || kept || ' is kept)',
+                left(record, 4096)
+            FROM removed, import_files f WHERE f.id = $1
+            ON CONFLICT (source, kind, file, line, reason) DO UPDATE SET import_file_id = excluded.import_file_id
+            RETURNING 1
+        )
+        SELECT (SELECT count(*) FROM saved)::int8
+        """
+    static let analyzeStaging = "ANALYZE import_raw_rows"
+    static let finishStaging = "UPDATE import_files SET rows_read = $2, last_line = $3 WHERE id = $1"
+    static let stagedFile = "SELECT source, kind, format, path, header, delimiter FROM import_files WHERE id = $1"
+    static let stagedRecords = """
+        SELECT line, record FROM import_raw_rows WHERE file_id = $1 AND line >= $2 AND line < $3 ORDER BY line
+        """
+    static let deleteStagedRecords = "DELETE FROM import_raw_rows WHERE file_id = $1 AND line >= $2 AND line < $3"
+    static let addNormalizeCounts = """
+        UPDATE import_files SET rows_new = rows_new + $2, rows_changed = rows_changed + $3, rows_unchanged = rows_unchanged + $4
+        WHERE id = $1
+        """
+    /// Run after `addNormalizeCounts`, whose row lock orders the file's jobs:
+    /// the last one to commit sees every other job's deletes.
+    static let finishFileIfNormalized = """
+        UPDATE import_files SET status = 'done', finished_at = now(),
+            rows_rejected = (SELECT count(*) FROM rejected_rows WHERE import_file_id = $1)
+        WHERE id = $1 AND status = 'staged' AND NOT EXISTS (SELECT 1 FROM import_raw_rows WHERE file_id = $1)
+        """
+    /// Staged files and their last line: the normalize stage's work.
+    static let stagedFiles = "SELECT id, last_line FROM import_files WHERE status = 'staged' ORDER BY id"
+    static let stagedRecordCount = "SELECT count(*)::int8 FROM import_raw_rows"
+    static let fileReport = """
+        SELECT path, source, kind, rows_read, rows_new, rows_changed, rows_unchanged,
+            (SELECT count(*) FROM rejected_rows WHERE import_file_id = $1)::int8
+        FROM import_files WHERE id = $1
         """
     static let createAccountStage = """
         CREATE TEMP TABLE IF NOT EXISTS stage_accounts (
@@ -131,33 +179,17 @@ enum ImportQueries {
     /// Temporary tables are never auto-analyzed; the upsert needs row counts.
     static func analyze(_ table: StageTable) -> String { "ANALYZE " + quoteIdentifier(table.rawValue) }
 
-    /// A record id seen twice in one file: the last row wins, earlier ones are rejected.
-    static func rejectDuplicateIDs(_ table: StageTable) -> String {
-        """
-        INSERT INTO stage_rejects (line, reason, raw)
-        SELECT line, 'duplicate record id ' || source_id || ' (line ' || kept || ' is kept)', ''
-        FROM (SELECT line, source_id, max(line) OVER (PARTITION BY source_id) AS kept FROM 
-        """ + quoteIdentifier(table.rawValue) + """
-        ) s
-        WHERE line < kept
-        """
-    }
-
     static let saveRejects = """
         WITH saved AS (
             INSERT INTO rejected_rows (import_file_id, source, kind, file, line, reason, raw)
             SELECT $1, $2, $3, $4, line, reason, raw FROM stage_rejects
-            ON CONFLICT (source, kind, file, line, reason) DO NOTHING
+            ON CONFLICT (source, kind, file, line, reason) DO UPDATE SET import_file_id = excluded.import_file_id
             RETURNING 1
         )
-        SELECT (SELECT count(*) FROM stage_rejects)::int8, (SELECT count(*) FROM saved)::int8
+        SELECT (SELECT count(*) FROM saved)::int8
         """
     static let rejectReasons = """
-        SELECT regexp_replace(reason, '"[^"]*"', '"…"', 'g') AS why, count(*)::int8 FROM stage_rejects GROUP BY 1 ORDER BY 2 DESC, 1
-        """
-    static let finishFile = """
-        UPDATE import_files SET rows_read = $2, rows_new = $3, rows_changed = $4, rows_unchanged = $5,
-            rows_rejected = $6, finished_at = now()
-        WHERE id = $1
+        SELECT regexp_replace(reason, '"[^"]*"|[0-9]+', '…', 'g') AS why, count(*)::int8
+        FROM rejected_rows WHERE import_file_id = $1 GROUP BY 1 ORDER BY 2 DESC, 1
         """
 }

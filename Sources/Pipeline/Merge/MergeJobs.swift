@@ -4,7 +4,8 @@ import Logging
 import MarketMapCore
 import Postgres
 
-/// The `merge` pipeline: stage `match` finds candidate edges in `shards`
+/// The `merge` pipeline: stage `normalize` turns every staged import into
+/// source records (`NormalizeJobs`); stage `match` finds candidate edges in `shards`
 /// parallel jobs (each owns the domain groups and name blocks whose key hashes
 /// to it); stage `resolve` clusters all edges and writes golden accounts,
 /// lineage, survivorship and the contact waterfall. Each job writes in its own
@@ -18,7 +19,7 @@ enum MergeJobs {
     static func register(into registry: inout Registry) {
         registry.register(Match())
         registry.register(Resolve())
-        registry.register(PipelineDefinition(name: "merge", stages: { _ in ["match", "resolve"] }, planner: Planner()))
+        registry.register(PipelineDefinition(name: "merge", stages: { _ in ["normalize", "match", "resolve"] }, planner: Planner()))
     }
 
     static func settings(_ payload: PostgresJSON) -> (shards: Int, priority: [String], match: MatchSettings) {
@@ -32,6 +33,7 @@ enum MergeJobs {
         func jobs(for stage: String, run: RunInfo, on db: isolated Connection) throws -> [JobSpec] {
             let shards = MergeJobs.settings(run.params).shards
             switch stage {
+            case "normalize": return try NormalizeJobs.plan(run, on: db)
             case "match": return (0..<shards).map { JobSpec(kind: "merge.match", shard: $0, payload: run.params.text) }
             default: return [JobSpec(kind: "merge.resolve", shard: 0, payload: run.params.text)]
             }

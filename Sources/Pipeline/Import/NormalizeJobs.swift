@@ -1,0 +1,54 @@
+import Enrichment
+import JobQueue
+import Logging
+import MarketMapCore
+import Postgres
+
+/// The `normalize` stage: every staged file (`import_files.status = 'staged'`)
+/// is cut into line ranges of `lines_per_job` (run param, default 25,000),
+/// one `import.normalize` job each, so all workers parse and normalize in
+/// parallel. A job writes and deletes its range in its own transaction.
+enum NormalizeJobs {
+    static let kind = "import.normalize"
+
+    static func register(into registry: inout Registry) {
+        registry.register(Normalize())
+        registry.register(PipelineDefinition(name: "import", stages: { _ in ["normalize"] }, planner: Planner()))
+    }
+
+    /// The `import` pipeline: only the normalize stage (after `import --stage-only` on a fleet).
+    struct Planner: StagePlanner {
+        func jobs(for stage: String, run: RunInfo, on db: isolated Connection) throws -> [JobSpec] {
+            try NormalizeJobs.plan(run, on: db)
+        }
+    }
+
+    static func plan(_ run: RunInfo, on db: isolated Connection) throws -> [JobSpec] {
+        let perJob = max(100, run.params.field("lines_per_job", as: Int.self) ?? 25_000)
+        let files = try db.query(ImportQueries.stagedFiles).map { (try $0.decode(0, as: Int.self), try $0.decode(1, as: Int.self)) }
+        try importer().prepareStaged(files: files.map(\.0), on: db)
+        var jobs: [JobSpec] = []
+        for (id, lastLine) in files {
+            for from in stride(from: 1, through: lastLine, by: perJob) {
+                jobs.append(JobSpec(kind: kind, shard: jobs.count, payload: "{\"file\":\(id),\"from\":\(from),\"to\":\(from + perJob)}"))
+            }
+        }
+        return jobs
+    }
+
+    static func importer() -> Importer {
+        Importer(domains: DomainNormalizer(resolver: LibPSLResolver.shared), logger: Logger(label: "marketmap.import"))
+    }
+
+    struct Normalize: JobHandler {
+        let kind = NormalizeJobs.kind
+        let batchSize = 1
+
+        func handle(_ job: ClaimedJob, context: JobContext, on db: isolated Connection) throws {
+            guard let file = job.payload.field("file", as: Int.self), let from = job.payload.field("from", as: Int.self),
+                let to = job.payload.field("to", as: Int.self), from < to
+            else { throw NormalizeError.badFileRow(-1, "job payload \(job.payload.text) lacks file, from and to") }
+            try NormalizeJobs.importer().normalize(file: file, lines: from..<to, on: db)
+        }
+    }
+}

@@ -1,0 +1,90 @@
+import Foundation
+import MarketMapCore
+import Postgres
+
+/// What one normalize step wrote.
+public struct NormalizeCounts: Sendable, Equatable {
+    public var records = 0, new = 0, changed = 0, unchanged = 0, rejected = 0
+}
+
+public enum NormalizeError: Error, CustomStringConvertible {
+    case unknownFile(Int)
+    case badFileRow(Int, String)
+
+    public var description: String {
+        switch self {
+        case .unknownFile(let id): return "import file \(id) is not in import_files (was it deleted while its normalize jobs ran?)"
+        case .badFileRow(let id, let what): return "import file \(id): \(what)"
+        }
+    }
+}
+
+extension Importer {
+    /// Normalizes the staged records of `file` whose line is in `lines` (step 2
+    /// of the import): parse, map, upsert by content hash, reject with reason,
+    /// then delete the range from staging. Idempotent: a repeated range finds
+    /// nothing left. Runs in the caller's transaction (a job's), or its own.
+    @discardableResult
+    public func normalize(file: Int, lines: Range<Int>, on db: isolated Connection) throws -> NormalizeCounts {
+        try db.withTransaction {
+            let rows = try db.query(ImportQueries.stagedFile, file)
+            guard let info = rows.first else { throw NormalizeError.unknownFile(file) }
+            let source: String = try info.decode(0), path: String = try info.decode(3)
+            guard let kind = RecordKind(rawValue: try info.decode(1)), let format = ExportFormat(rawValue: try info.decode(2)),
+                let header: [String] = try info.decode(4), let delimiter = (try info.decode(5) as String).utf8.first
+            else { throw NormalizeError.badFileRow(file, "kind, format, header or delimiter is missing") }
+            let stage = try stage(kind, header: header, format: format, path: path)
+
+            try db.execute(stage.create)
+            try db.execute(ImportQueries.createRejectStage)
+            try db.execute(ImportQueries.truncate(stage.table))
+            try db.execute(ImportQueries.truncateRejectStage)
+            let records = try db.query(ImportQueries.stagedRecords, file, lines.lowerBound, lines.upperBound)
+            var counts = NormalizeCounts(records: records.count)
+            guard !records.isEmpty else { return counts }
+            let rejects = try CopySpool()
+            try db.copyIn(stage.copy) { writer in
+                for record in records {
+                    let line: Int = try record.decode(0)
+                    var text: String = try record.decode(1)
+                    let cells = text.withUTF8 { CSVParser.fields(of: UnsafeRawBufferPointer($0), delimiter: delimiter) }
+                    switch stage.map(cells) {
+                    case .success(let fields): try writer.writeRow([String(line)] + fields)
+                    case .failure(let problem): try rejects.add([String(line), problem.reason, String(text.prefix(4096))])
+                    }
+                }
+            }
+            try db.copyIn(ImportQueries.copyRejectStage) { writer in try rejects.replay { try writer.write($0) } }
+            try db.execute(ImportQueries.analyze(stage.table))
+            let written = try db.query(stage.upsert, source, file)[0]
+            counts.new = try written.decode(0)
+            counts.changed = try written.decode(1)
+            counts.unchanged = try written.decode(2) as Int - counts.new - counts.changed
+            counts.rejected = try db.query(ImportQueries.saveRejects, file, source, kind.rawValue, path)[0].decode(0)
+            try db.query(ImportQueries.deleteStagedRecords, file, lines.lowerBound, lines.upperBound)
+            try db.query(ImportQueries.addNormalizeCounts, file, counts.new, counts.changed, counts.unchanged)
+            try db.query(ImportQueries.finishFileIfNormalized, file)
+            return counts
+        }
+    }
+}
+
+extension Importer {
+    /// Normalizes every staged file in this process, range by range (what the
+    /// normalize jobs do on workers), calling `progress` with records done
+    /// and total after each range. Returns the ids of the files it finished.
+    @discardableResult
+    public func normalizeStaged(on db: isolated Connection, progress: (Int, Int) -> Void = { _, _ in }) throws -> [Int] {
+        let files = try db.query(ImportQueries.stagedFiles).map { (try $0.decode(0, as: Int.self), try $0.decode(1, as: Int.self)) }
+        try prepareStaged(files: files.map(\.0), on: db)
+        let total: Int = try db.query(ImportQueries.stagedRecordCount)[0].decode(0)
+        var done = 0
+        for (file, lastLine) in files {
+            for from in stride(from: 1, through: lastLine, by: linesPerJob) {
+                done += try normalize(file: file, lines: from..<(from + linesPerJob), on: db).records
+                progress(done, total)
+            }
+        }
+        return files.map(\.0)
+    }
+}
