@@ -40,6 +40,7 @@ public struct Registry: Sendable {
         TestJobs.register(into: &registry)
         NormalizeJobs.register(into: &registry)
         MergeJobs.register(into: &registry)
+        ScoreJobs.register(into: &registry)
         return registry
     }
 }

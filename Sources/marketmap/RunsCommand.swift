@@ -17,6 +17,8 @@ struct RunsCommand: AsyncParsableCommand {
         @Option(help: "Pipeline name.") var pipeline: String
         @Option(name: .customLong("param"), help: "key=value (numbers and true/false are typed), repeatable.")
         var params: [String] = []
+        @Option(help: "Configuration file (YAML, see ops/examples/marketmap.yaml): validated now, carried in the run's params so every worker uses the same one.")
+        var config: String?
 
         func run() async throws {
             let logger = global.makeLogger("marketmap.runs")
@@ -24,7 +26,17 @@ struct RunsCommand: AsyncParsableCommand {
             guard let definition = registry.pipelines[pipeline] else {
                 throw PipelineError.unknownPipeline(pipeline, known: Array(registry.pipelines.keys))
             }
-            let json = try PostgresJSON(encoding: try parameters())
+            var values = try parameters()
+            if let config {
+                do {
+                    _ = try ConfigLoader.load(config)
+                } catch {
+                    FileHandle.standardError.write(Data("error: \(error)\n".utf8))
+                    throw ExitCode(1)  // nothing started
+                }
+                values["config"] = .text(try String(contentsOfFile: config, encoding: .utf8))
+            }
+            let json = try PostgresJSON(encoding: values)
             let stages = definition.stages(RunInfo(id: 0, pipeline: pipeline, params: json))
             try await global.withConnection(logger: logger) { db, _ in
                 let pipeline = self.pipeline

@@ -22,7 +22,9 @@ struct MergeTests {
         #expect(abs(JaroWinkler.similarity(a, b) - expected) < 0.001, "\(a) ~ \(b)")
     }
 
-    @Test("name similarity: typos match, shared common words and longer names do not", arguments: [
+    @Test("name similarity: typos match, shared common words, longer names and other numbers do not", arguments: [
+        ("company 16 holdings", "company 160 holdings", false), ("store 12", "store 21", false), ("3m", "4m", false),
+        ("acme 2000", "acme 2000", true), ("acme 2000 systems", "acmee 2000 systems", true),
         ("umbrella", "umbrela", true), ("vndmir systems", "vandmir systems", true), ("techlum logistics", "techlum logsitics", true),
         ("moini", "mooini", true), ("vandmir systems", "vandur systems", false), ("kinrel", "kinrella", false),
         ("paxdra", "paxdramo", false), ("acme", "acme systems", false), ("teratera dynamics", "teraac dynamics", false),

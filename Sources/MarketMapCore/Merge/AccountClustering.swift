@@ -187,7 +187,10 @@ extension AccountClustering {
     /// the rest are compared separately and the weaker score counts
     /// ("vandmir systems" vs "vandur systems" is a different company); with a
     /// different number of words, the whole names are compared.
+    /// Names whose numbers differ ("store 16" vs "store 160", "3m" vs "4m")
+    /// are different companies or branches, however alike the letters.
     public static func nameSimilarity(_ left: String, _ right: String) -> Double {
+        if numbers(left) != numbers(right) { return 0 }
         let a = left.split(separator: " "), b = right.split(separator: " ")
         guard a.count == b.count, let firstA = a.first, let firstB = b.first else {
             return JaroWinkler.similarity(left, right)
@@ -196,6 +199,11 @@ extension AccountClustering {
         guard a.count > 1 else { return first }
         let rest = JaroWinkler.similarity(a.dropFirst().joined(separator: " "), b.dropFirst().joined(separator: " "))
         return min(first, rest >= 0.9 ? 1 : rest)
+    }
+
+    /// The runs of digits in a name, in order.
+    static func numbers(_ name: String) -> [Substring] {
+        name.split(whereSeparator: { !$0.isNumber })
     }
 
     /// A typo (a swapped, dropped or doubled letter) changes a word's length by

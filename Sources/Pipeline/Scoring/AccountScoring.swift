@@ -1,0 +1,86 @@
+import Foundation
+import MarketMapCore
+import Postgres
+
+/// What one score shard wrote.
+public struct ScoreCounts: Sendable, Equatable {
+    public var accounts = 0, contacts = 0
+    public init() {}
+}
+
+/// Scores one shard of golden accounts (`id % shards == shard`) and their
+/// contacts with a configuration: ICP fit and tier per product, valuation,
+/// persona fit and priority. Reads the shard's facts in one query, computes in
+/// `MarketMapCore`, replaces the shard's rows with `COPY`. Runs in the
+/// caller's transaction (a job's), or its own.
+public struct AccountScoring: Sendable {
+    public let config: MarketMapConfig
+    /// Tenure in role is counted up to this day (a run fixes it, so re-runs agree).
+    public let asOf: String
+
+    public init(config: MarketMapConfig, asOf: String) {
+        self.config = config
+        self.asOf = asOf
+    }
+
+    @discardableResult
+    public func score(shard: Int, of shards: Int, on db: isolated Connection) throws -> ScoreCounts {
+        try db.withTransaction {
+            var counts = ScoreCounts()
+            var primaryTier: [Int: AccountTier?] = [:]
+            let accounts = try db.query(ScoringQueries.accountFacts, shard, shards)
+            try db.query(ScoringQueries.deleteAccountScores, shard, shards)
+            try db.query(ScoringQueries.deleteValuations, shard, shards)
+            var valuations: [[String?]] = []
+            try db.copyIn(ScoringQueries.copyAccountScores) { writer in
+                for row in accounts {
+                    let id: Int = try row.decode(0)
+                    let facts = try Self.facts(row)
+                    for (index, matrix) in config.products.enumerated() {
+                        let fit = matrix.fit(facts)
+                        if index == 0 { primaryTier[id] = fit.tier }
+                        try writer.writeRow([String(id), matrix.product, String(fit.score), fit.tier?.rawValue, fit.excludedBy, fit.failedGate])
+                    }
+                    valuations.append([String(id), config.valuation.estimate(facts).map { String($0) }])
+                    counts.accounts += 1
+                }
+            }
+            try db.copyIn(ScoringQueries.copyValuations) { writer in
+                for row in valuations { try writer.writeRow(row) }
+            }
+            let contacts = try db.query(ScoringQueries.contactFacts, shard, shards, asOf)
+            try db.query(ScoringQueries.deleteContactScores, shard, shards)
+            try db.copyIn(ScoringQueries.copyContactScores) { writer in
+                for row in contacts {
+                    let account: Int = try row.decode(1)
+                    let contact = PersonaRubric.Contact(
+                        title: try row.decode(2), seniority: (try row.decode(3) as String?).flatMap(Seniority.init(rawValue:)),
+                        department: (try row.decode(4) as String?).flatMap(Department.init(rawValue:)), country: try row.decode(5),
+                        monthsInRole: try row.decode(6))
+                    let fit = config.personas.fit(contact)
+                    let priority = Priority.of(account: primaryTier[account] ?? nil, persona: fit.tier)
+                    try writer.writeRow([
+                        String(try row.decode(0) as Int), String(account), String(fit.score), fit.tier.map { String($0.rawValue) }, priority.rawValue,
+                    ])
+                    counts.contacts += 1
+                }
+            }
+            return counts
+        }
+    }
+
+    /// Golden fields by their criteria names, plus `extra.<column>`.
+    static func facts(_ row: Row) throws -> Facts {
+        var facts: Facts = [:]
+        let texts = [(1, "name"), (2, "domain"), (3, "industry"), (6, "country"), (7, "state"), (8, "city"), (9, "type"), (10, "owner")]
+        for (column, name) in texts { if let value: String = try row.decode(column) { facts[name] = .text(value) } }
+        if let employees: Double = try row.decode(4) { facts["employees"] = .number(employees) }
+        if let revenue: Double = try row.decode(5) { facts["annual_revenue"] = .number(revenue) }
+        let keys: [String] = try row.decode(11), values: [String] = try row.decode(12)
+        for (key, value) in zip(keys, values) {
+            facts["extra." + key] = .text(value)
+            if key.caseInsensitiveCompare("segment") == .orderedSame, facts["segment"] == nil { facts["segment"] = .text(value) }
+        }
+        return facts
+    }
+}

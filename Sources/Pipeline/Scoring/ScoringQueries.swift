@@ -1,0 +1,39 @@
+/// SQL of the score stage.
+enum ScoringQueries {
+    /// The facts criteria read for the golden accounts of one shard: golden
+    /// fields, plus every non-blank `extra` column of its source records
+    /// (the most recently updated record wins a key, ties by source and record id, like survivorship's most recent non-blank), as parallel arrays.
+    static let accountFacts = """
+        SELECT g.id, g.name, g.domain, g.industry, g.employees::float8, g.annual_revenue::float8, g.country, g.state,
+            g.city, g.type, g.owner, coalesce(x.keys, '{}'), coalesce(x.vals, '{}')
+        FROM golden_accounts g
+        LEFT JOIN LATERAL (
+            SELECT array_agg(e.key ORDER BY e.key) AS keys, array_agg(e.value ORDER BY e.key) AS vals
+            FROM (
+                SELECT DISTINCT ON (e.key) e.key, e.value
+                FROM account_lineage l
+                JOIN source_accounts s ON s.source = l.source AND s.source_id = l.source_id,
+                LATERAL jsonb_each_text(s.extra) e
+                WHERE l.golden_id = g.id AND e.value <> ''
+                ORDER BY e.key, s.updated_at DESC, s.source, s.source_id
+            ) e
+        ) x ON true
+        WHERE g.id % $2 = $1
+        ORDER BY g.id
+        """
+    /// Contacts of the shard's accounts with whole months in role as of $3.
+    static let contactFacts = """
+        SELECT c.id, c.golden_account_id, c.title, c.seniority, c.department, c.country,
+            CASE WHEN c.role_start IS NULL THEN NULL
+                 ELSE (extract(year FROM age($3::date, c.role_start)) * 12 + extract(month FROM age($3::date, c.role_start)))::int8 END
+        FROM golden_contacts c
+        WHERE c.golden_account_id % $2 = $1
+        ORDER BY c.id
+        """
+    static let deleteAccountScores = "DELETE FROM account_scores WHERE golden_id % $2 = $1"
+    static let deleteValuations = "DELETE FROM account_valuations WHERE golden_id % $2 = $1"
+    static let deleteContactScores = "DELETE FROM contact_scores WHERE golden_account_id % $2 = $1"
+    static let copyAccountScores = "COPY account_scores (golden_id, product, fit_score, tier, excluded_by, failed_gate) FROM STDIN"
+    static let copyValuations = "COPY account_valuations (golden_id, valuation) FROM STDIN"
+    static let copyContactScores = "COPY contact_scores (golden_contact_id, golden_account_id, persona_score, persona_tier, priority) FROM STDIN"
+}
