@@ -47,7 +47,7 @@ struct ScoringStageTests {
 
     /// 400 Salesforce accounts (varied size, industry, type, country, tech stack) and 800 contacts.
     func load(_ db: Connection) async throws {
-        var random = SplitMixRandom(seed: 61)
+        var random = SeededRandom(seed: 61)
         let industries = ["Software", "SaaS", "Manufacturing", "Retail", ""]
         let countries = ["US", "CA", "DE", "GB"]
         var accounts = "Account ID,Account Name,Website,Industry,Employees,Billing Country,Type,Tech Stack\n"
@@ -195,18 +195,5 @@ struct ScoringStageTests {
             #expect(try await count(db, "SELECT jobs_total FROM run_stages WHERE run_id = \(run) AND stage = 'score'") == 4)
             await db.close()
         }
-    }
-}
-
-/// SplitMix64 for generated test data.
-struct SplitMixRandom: RandomNumberGenerator {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }

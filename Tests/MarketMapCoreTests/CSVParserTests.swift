@@ -85,7 +85,7 @@ struct CSVParserTests {
 
     @Test("property: any fields, written RFC 4180 style, parse back the same at any chunk size")
     func roundTrip() {
-        var generator = SplitMix(seed: 0xC5F_2026)
+        var generator = SeededRandom(seed: 0xC5F_2026)
         let alphabet: [String] = ["a", "Z", "0", " ", ",", "\"", "\n", "\r\n", "é", "東", "🚀", ";", "\t"]
         for _ in 0..<300 {
             let table: [[String]] = (0..<Int.random(in: 1...5, using: &generator)).map { _ in
@@ -105,7 +105,7 @@ struct CSVParserTests {
 
     @Test("property: the record splitter finds the same records, lines and key field as the parser, at any chunk size")
     func splitterAgrees() {
-        var generator = SplitMix(seed: 0x5EED)
+        var generator = SeededRandom(seed: 0x5EED)
         let interesting: [UInt8] = [0x22, 0x2C, 0x0A, 0x0D, 0x41, 0xC3, 0xA9, 0xEF, 0xBB, 0xBF, 0x20]
         for _ in 0..<1500 {
             let bytes = (0..<Int.random(in: 0...160, using: &generator)).map { _ in
@@ -142,7 +142,7 @@ struct CSVParserTests {
 
     @Test("property: random bytes never crash or hang, and every row is accounted for")
     func randomBytes() {
-        var generator = SplitMix(seed: 42)
+        var generator = SeededRandom(seed: 42)
         let interesting: [UInt8] = [0x22, 0x2C, 0x0A, 0x0D, 0x41, 0xFF, 0xC3, 0xA9, 0xEF, 0xBB, 0xBF, 0x00]
         for _ in 0..<2000 {
             let bytes = (0..<Int.random(in: 0...200, using: &generator)).map { _ in
@@ -151,18 +151,5 @@ struct CSVParserTests {
             let rows = parse(bytes, chunk: Int.random(in: 1...50, using: &generator), maxField: 64)
             #expect(lines(rows) == lines(rows).sorted())
         }
-    }
-}
-
-/// A small seeded generator so property tests are reproducible.
-struct SplitMix: RandomNumberGenerator {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }

@@ -152,7 +152,7 @@ struct NormalizationTests {
 
     @Test("property: every normalizer is idempotent on random, messy input")
     func idempotence() {
-        var generator = SplitMix(seed: 2026)
+        var generator = SeededRandom(seed: 2026)
         let pieces = ["Acme", " ", ".", ",", "&", "Inc", "GmbH", "www.", "https://", "/path", "?q=1", "münchen", "CO", ".uk",
                       ".com", "@", "mailto:", "linkedin.com/in/", "Jane", "%C3%BC", "The ", "S.A.", "ü", "東京", "-", "'", "US", "Calif."]
         for _ in 0..<2000 {

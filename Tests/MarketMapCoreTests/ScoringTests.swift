@@ -61,7 +61,7 @@ struct ScoringTests {
 
     @Test("property: tiers are monotone in the score, for any thresholds")
     func monotoneTiers() {
-        var generator = SplitMix(seed: 6)
+        var generator = SeededRandom(seed: 6)
         for _ in 0..<500 {
             let t2 = Double.random(in: 0...100, using: &generator)
             let thresholds = TierThresholds(t1: Double.random(in: t2...100, using: &generator), t2: t2)

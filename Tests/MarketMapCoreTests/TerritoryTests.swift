@@ -35,7 +35,7 @@ struct TerritoryTests {
 
     @Test("property: every eligible account assigned once, never to an ineligible rep, capacity kept, balanced when feasible")
     func properties() {
-        var generator = SplitMix(seed: 2026)
+        var generator = SeededRandom(seed: 2026)
         let regions = ["US", "CA", "GB", "DE"]
         for round in 0..<60 {
             let repCount = Int.random(in: 2...12, using: &generator)
