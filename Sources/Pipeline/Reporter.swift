@@ -3,9 +3,10 @@ import JobQueue
 import Logging
 import Postgres
 
-/// Waits (LISTEN) for runs that finished and writes their reports. Today the
-/// report is the run summary (`summary.json` per run: stages, job counts,
-/// timings); the reports of the scoring issue plug in here.
+/// Waits (LISTEN) for runs that finished and writes their reports into
+/// `run-<id>/`: the run summary (`summary.json`: stages, job counts, timings)
+/// for every run, and for a successful `market` run the territory assignment
+/// and the market reports (`MarketReports`).
 public final class Reporter: Sendable {
     let config: ConnectionConfig
     let outputDirectory: URL
@@ -46,6 +47,23 @@ public final class Reporter: Sendable {
         let directory = outputDirectory.appendingPathComponent("run-\(run)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         try RunSummary(status).json().write(to: directory.appendingPathComponent("summary.json"))
+        if status.pipeline == "market", status.state == "done" {
+            do {
+                let params: PostgresJSON = try await db.query(ReportQueries.runParams, run)[0].decode(0)
+                let scoring = try ScoreJobs.scoring(params)
+                let reports = MarketReports(config: scoring.config, asOf: scoring.asOf, logger: logger)
+                let set = try await reports.build(run: run, on: db)
+                try await reports.write(set, to: directory, on: db)
+                logger.info("market reports written", metadata: [
+                    "run": "\(run)", "alerts": "\(set.alerts.count)", "html": "\(directory.appendingPathComponent("report.html").path)",
+                ])
+            } catch let error as PostgresError where error.isConnectionLost {
+                throw error
+            } catch {
+                logger.error("market reports failed", metadata: ["run": "\(run)", "error": "\(error)"])
+                try Data("market reports failed: \(error)\n".utf8).write(to: directory.appendingPathComponent("report-error.txt"))
+            }
+        }
         logger.info("run report written", metadata: ["run": "\(run)", "state": "\(status.state)", "path": "\(directory.path)"])
     }
 }

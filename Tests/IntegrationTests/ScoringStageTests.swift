@@ -43,6 +43,16 @@ struct ScoringStageTests {
           geography: {tier1: [US], tier2: [CA], tier3: []}
           titles: {tier1: [], tier2: [], tier3: []}
           negative_titles: [Intern]
+        territories:
+          tolerance: 0.2
+          reps:
+            - {id: rep-na-1, regions: [US, CA]}
+            - {id: rep-na-2, regions: [US, CA]}
+            - {id: rep-eu-1, regions: [DE, GB]}
+            - {id: rep-eu-2, regions: [DE, GB]}
+            - {id: partners, role: partner}
+        alerts:
+          accounts_per_rep: [1, 10000]
         """
 
     /// 400 Salesforce accounts (varied size, industry, type, country, tech stack) and 800 contacts.
@@ -65,8 +75,14 @@ struct ScoringStageTests {
             contacts += "C\(i),A\(Int.random(in: 0..<400, using: &random)),F\(i),L\(i),p\(i)@x\(i).com,"
             contacts += "\(titles.randomElement(using: &random) ?? ""),\(countries.randomElement(using: &random) ?? "")\n"
         }
+        var deals = "Opportunity ID,Account ID,Opportunity Name,Amount,Stage,Close Date,Won,Closed\n"
+        for i in 0..<300 {
+            let closed = Int.random(in: 0..<4, using: &random) > 0, won = closed && Bool.random(using: &random)
+            deals += "O\(i),A\(Int.random(in: 0..<400, using: &random)),Deal \(i),\(Int.random(in: 1...90, using: &random) * 1000),"
+            deals += "\(won ? "Closed Won" : closed ? "Closed Lost" : "Negotiation"),2026-06-01,\(won),\(closed)\n"
+        }
         let importer = Importer(domains: DomainNormalizer(resolver: LibPSLResolver.shared), logger: Logger(label: "test"))
-        for (text, kind) in [(accounts, RecordKind.accounts), (contacts, .contacts)] {
+        for (text, kind) in [(accounts, RecordKind.accounts), (contacts, .contacts), (deals, .opportunities)] {
             let path = FileManager.default.temporaryDirectory.appendingPathComponent("mm-score-\(UUID().uuidString).csv").path
             guard FileManager.default.createFile(atPath: path, contents: Data(text.utf8)) else { throw ClusterError("write") }
             _ = try await importer.importFile(path, source: "crm", format: .salesforce, kind: kind, on: db)
@@ -193,7 +209,69 @@ struct ScoringStageTests {
             let found = try await mismatches(db)
             #expect(found == ["platform score": 0, "services tier": 0, "valuation": 0, "persona": 0, "priority": 0], "\(found)")
             #expect(try await count(db, "SELECT jobs_total FROM run_stages WHERE run_id = \(run) AND stage = 'score'") == 4)
+
+            // The reporter: territories, reports in tables and files, against independent SQL.
+            let out = FileManager.default.temporaryDirectory.appendingPathComponent("mm-reports-\(UUID().uuidString)")
+            try cluster.start(["reporter", "--out", out.path])
+            let html = out.appendingPathComponent("run-\(run)/report.html")
+            #expect(try await eventually(timeout: 60) { FileManager.default.fileExists(atPath: html.path) }, "report.html appears")
+            try await checkReports(db, run: run, directory: out.appendingPathComponent("run-\(run)"))
             await db.close()
         }
+    }
+
+    func checkReports(_ db: Connection, run: Int, directory: URL) async throws {
+        // Every tiered or partner account placed once; partners only on the partner desk; regions respected.
+        #expect(try await count(db, """
+            SELECT count(*) FROM golden_accounts g LEFT JOIN account_scores s ON s.golden_id = g.id AND s.product = 'platform'
+            LEFT JOIN territory_assignments t ON t.golden_id = g.id
+            WHERE (s.tier IS NOT NULL OR lower(g.type) LIKE '%partner%') AND t.golden_id IS NULL
+            """) == 0)
+        #expect(try await count(db, "SELECT count(*) FROM territory_assignments t JOIN golden_accounts g ON g.id = t.golden_id WHERE (t.rep_id = 'partners') <> (lower(g.type) LIKE '%partner%')") == 0)
+        #expect(try await count(db, """
+            SELECT count(*) FROM territory_assignments t JOIN golden_accounts g ON g.id = t.golden_id
+            WHERE (t.rep_id LIKE 'rep-na-%' AND g.country NOT IN ('US', 'CA')) OR (t.rep_id LIKE 'rep-eu-%' AND g.country NOT IN ('DE', 'GB'))
+            """) == 0)
+        // Level 2 figures equal the same sums taken straight from the tables.
+        let stored = try await db.query("SELECT rows::text FROM reports WHERE run_id = $1 AND name = 'level2_reps'", run)[0].decode(0, as: String.self)
+        let independent = try await db.query("""
+            SELECT coalesce(jsonb_agg(jsonb_build_array(rep, n, val) ORDER BY rep), '[]')::text FROM (
+                SELECT t.rep_id AS rep, count(*)::float8 AS n, sum(coalesce(v.valuation, 0))::float8 AS val
+                FROM territory_assignments t LEFT JOIN account_valuations v USING (golden_id) WHERE t.rep_id IS NOT NULL GROUP BY 1) x
+            """)[0].decode(0, as: String.self)
+        let storedTriples = try await db.query("SELECT coalesce(jsonb_agg(jsonb_build_array(r->0, r->1, r->2)), '[]')::text FROM jsonb_array_elements($1::jsonb) r", stored)[0].decode(0, as: String.self)
+        #expect(storedTriples == independent)
+        // Level 1: win rate per tier from the source tables directly.
+        let winRates = try await db.query("""
+            SELECT coalesce(jsonb_agg(jsonb_build_array(tier, won, rate) ORDER BY tier), '[]')::text FROM (
+                SELECT s.tier, count(*) FILTER (WHERE o.is_won)::float8 AS won,
+                    round((count(*) FILTER (WHERE o.is_won)::numeric / nullif(count(*) FILTER (WHERE o.is_closed), 0)), 6)::float8 AS rate
+                FROM source_opportunities o
+                JOIN account_lineage l ON l.source = o.source AND l.source_id = o.account_source_id
+                JOIN account_scores s ON s.golden_id = l.golden_id AND s.product = 'platform' AND s.tier IS NOT NULL
+                GROUP BY 1) x
+            """)[0].decode(0, as: String.self)
+        let reported = try await db.query("""
+            SELECT coalesce(jsonb_agg(jsonb_build_array(r->>0, (r->>1)::float8, round((r->>3)::numeric, 6)::float8) ORDER BY r->>0), '[]')::text
+            FROM reports, jsonb_array_elements(rows) r WHERE run_id = $1 AND name = 'level1_by_tier' AND r->>0 <> 'excluded'
+            """, run)[0].decode(0, as: String.self)
+        #expect(reported == winRates)
+        #expect(winRates.contains("T1") && winRates.contains("T3"), "\(winRates)")
+        // Validation figures.
+        let validation = try await db.query("SELECT rows::text FROM reports WHERE run_id = $1 AND name = 'validation'", run)[0].decode(0, as: String.self)
+        #expect(validation.contains("[\"golden accounts\", \(try await count(db, "SELECT count(*) FROM golden_accounts"))]"), "\(validation)")
+        // Files: the CSV/JSON pairs, territories, the HTML page with non-empty charts and no script.
+        for name in ["validation", "level1_by_tier", "level2_reps", "level3_rep_tiers", "alerts", "calibration"] {
+            #expect(FileManager.default.fileExists(atPath: directory.appendingPathComponent(name + ".csv").path), "\(name).csv")
+            #expect(FileManager.default.fileExists(atPath: directory.appendingPathComponent(name + ".json").path), "\(name).json")
+        }
+        let territories = try String(contentsOf: directory.appendingPathComponent("territories.csv"), encoding: .utf8)
+        #expect(territories.split(separator: "\n").count == (try await count(db, "SELECT count(*) FROM territory_assignments")) + 1)
+        let html = try String(contentsOf: directory.appendingPathComponent("report.html"), encoding: .utf8)
+        for chart in ["valuation-by-rep", "tiers-by-rep", "win-rate-by-tier"] {
+            #expect(html.contains("id=\"\(chart)\""), "\(chart)")
+        }
+        #expect(html.components(separatedBy: "class=\"bar\"").count > 10)
+        #expect(!html.contains("<script"))
     }
 }

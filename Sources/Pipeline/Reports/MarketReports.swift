@@ -1,0 +1,172 @@
+import Foundation
+import Logging
+import MarketMapCore
+import Postgres
+
+/// Everything the reporter produces for a finished `market` run.
+public struct MarketReportSet: Sendable {
+    public var reports: [Report]
+    public var alerts: [Alert]
+    public var balance: [Balance]
+    public var notes: [String]
+    public var html: String
+}
+
+/// The reporter's work after a `market` run (`DOMAIN.md` §6–§7): assign
+/// territories (`TerritoryAssigner`, in memory: about 100 bytes per account),
+/// compute the Level 1/2/3 reports, calibration, alerts and the validation
+/// report with set-based SQL, store them (`territory_assignments`,
+/// `reports`) and write them as CSV, JSON and one HTML page.
+public struct MarketReports: Sendable {
+    public let config: MarketMapConfig
+    public let asOf: String
+    public let logger: Logger
+
+    public init(config: MarketMapConfig, asOf: String, logger: Logger) {
+        self.config = config
+        self.asOf = asOf
+        self.logger = logger
+    }
+
+    var product: String { config.products.first?.product ?? "" }
+
+    public func build(run: Int, on db: isolated Connection) throws -> MarketReportSet {
+        try db.withTransaction {
+            let plan = try assignTerritories(run: run, on: db)
+            var reports = try figures(on: db)
+            let pairs = try db.query(ReportQueries.calibrationPairs).map { (estimate: try $0.decode(0, as: Double.self), actual: try $0.decode(1, as: Double.self)) }
+            let calibration = Calibration.of(pairs)
+            reports.append(Report(
+                name: "calibration", title: "Valuation calibration against closed-won amounts", columns: ["metric", "value"],
+                rows: calibration.map { c in
+                    [("accounts with an estimate and closed-won revenue", Double(c.accounts)), ("MAPE", c.mape), ("suggested coefficient factor", c.suggestedFactor),
+                     ("MAPE after the factor", c.mapeAfter), ("share within ±25 % after the factor", c.withinBandAfter)].map { [.text($0.0), .number($0.1)] }
+                } ?? [[.text("accounts with an estimate and closed-won revenue"), .number(0)]]))
+            let alerts = alertInputs(reports, calibration: calibration).alerts(config.alerts)
+            reports.append(Report(name: "alerts", title: "Alerts", columns: ["kind", "message"], rows: alerts.map { [.text($0.kind), .text($0.message)] }))
+            let encoder = JSONEncoder()
+            for report in reports {
+                try db.query(ReportQueries.saveReport, run, report.name, report.columns, String(decoding: try encoder.encode(report.rows), as: UTF8.self))
+            }
+            let html = HTMLReport.render(.init(
+                title: "Market Map — run \(run)", reports: reports, alerts: alerts, balance: plan?.balance ?? [],
+                tolerance: config.territories.tolerance))
+            return MarketReportSet(reports: reports, alerts: alerts, balance: plan?.balance ?? [], notes: plan?.notes ?? ["no reps configured: territories skipped"], html: html)
+        }
+    }
+
+    /// Runs `TerritoryAssigner` over the tiered (and partner) accounts and
+    /// replaces `territory_assignments`. Nil when no reps are configured.
+    func assignTerritories(run: Int, on db: isolated Connection) throws -> TerritoryPlan? {
+        let reps = config.territories.reps
+        try db.execute(ReportQueries.clearAssignments)
+        guard !reps.isEmpty else { return nil }
+        let settings = config.territories
+        var ids: [Int] = []
+        var accounts: [TerritoryAccount] = []
+        for row in try db.query(ReportQueries.territoryAccounts, product, asOf, settings.staleMonths, settings.segmentField) {
+            ids.append(try row.decode(0))
+            accounts.append(TerritoryAccount(
+                valuation: try row.decode(1), region: try row.decode(2), segment: try row.decode(3), owner: try row.decode(4),
+                isPartner: try row.decode(5), isStale: try row.decode(6)))
+        }
+        let plan = TerritoryAssigner(tolerance: settings.tolerance).assign(accounts, reps: reps)
+        let moves = Dictionary(plan.moves.map { ($0.account, $0.reason) }, uniquingKeysWith: { first, _ in first })
+        let unassigned = Dictionary(plan.unassigned.map { ($0.account, $0.reason) }, uniquingKeysWith: { first, _ in first })
+        try db.copyIn(ReportQueries.copyAssignments) { writer in
+            for (index, id) in ids.enumerated() {
+                let rep = plan.rep[index].map { reps[$0].id }
+                try writer.writeRow([
+                    String(id), String(run), rep, accounts[index].owner, moves[index] != nil ? "t" : "f", moves[index] ?? unassigned[index],
+                ])
+            }
+        }
+        for note in plan.notes { logger.warning("territories", metadata: ["note": "\(note)"]) }
+        return plan
+    }
+
+    /// A report from a query whose columns are text ("t") or numbers ("n").
+    func report(_ name: String, _ title: String, _ columns: [(String, Character)], _ sql: String, _ parameters: any PostgresEncodable..., on db: isolated Connection) throws -> Report {
+        let rows = try db.query(sql, parameters: parameters).map { row in
+            try columns.indices.map { index -> ReportValue in
+                if columns[index].1 == "n" { return (try row.decode(index, as: Double?.self)).map(ReportValue.number) ?? .null }
+                return (try row.decode(index, as: String?.self)).map(ReportValue.text) ?? .null
+            }
+        }
+        return Report(name: name, title: title, columns: columns.map(\.0), rows: rows)
+    }
+
+    func figures(on db: isolated Connection) throws -> [Report] {
+        [
+            try report("validation", "Validation", [("metric", "t"), ("value", "n")], ReportQueries.validation, product, on: db),
+            try report(
+                "level1_by_tier", "Level 1 — closed won / lost, win rate and revenue by tier (\(product))",
+                [("tier", "t"), ("won", "n"), ("lost", "n"), ("win_rate", "n"), ("revenue", "n")], ReportQueries.level1ByTier, product, on: db),
+            try report(
+                "level1_by_segment", "Level 1 — win rate by segment",
+                [("dimension", "t"), ("segment", "t"), ("won", "n"), ("lost", "n"), ("win_rate", "n")], ReportQueries.level1BySegment, on: db),
+            try report(
+                "level2_reps", "Level 2 — territory valuation and accounts by tier per rep",
+                [("rep", "t"), ("accounts", "n"), ("valuation", "n"), ("t1", "n"), ("t2", "n"), ("t3", "n"), ("moved", "n")],
+                ReportQueries.level2Reps, product, on: db),
+            try report(
+                "level2_persona_coverage", "Level 2 — persona coverage by account tier",
+                [("tier", "t"), ("accounts", "n"), ("contacts_per_account", "n"), ("with_tier1_persona", "n"), ("with_tier2_persona", "n"),
+                 ("below_min_contacts", "n")], ReportQueries.personaCoverage, product, config.alerts.minContactsT1, on: db),
+            try report(
+                "level3_rep_tiers", "Level 3 — each rep's accounts by tier",
+                [("rep", "t"), ("tier", "t"), ("accounts", "n"), ("valuation", "n")], ReportQueries.level3RepTiers, product, on: db),
+            try report(
+                "level3_t1_missing_personas", "Level 3 — T1 accounts without a tier-1 persona",
+                [("rep", "t"), ("golden_id", "n"), ("name", "t"), ("domain", "t"), ("contacts", "n")],
+                ReportQueries.level3MissingPersonas, product, on: db),
+        ]
+    }
+
+    func alertInputs(_ reports: [Report], calibration: Calibration?) -> AlertInputs {
+        let byName = Dictionary(reports.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
+        var winRate: [AccountTier: Double] = [:]
+        if let level1 = byName["level1_by_tier"] {
+            for (tier, rate) in zip(level1.column("tier"), level1.column("win_rate")) {
+                if let tier = AccountTier(rawValue: tier.display), let rate = rate.number { winRate[tier] = rate }
+            }
+        }
+        var tierCounts: [AccountTier: Int] = [:], gaps = 0
+        if let coverage = byName["level2_persona_coverage"] {
+            for row in coverage.rows {
+                guard let tier = AccountTier(rawValue: row[0].display) else { continue }
+                tierCounts[tier] = Int(row[1].number ?? 0)
+                if tier == .t1 { gaps = Int(row[5].number ?? 0) }
+            }
+        }
+        var accounts: [String: Int] = [:], valuation: [String: Double] = [:]
+        if let reps = byName["level2_reps"] {
+            for row in reps.rows {
+                accounts[row[0].display] = Int(row[1].number ?? 0)
+                valuation[row[0].display] = row[2].number ?? 0
+            }
+        }
+        return AlertInputs(
+            winRate: winRate, calibration: calibration, t1CoverageGaps: gaps, tierCounts: tierCounts, repAccounts: accounts, repValuation: valuation)
+    }
+
+    /// Writes `<name>.csv` and `<name>.json` per report, `territories.csv`,
+    /// `rep_distribution.csv`, `alerts.json` and `report.html` into `directory`.
+    public func write(_ set: MarketReportSet, to directory: URL, on db: isolated Connection) throws {
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+        for report in set.reports {
+            try Data(report.csv().utf8).write(to: directory.appendingPathComponent(report.name + ".csv"))
+            try encoder.encode(report).write(to: directory.appendingPathComponent(report.name + ".json"))
+            if report.name == "level2_reps" { try Data(report.csv().utf8).write(to: directory.appendingPathComponent("rep_distribution.csv")) }
+        }
+        try encoder.encode(set.alerts).write(to: directory.appendingPathComponent("alerts.json"))
+        try Data(set.html.utf8).write(to: directory.appendingPathComponent("report.html"))
+        let territories = directory.appendingPathComponent("territories.csv")
+        FileManager.default.createFile(atPath: territories.path, contents: nil)
+        let handle = try FileHandle(forWritingTo: territories)
+        defer { try? handle.close() }
+        try db.copyOut(ReportQueries.territoriesCSV) { bytes in try handle.write(contentsOf: Data(bytes)) }
+    }
+}
