@@ -261,7 +261,7 @@ struct ScoringStageTests {
         let validation = try await db.query("SELECT rows::text FROM reports WHERE run_id = $1 AND name = 'validation'", run)[0].decode(0, as: String.self)
         #expect(validation.contains("[\"golden accounts\", \(try await count(db, "SELECT count(*) FROM golden_accounts"))]"), "\(validation)")
         // Files: the CSV/JSON pairs, territories, the HTML page with non-empty charts and no script.
-        for name in ["validation", "level1_by_tier", "level2_reps", "level3_rep_tiers", "alerts", "calibration"] {
+        for name in ["validation", "level1_by_tier", "level2_reps", "level3_rep_tiers", "alerts", "calibration", "territory_balance"] {
             #expect(FileManager.default.fileExists(atPath: directory.appendingPathComponent(name + ".csv").path), "\(name).csv")
             #expect(FileManager.default.fileExists(atPath: directory.appendingPathComponent(name + ".json").path), "\(name).json")
         }
@@ -273,5 +273,9 @@ struct ScoringStageTests {
         }
         #expect(html.components(separatedBy: "class=\"bar\"").count > 10)
         #expect(!html.contains("<script"))
+        // The two teams of two direct reps are each within ±20 % (a feasible instance).
+        let balance = try await db.query("SELECT rows::text FROM reports WHERE run_id = $1 AND name = 'territory_balance'", run)[0].decode(0, as: String.self)
+        #expect(balance.contains("[\"direct CA+US\", 2") && balance.contains("[\"direct DE+GB\", 2"), "\(balance)")
+        #expect(!balance.contains("\"no\""), "\(balance)")
     }
 }

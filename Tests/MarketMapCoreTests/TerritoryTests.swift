@@ -21,6 +21,19 @@ struct TerritoryTests {
         #expect(plan.balance.first { $0.role == "direct" }?.withinBound == true)
     }
 
+    @Test("peers are reps covering the same regions: each team is balanced on its own; a stale account with no other eligible rep stays")
+    func peerTeams() {
+        let reps = [Rep(id: "na1", regions: ["US"]), Rep(id: "na2", regions: ["US"]), Rep(id: "eu1", regions: ["DE"]), Rep(id: "eu2", regions: ["DE"]), Rep(id: "au", regions: ["AU"])]
+        let accounts = (0..<40).map { _ in TerritoryAccount(valuation: 10, region: "US") } + (0..<80).map { _ in TerritoryAccount(valuation: 30, region: "DE") }
+            + [TerritoryAccount(valuation: 50, region: "AU", owner: "au", isStale: true)]
+        let plan = TerritoryAssigner().assign(accounts, reps: reps)
+        #expect(plan.balance.map(\.role) == ["direct AU", "direct DE", "direct US"])
+        #expect(plan.balance.allSatisfy { $0.withinBound }, "\(plan.balance)")
+        #expect(plan.rep[120] == 4, "the stale AU account stays: no other rep covers AU")
+        #expect(plan.notes.contains { $0.contains("1 stale account(s) stay with their owner") })
+        #expect(plan.unassigned.isEmpty)
+    }
+
     @Test("an impossible bound ends with the best balance and says why")
     func impossible() {
         let reps = [Rep(id: "a"), Rep(id: "b"), Rep(id: "c")]
@@ -67,7 +80,15 @@ struct TerritoryTests {
                 let r = reps[rep]
                 #expect((r.role == .partner) == account.isPartner, "round \(round): role")
                 #expect(r.regions.isEmpty || account.region.map(r.regions.contains) ?? true, "round \(round): region")
-                if account.isStale { #expect(account.owner != r.id, "round \(round): a stale account stays with its owner") }
+                if account.isStale && account.owner == r.id {
+                    // Only when nobody else may take it (another eligible rep without a capacity limit could).
+                    let others = reps.filter { other in
+                        other.id != r.id && other.capacity == nil && (other.role == .partner) == account.isPartner
+                            && (other.regions.isEmpty || account.region.map(other.regions.contains) ?? true)
+                    }
+                    #expect(others.isEmpty, "round \(round): a stale account stays with its owner although \(others.map(\.id)) could take it")
+                    #expect(plan.notes.contains { $0.contains("stay with their owner") })
+                }
             }
             for (index, rep) in reps.enumerated() { #expect(rep.capacity.map { counts[index] <= $0 } ?? true) }
             if !constrained {

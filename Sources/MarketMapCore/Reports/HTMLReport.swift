@@ -29,24 +29,26 @@ public enum HTMLReport {
         if let reps = byName["level2_reps"], !reps.rows.isEmpty {
             let labels = reps.column("rep").map(\.display)
             let values = reps.column("valuation").map { $0.number ?? 0 }
-            let mean = values.reduce(0, +) / Double(max(1, values.count))
-            body += "<section><h2>Territory valuation by rep</h2><p>Mean \(money(mean)); the band is ±\(Int(input.tolerance * 100)) %.</p>"
-            body += barChart(id: "valuation-by-rep", labels: labels, series: [("valuation", "#2d5fa8", values)], band: (mean * (1 - input.tolerance), mean * (1 + input.tolerance)), format: money)
+            let overall = values.reduce(0, +) / Double(max(1, values.count))
+            let centres = reps.columns.contains("team_mean") ? reps.column("team_mean").map { $0.number ?? overall } : values.map { _ in overall }
+            body += "<section><h2>Territory valuation by rep</h2><p>The shaded band is ±\(Int(input.tolerance * 100)) % around the mean of each rep's team (reps covering the same regions and segments).</p>"
+            body += barChart(id: "valuation-by-rep", labels: labels, series: [("valuation", "#2d5fa8", values)],
+                             bands: centres.map { ($0 * (1 - input.tolerance), $0 * (1 + input.tolerance)) }, format: money)
             for balance in input.balance {
                 body += "<p>\(escape(balance.role)) reps: max/min \(String(format: "%.2f", balance.maxMinRatio)), coefficient of variation \(String(format: "%.3f", balance.coefficientOfVariation)), \(balance.withinBound ? "all within the band" : "<b>not all within the band</b>")</p>"
             }
             let tiers = ["T1", "T2", "T3"].map { tier in (tier, tierColors[tier] ?? "#999", reps.column(tier.lowercased()).map { $0.number ?? 0 }) }
-            body += "<h2>Accounts by tier per rep</h2>" + barChart(id: "tiers-by-rep", labels: labels, series: tiers, band: nil, format: { String(Int($0)) })
+            body += "<h2>Accounts by tier per rep</h2>" + barChart(id: "tiers-by-rep", labels: labels, series: tiers, bands: nil, format: { String(Int($0)) })
             body += table(reps) + "</section>\n"
         }
         if let level1 = byName["level1_by_tier"], !level1.rows.isEmpty {
             let labels = level1.column("tier").map(\.display)
             let rates = level1.column("win_rate").map { ($0.number ?? 0) * 100 }
             body += "<section><h2>Win rate by tier</h2>"
-            body += barChart(id: "win-rate-by-tier", labels: labels, series: [("win rate %", "#1b7f3b", rates)], band: nil, format: { String(format: "%.0f %%", $0) })
+            body += barChart(id: "win-rate-by-tier", labels: labels, series: [("win rate %", "#1b7f3b", rates)], bands: nil, format: { String(format: "%.0f %%", $0) })
             body += table(level1) + "</section>\n"
         }
-        for name in ["level1_by_segment", "level2_persona_coverage", "calibration", "level3_rep_tiers", "level3_t1_missing_personas"] {
+        for name in ["territory_balance", "level1_by_segment", "level2_persona_coverage", "calibration", "level3_rep_tiers", "level3_t1_missing_personas"] {
             guard let report = byName[name] else { continue }
             body += "<section><h2>\(escape(report.title))</h2>\(table(report, limit: 200))</section>\n"
         }
@@ -65,17 +67,17 @@ public enum HTMLReport {
             """
     }
 
-    /// Grouped (or single) bars with an optional shaded band; labels under the bars.
-    static func barChart(id: String, labels: [String], series: [(String, String, [Double])], band: (Double, Double)?, format: (Double) -> String) -> String {
+    /// Grouped (or single) bars, each slot with an optional shaded band; labels under the bars.
+    static func barChart(id: String, labels: [String], series: [(String, String, [Double])], bands: [(Double, Double)]?, format: (Double) -> String) -> String {
         let width = 1000.0, height = 300.0, left = 70.0, bottom = 60.0, top = 20.0
-        let maximum = max(1, (series.flatMap(\.2) + [band?.1 ?? 0]).max() ?? 1) * 1.08
+        let maximum = max(1, (series.flatMap(\.2) + (bands ?? []).map(\.1)).max() ?? 1) * 1.08
         let plotHeight = height - bottom - top
         let slot = (width - left - 10) / Double(max(1, labels.count))
         let barWidth = max(1, slot * 0.8 / Double(max(1, series.count)))
         func y(_ value: Double) -> Double { top + plotHeight * (1 - value / maximum) }
         var svg = "<svg id=\"\(id)\" class=\"chart\" viewBox=\"0 0 \(Int(width)) \(Int(height))\" width=\"100%\" role=\"img\" xmlns=\"http://www.w3.org/2000/svg\">"
-        if let band {
-            svg += "<rect class=\"band\" x=\"\(left)\" y=\"\(y(band.1))\" width=\"\(width - left - 10)\" height=\"\(max(0, y(band.0) - y(band.1)))\" fill=\"#2d5fa8\" fill-opacity=\"0.12\"/>"
+        for (index, band) in (bands ?? []).enumerated() {
+            svg += "<rect class=\"band\" x=\"\(left + slot * Double(index))\" y=\"\(y(band.1))\" width=\"\(slot)\" height=\"\(max(0, y(band.0) - y(band.1)))\" fill=\"#2d5fa8\" fill-opacity=\"0.12\"/>"
         }
         for tick in 0...4 {
             let value = maximum / 4 * Double(tick)

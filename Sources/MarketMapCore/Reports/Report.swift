@@ -9,7 +9,11 @@ public enum ReportValue: Sendable, Equatable, Encodable {
     public var display: String {
         switch self {
         case .text(let text): return text
-        case .number(let number): return FieldValue.number(number).text
+        case .number(let number):
+            if number == number.rounded() && abs(number) < 1e15 { return String(Int64(number)) }
+            var text = String(format: "%.4f", number)  // shares and rates: four decimals are plenty
+            while text.hasSuffix("0") { text.removeLast() }
+            return text
         case .null: return ""
         }
     }

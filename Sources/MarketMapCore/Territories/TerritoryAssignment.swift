@@ -33,7 +33,7 @@ public struct TerritoryAccount: Sendable, Equatable {
     }
 }
 
-/// Balance figures of one peer group (reps of one role).
+/// Balance figures of one peer group (reps of one role covering the same regions and segments).
 public struct Balance: Sendable, Equatable, Codable {
     public var role: String
     public var reps: Int
@@ -114,6 +114,7 @@ public struct TerritoryAssigner: Sendable {
         var moves: [TerritoryPlan.Move] = []
         var unassigned: [(account: Int, reason: String)] = []
         var pending: [(Int, String)] = []
+        var staleKept = 0
         func hasRoom(_ rep: Int) -> Bool { reps[rep].capacity.map { count[rep] < $0 } ?? true }
         func place(_ account: Int, _ rep: Int) {
             owner[account] = rep
@@ -146,6 +147,11 @@ public struct TerritoryAssigner: Sendable {
             for rep in classOf[index] where rep != avoid && hasRoom(rep) {
                 if best == nil || load[rep] < load[best ?? rep] { best = rep }
             }
+            if best == nil, let avoid, classOf[index].contains(avoid), hasRoom(avoid) {
+                place(index, avoid)  // stale, but nobody else may take it: it stays, and the note says so
+                staleKept += 1
+                continue
+            }
             guard let best else {
                 unassigned.append((index, classOf[index].isEmpty ? "no rep covers its role, region and segment" : "every eligible rep is at capacity"))
                 continue
@@ -163,9 +169,8 @@ public struct TerritoryAssigner: Sendable {
             held[rep].sort { kept($0) != kept($1) ? !kept($0) : accounts[$0].valuation > accounts[$1].valuation }
         }
         var notes: [String] = []
-        let roles: [Rep.Role] = [.direct, .partner]
-        for role in roles {
-            let group = reps.indices.filter { reps[$0].role == role }
+        for group in Self.peerGroups(reps) {
+            let role = reps[group[0]].role
             guard group.count > 1 else { continue }
             let mean = group.reduce(0) { $0 + load[$1] } / Double(group.count)
             guard mean > 0 else { continue }
@@ -222,15 +227,32 @@ public struct TerritoryAssigner: Sendable {
             }
         }
         let finalMoves = lastMove.values.filter { $0.from != reps[$0.to].id }.sorted { $0.account < $1.account }
-        let balance = roles.compactMap { role -> Balance? in
-            let group = reps.indices.filter { reps[$0].role == role }
-            guard !group.isEmpty else { return nil }
-            return Self.balance(role: role.rawValue, loads: group.map { load[$0] }, tolerance: tolerance)
+        let balance = Self.peerGroups(reps).map { group in
+            Self.balance(role: Self.groupName(reps[group[0]]), loads: group.map { load[$0] }, tolerance: tolerance)
+        }
+        if staleKept > 0 {
+            notes.append("\(staleKept) stale account(s) stay with their owner: no other eligible rep with room")
         }
         if balance.contains(where: { !$0.withinBound }) && notes.isEmpty {
             notes.append("eligibility (region, segment) and capacity leave no moves that bring every rep within ±\(Int(tolerance * 100)) %")
         }
         return TerritoryPlan(rep: owner, moves: finalMoves, unassigned: unassigned, balance: balance, notes: notes, load: load)
+    }
+
+    /// Peers: reps of the same role covering the same regions and segments
+    /// (a territory team); balance is judged within each group.
+    public static func peerGroups(_ reps: [Rep]) -> [[Int]] {
+        var groups: [String: [Int]] = [:]
+        for index in reps.indices { groups[groupName(reps[index]), default: []].append(index) }
+        return groups.keys.sorted().compactMap { groups[$0] }
+    }
+
+    /// "direct", or "direct US+CA / Enterprise" when regions or segments narrow the team.
+    public static func groupName(_ rep: Rep) -> String {
+        var name = rep.role.rawValue
+        if !rep.regions.isEmpty { name += " " + rep.regions.sorted().joined(separator: "+") }
+        if !rep.segments.isEmpty { name += " / " + rep.segments.sorted().joined(separator: "+") }
+        return name
     }
 
     public static func balance(role: String, loads: [Double], tolerance: Double) -> Balance {

@@ -34,6 +34,7 @@ public struct MarketReports: Sendable {
         try db.withTransaction {
             let plan = try assignTerritories(run: run, on: db)
             var reports = try figures(on: db)
+            if let index = reports.firstIndex(where: { $0.name == "level2_reps" }) { reports[index] = withTeams(reports[index]) }
             let pairs = try db.query(ReportQueries.calibrationPairs).map { (estimate: try $0.decode(0, as: Double.self), actual: try $0.decode(1, as: Double.self)) }
             let calibration = Calibration.of(pairs)
             reports.append(Report(
@@ -42,6 +43,13 @@ public struct MarketReports: Sendable {
                     [("accounts with an estimate and closed-won revenue", Double(c.accounts)), ("MAPE", c.mape), ("suggested coefficient factor", c.suggestedFactor),
                      ("MAPE after the factor", c.mapeAfter), ("share within ±25 % after the factor", c.withinBandAfter)].map { [.text($0.0), .number($0.1)] }
                 } ?? [[.text("accounts with an estimate and closed-won revenue"), .number(0)]]))
+            reports.append(Report(
+                name: "territory_balance", title: "Level 2 — territory balance per team (peers: same role, regions and segments)",
+                columns: ["team", "reps", "mean", "min", "max", "max_min_ratio", "coefficient_of_variation", "within_band"],
+                rows: (plan?.balance ?? []).map { b in
+                    [.text(b.role), .number(Double(b.reps)), .number(b.mean.rounded()), .number(b.min), .number(b.max),
+                     b.maxMinRatio.isFinite ? .number(b.maxMinRatio) : .null, .number(b.coefficientOfVariation), .text(b.withinBound ? "yes" : "no")]
+                } + (plan?.notes ?? []).map { [.text("note: " + $0), .null, .null, .null, .null, .null, .null, .null] }))
             let alerts = alertInputs(reports, calibration: calibration).alerts(config.alerts)
             reports.append(Report(name: "alerts", title: "Alerts", columns: ["kind", "message"], rows: alerts.map { [.text($0.kind), .text($0.message)] }))
             let encoder = JSONEncoder()
@@ -71,13 +79,14 @@ public struct MarketReports: Sendable {
                 isPartner: try row.decode(5), isStale: try row.decode(6)))
         }
         let plan = TerritoryAssigner(tolerance: settings.tolerance).assign(accounts, reps: reps)
-        let moves = Dictionary(plan.moves.map { ($0.account, $0.reason) }, uniquingKeysWith: { first, _ in first })
+        // A first owner for an unowned account is recorded with its reason, but is no move.
+        let moves = Dictionary(plan.moves.map { ($0.account, ($0.reason, $0.from != nil)) }, uniquingKeysWith: { first, _ in first })
         let unassigned = Dictionary(plan.unassigned.map { ($0.account, $0.reason) }, uniquingKeysWith: { first, _ in first })
         try db.copyIn(ReportQueries.copyAssignments) { writer in
             for (index, id) in ids.enumerated() {
                 let rep = plan.rep[index].map { reps[$0].id }
                 try writer.writeRow([
-                    String(id), String(run), rep, accounts[index].owner, moves[index] != nil ? "t" : "f", moves[index] ?? unassigned[index],
+                    String(id), String(run), rep, accounts[index].owner, moves[index]?.1 == true ? "t" : "f", moves[index]?.0 ?? unassigned[index],
                 ])
             }
         }
@@ -121,6 +130,28 @@ public struct MarketReports: Sendable {
                 [("rep", "t"), ("golden_id", "n"), ("name", "t"), ("domain", "t"), ("contacts", "n")],
                 ReportQueries.level3MissingPersonas, product, on: db),
         ]
+    }
+
+    /// Adds each rep's team (peers: same role, regions and segments) and the
+    /// team's mean valuation, the centre of the rep's ±tolerance band.
+    func withTeams(_ report: Report) -> Report {
+        let team = Dictionary(config.territories.reps.map { ($0.id, TerritoryAssigner.groupName($0)) }, uniquingKeysWith: { first, _ in first })
+        let names = report.column("rep").map(\.display)
+        let values = report.column("valuation").map { $0.number ?? 0 }
+        var sums: [String: (Double, Int)] = [:]
+        for (rep, value) in zip(names, values) {
+            let key = team[rep] ?? "(not in the configuration)"
+            sums[key, default: (0, 0)].0 += value
+            sums[key, default: (0, 0)].1 += 1
+        }
+        var result = report
+        result.columns += ["team", "team_mean"]
+        result.rows = zip(report.rows, names).map { row, rep in
+            let key = team[rep] ?? "(not in the configuration)"
+            let (sum, count) = sums[key] ?? (0, 1)
+            return row + [.text(key), .number((sum / Double(max(1, count))).rounded())]
+        }
+        return result
     }
 
     func alertInputs(_ reports: [Report], calibration: Calibration?) -> AlertInputs {
