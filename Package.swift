@@ -60,6 +60,7 @@ let package = Package(
                 "MarketMapCore", "Postgres", "JobQueue", "Enrichment",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "Subprocess", package: "swift-subprocess"),
                 .product(name: "Yams", package: "Yams"),
             ],
             swiftSettings: strict

@@ -195,7 +195,7 @@ public struct MarketReports: Sendable {
         try encoder.encode(set.alerts).write(to: directory.appendingPathComponent("alerts.json"))
         try Data(set.html.utf8).write(to: directory.appendingPathComponent("report.html"))
         let territories = directory.appendingPathComponent("territories.csv")
-        FileManager.default.createFile(atPath: territories.path, contents: nil)
+        _ = FileManager.default.createFile(atPath: territories.path, contents: nil)
         let handle = try FileHandle(forWritingTo: territories)
         defer { try? handle.close() }
         try db.copyOut(ReportQueries.territoriesCSV) { bytes in try handle.write(contentsOf: Data(bytes)) }

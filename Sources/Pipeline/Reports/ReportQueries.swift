@@ -142,3 +142,7 @@ extension ReportQueries {
         TO STDOUT WITH (FORMAT csv, HEADER true)
         """
 }
+
+extension ReportQueries {
+    static let reportRows = "SELECT rows::text FROM reports WHERE run_id = $1 AND name = $2"
+}

@@ -1,0 +1,86 @@
+import Foundation
+import JobQueue
+import Postgres
+
+/// Progress of a run a person can follow: per stage, rows done / total, rows
+/// per second and ETA. On a terminal one line per stage is redrawn in place
+/// with a bar; otherwise a plain line every `interval` seconds and one when a
+/// stage ends. Rows are the stage's input (staged records for normalize,
+/// source accounts for match and resolve, golden accounts for score), counted
+/// exactly for normalize and from the share of jobs done for the others.
+public final class RunMonitor: @unchecked Sendable {
+    let tty: Bool
+    let interval: Double
+    let write: @Sendable (String) -> Void
+    private var reported: Set<String> = []
+    private var active: String?
+    private var lastLine = Date.distantPast
+
+    public init(tty: Bool, interval: Double = 5, write: @escaping @Sendable (String) -> Void) {
+        self.tty = tty
+        self.interval = interval
+        self.write = write
+    }
+
+    public struct Inputs: Sendable {
+        public var staged = 0, stagedLeft = 0, sourceAccounts = 0, goldenAccounts = 0
+    }
+
+    public static func inputs(run: Int, on db: isolated Connection) throws -> Inputs {
+        let row = try db.query(RunQueries.stageInputs, run)[0]
+        return Inputs(staged: try row.decode(0), stagedLeft: try row.decode(1), sourceAccounts: try row.decode(2), goldenAccounts: try row.decode(3))
+    }
+
+    /// Rows done and total of a stage.
+    func rows(_ stage: StageStatus, _ inputs: Inputs) -> (done: Int, total: Int) {
+        let share = stage.state == "done" ? 1 : stage.jobsTotal > 0 ? Double(stage.jobsDone) / Double(stage.jobsTotal) : 0
+        switch stage.stage {
+        case "normalize":
+            let total = inputs.staged
+            return stage.state == "done" ? (total, total) : (max(0, total - inputs.stagedLeft), total)
+        case "score": return (Int(Double(inputs.goldenAccounts) * share), inputs.goldenAccounts)
+        default: return (Int(Double(inputs.sourceAccounts) * share), inputs.sourceAccounts)
+        }
+    }
+
+    public func update(_ status: RunStatus, _ inputs: Inputs, now: Date = Date()) {
+        for stage in status.stages where stage.state == "done" || stage.state == "failed" {
+            guard !reported.contains(stage.stage) else { continue }
+            reported.insert(stage.stage)
+            let (done, _) = rows(stage, inputs)
+            let seconds = stage.startedAt.flatMap { start in stage.finishedAt.map { $0.timeIntervalSince(start) } } ?? 0
+            let rate = seconds > 0 ? " (\(Self.grouped(Int(Double(done) / seconds))) rows/s)" : ""
+            let line = "  \(Self.padded(stage.stage)) \(stage.state)  \(Self.grouped(done)) rows in \(String(format: "%.1f", seconds)) s\(rate), \(stage.jobsTotal) jobs"
+            write(tty ? "\r\u{1B}[2K" + line + "\n" : line + "\n")
+            if active == stage.stage { active = nil }
+        }
+        guard let stage = status.stages.first(where: { $0.state == "running" }) else { return }
+        let (done, total) = rows(stage, inputs)
+        let elapsed = stage.startedAt.map { now.timeIntervalSince($0) } ?? 0
+        let rate = elapsed > 0 ? Double(done) / elapsed : 0
+        let eta = rate > 0 && total > done ? " ETA \(Int((Double(total - done) / rate).rounded(.up))) s" : ""
+        let percent = total > 0 ? Double(done) / Double(total) : 0
+        if tty {
+            let filled = Int(percent * 24)
+            let bar = String(repeating: "#", count: filled) + String(repeating: "-", count: 24 - filled)
+            write("\r\u{1B}[2K  \(Self.padded(stage.stage)) [\(bar)] \(Self.grouped(done))/\(Self.grouped(total)) rows  \(Self.grouped(Int(rate))) rows/s\(eta)")
+            active = stage.stage
+        } else if now.timeIntervalSince(lastLine) >= interval || active != stage.stage {
+            write("  \(stage.stage): \(done)/\(total) rows (\(Int(percent * 100)) %), \(Int(rate)) rows/s,\(eta.isEmpty ? " ETA unknown" : eta), jobs \(stage.jobsDone)/\(stage.jobsTotal)\n")
+            lastLine = now
+            active = stage.stage
+        }
+    }
+
+    static func padded(_ stage: String) -> String { stage.padding(toLength: 10, withPad: " ", startingAt: 0) }
+
+    static func grouped(_ value: Int) -> String {
+        let digits = String(value)
+        var result = ""
+        for (index, character) in digits.enumerated() {
+            if index > 0, (digits.count - index) % 3 == 0 { result += "," }
+            result.append(character)
+        }
+        return result
+    }
+}

@@ -1,0 +1,117 @@
+import Foundation
+import JobQueue
+import MarketMapCore
+import Postgres
+import Yams
+
+/// A manifest read and checked before any work starts: its sources with
+/// absolute paths, the configuration (validated), and a fingerprint that
+/// recognises the same manifest, configuration and files on a re-run, so an
+/// unfinished run resumes instead of starting over.
+public struct RunPlan: Sendable {
+    public var manifest: Manifest
+    public var manifestPath: String
+    public var files: [String]
+    public var configPath: String
+    public var configText: String
+    public var config: MarketMapConfig
+    public var out: URL
+    public var fingerprint: String
+
+    public static func load(_ path: String, out: String?) throws(ConfigError) -> RunPlan {
+        guard let data = FileManager.default.contents(atPath: path), let text = String(data: data, encoding: .utf8) else {
+            throw ConfigError(file: path, path: "", expected: FileManager.default.fileExists(atPath: path) ? "cannot read the manifest" : "no such file")
+        }
+        let manifest: Manifest
+        do {
+            manifest = try YAMLDecoder().decode(Manifest.self, from: text)
+        } catch let error as DecodingError {
+            throw ConfigError.from(error, file: path)
+        } catch {
+            throw ConfigError(file: path, path: "", expected: "not valid YAML: \(error)")
+        }
+        let base = URL(fileURLWithPath: path).deletingLastPathComponent()
+        func resolve(_ file: String) -> String {
+            file.hasPrefix("/") ? file : base.appendingPathComponent(file).standardizedFileURL.path
+        }
+        var files: [String] = []
+        var stamp: [String?] = [text]
+        for (index, source) in manifest.sources.enumerated() {
+            let file = resolve(source.file)
+            guard let attributes = try? FileManager.default.attributesOfItem(atPath: file) else {
+                throw ConfigError(file: path, path: "sources[\(index)].file", expected: "no such file: \(file)")
+            }
+            files.append(file)
+            stamp += [file, "\(attributes[.size] ?? "")", "\((attributes[.modificationDate] as? Date)?.timeIntervalSince1970 ?? 0)"]
+        }
+        let configPath = resolve(manifest.config)
+        let config: MarketMapConfig
+        do {
+            config = try ConfigLoader.load(configPath)
+        } catch {
+            throw error
+        }
+        let configText = (try? String(contentsOfFile: configPath, encoding: .utf8)) ?? ""
+        stamp.append(configText)
+        return RunPlan(
+            manifest: manifest, manifestPath: path, files: files, configPath: configPath, configText: configText, config: config,
+            out: URL(fileURLWithPath: out ?? resolve(manifest.out)).standardizedFileURL, fingerprint: ContentHash.of(stamp))
+    }
+
+    /// The run's params: everything the workers and the reporter need.
+    public func params(asOf: String) throws -> PostgresJSON {
+        struct Params: Encodable {
+            var config: String, source_priority: String, shards: Int, as_of: String, manifest: String
+        }
+        return try PostgresJSON(encoding: Params(
+            config: configText, source_priority: manifest.sourcePriority.joined(separator: ","), shards: manifest.shards,
+            as_of: asOf, manifest: fingerprint))
+    }
+
+    /// The unfinished run of this plan, or a new one: every file staged and the
+    /// run created in one transaction, so an interruption leaves either
+    /// nothing or a run to resume.
+    public func startOrResume(
+        importer: Importer, asOf: String, progress: (String) -> Void, on db: isolated Connection
+    ) throws -> (run: Int, resumed: Bool) {
+        if let run: Int = try db.query(RunQueries.unfinishedRun, fingerprint).first?.decode(0) { return (run, true) }
+        return try db.withTransaction {
+            for (source, file) in zip(manifest.sources, files) {
+                let staged = try importer.stage(
+                    file, source: source.source, format: source.format, kind: source.kind,
+                    delimiter: source.delimiter.utf8.first ?? UInt8(ascii: ","), on: db)
+                progress("\(URL(fileURLWithPath: file).lastPathComponent): \(staged.read) records staged, \(staged.rejected) unreadable")
+            }
+            let params = try params(asOf: asOf)
+            let stages = Registry.standard.pipelines["market"]?.stages(RunInfo(id: 0, pipeline: "market", params: params)) ?? []
+            return (try Runs(queue: JobQueue()).create(pipeline: "market", params: params, stages: stages, on: db), false)
+        }
+    }
+}
+
+extension RunPlan {
+    /// The bundled sample's manifest: `MARKETMAP_SAMPLE_DIR`, an installation's
+    /// `share/marketmap/sample`, or the checkout's `ops/sample`.
+    public static func bundledSample(environment: [String: String] = ProcessInfo.processInfo.environment) -> String {
+        if let directory = environment["MARKETMAP_SAMPLE_DIR"], !directory.isEmpty {
+            return URL(fileURLWithPath: directory).appendingPathComponent("manifest.yaml").path
+        }
+        let root = Migrator.defaultDirectory(environment: environment).deletingLastPathComponent()
+        let installed = root.appendingPathComponent("sample/manifest.yaml")
+        if FileManager.default.fileExists(atPath: installed.path) { return installed.path }
+        return root.appendingPathComponent("ops/sample/manifest.yaml").path
+    }
+}
+
+extension RunPlan {
+    /// Whether the reporter has taken the finished run.
+    public static func isReported(_ run: Int, on db: isolated Connection) throws -> Bool {
+        try db.query(RunQueries.reported, run).first?.decode(0) ?? false
+    }
+}
+
+extension RunPlan {
+    public static func latestMarketRun(on db: isolated Connection) throws -> Int? {
+        try db.query(RunQueries.latestMarketRun).first?.decode(0)
+    }
+}

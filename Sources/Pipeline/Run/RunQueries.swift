@@ -1,0 +1,67 @@
+/// SQL of `marketmap run` and `marketmap status`.
+enum RunQueries {
+    static let unfinishedRun = """
+        SELECT id FROM runs WHERE pipeline = 'market' AND state = 'running' AND params->>'manifest' = $1 ORDER BY id DESC LIMIT 1
+        """
+    static let latestMarketRun = "SELECT id FROM runs WHERE pipeline = 'market' ORDER BY id DESC LIMIT 1"
+    /// Rows each stage works through, for progress: the records staged for run
+    /// $1 (and those left), source accounts, golden accounts.
+    static let stageInputs = """
+        SELECT (SELECT coalesce(sum(f.rows_read), 0) FROM import_files f JOIN runs r ON f.started_at >= r.created_at WHERE r.id = $1)::int8,
+               (SELECT count(*) FROM import_raw_rows)::int8,
+               (SELECT count(*) FROM source_accounts)::int8,
+               (SELECT count(*) FROM golden_accounts)::int8
+        """
+    static let reported = "SELECT reported_at IS NOT NULL FROM runs WHERE id = $1"
+    static let setProduct = "SELECT set_config('marketmap.product', $1, false)"
+
+    // The output contract. COPY takes no parameters: the product comes from
+    // the session setting above.
+    static let accountsCSV = """
+        COPY (
+            SELECT g.id AS golden_id, g.name, g.domain, g.website, g.industry, g.employees, g.annual_revenue, g.country, g.state,
+                g.city, g.type, g.source_count, s.tier, s.fit_score,
+                (SELECT string_agg(x.product || ':' || coalesce(x.tier, 'excluded'), ';' ORDER BY x.product)
+                 FROM account_scores x WHERE x.golden_id = g.id) AS tiers_by_product,
+                v.valuation, t.rep_id AS owner, t.previous_owner,
+                CASE WHEN t.golden_id IS NULL THEN
+                        CASE WHEN s.tier IS NULL THEN 'not assigned: excluded from the ICP (' || coalesce(s.excluded_by, 'no score') || ')'
+                             ELSE 'not assigned: no territories configured' END
+                     WHEN t.rep_id IS NULL THEN 'not assigned: ' || t.reason
+                     ELSE t.reason END AS owner_reason
+            FROM golden_accounts g
+            LEFT JOIN account_scores s ON s.golden_id = g.id AND s.product = current_setting('marketmap.product')
+            LEFT JOIN account_valuations v ON v.golden_id = g.id
+            LEFT JOIN territory_assignments t ON t.golden_id = g.id
+            ORDER BY g.id
+        ) TO STDOUT WITH (FORMAT csv, HEADER true)
+        """
+    static let lineageCSV = """
+        COPY (SELECT source, source_id, golden_id, match_method FROM account_lineage ORDER BY golden_id, source, source_id)
+        TO STDOUT WITH (FORMAT csv, HEADER true)
+        """
+    static let contactsCSV = """
+        COPY (
+            SELECT c.id AS golden_contact_id, c.golden_account_id, c.first_name, c.last_name, c.email, c.linkedin, c.title,
+                c.seniority, c.department, c.country, s.persona_score, s.persona_tier, s.priority
+            FROM golden_contacts c LEFT JOIN contact_scores s ON s.golden_contact_id = c.id
+            ORDER BY c.id
+        ) TO STDOUT WITH (FORMAT csv, HEADER true)
+        """
+    static let rejectedCSV = """
+        COPY (SELECT source, kind, file, line, reason, raw FROM rejected_rows ORDER BY source, kind, file, line)
+        TO STDOUT WITH (FORMAT csv, HEADER true)
+        """
+    static let summaryFigures = """
+        SELECT (SELECT coalesce(sum(rows_read), 0) FROM import_files f WHERE f.started_at >= r.created_at)::int8,
+               (SELECT count(*) FROM rejected_rows j JOIN import_files f ON f.id = j.import_file_id WHERE f.started_at >= r.created_at)::int8,
+               (SELECT count(*) FROM golden_accounts)::int8,
+               ((SELECT count(*) FROM account_lineage) - (SELECT count(*) FROM golden_accounts))::int8,
+               (SELECT count(*) FROM golden_contacts)::int8,
+               (SELECT count(*) FROM account_scores WHERE product = current_setting('marketmap.product') AND tier = 'T1')::int8,
+               (SELECT count(*) FROM account_scores WHERE product = current_setting('marketmap.product') AND tier = 'T2')::int8,
+               (SELECT count(*) FROM account_scores WHERE product = current_setting('marketmap.product') AND tier = 'T3')::int8,
+               (SELECT count(*) FROM account_scores WHERE product = current_setting('marketmap.product') AND tier IS NULL)::int8
+        FROM runs r WHERE r.id = $1
+        """
+}

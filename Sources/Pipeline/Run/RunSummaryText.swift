@@ -1,0 +1,55 @@
+import Foundation
+import JobQueue
+import MarketMapCore
+import Postgres
+
+/// The final summary `marketmap run` prints (and `marketmap status` for a
+/// finished run): source rows, rejected, golden accounts, duplicates merged,
+/// tier counts, territory balance, time per stage, and where the files are.
+public enum RunSummaryText {
+    public static func make(run: Int, plan: RunPlan?, on db: isolated Connection) throws -> String {
+        var product = plan?.config.products.first?.product ?? ""
+        if plan == nil, let params: PostgresJSON = try db.query(ReportQueries.runParams, run).first?.decode(0),
+            let scoring = try? ScoreJobs.scoring(params)
+        {
+            product = scoring.config.products.first?.product ?? ""
+        }
+        try db.query(RunQueries.setProduct, product)
+        guard let status = try Runs(queue: JobQueue()).status(run, on: db) else { return "no run \(run)\n" }
+        let f = try db.query(RunQueries.summaryFigures, run)[0]
+        let n = { (index: Int) throws -> String in RunMonitor.grouped(try f.decode(index, as: Int.self)) }
+        var text = "\nrun \(run): \(status.state)\(status.error.isEmpty ? "" : " — \(status.error)")\n"
+        text += "  source rows \(try n(0)), rejected \(try n(1))\n"
+        text += "  golden accounts \(try n(2)) (duplicates merged \(try n(3))), golden contacts \(try n(4))\n"
+        text += "  tiers (\(product)): T1 \(try n(5)), T2 \(try n(6)), T3 \(try n(7)), excluded \(try n(8))\n"
+        text += "  enrichment: not part of the pipeline yet, 0 credits spent\n"
+        if let balance = try db.query(ReportQueries.reportRows, run, "territory_balance").first {
+            let rows: String = try balance.decode(0)
+            text += "  territory balance: " + summarizeBalance(rows) + "\n"
+        }
+        text += "  time per stage:"
+        for stage in status.stages {
+            let seconds = stage.startedAt.flatMap { start in stage.finishedAt.map { $0.timeIntervalSince(start) } }
+            text += " \(stage.stage) " + (seconds.map { String(format: "%.1f s", $0) } ?? stage.state) + ";"
+        }
+        text += "\n"
+        if let plan {
+            text += "  files: \(plan.out.path) (accounts.csv, account_lineage.csv, contacts.csv, rejected.csv, territories.csv, rep_distribution.csv, reports, summary.json)\n"
+            text += "  HTML report: \(plan.out.appendingPathComponent("report.html").path)\n"
+        }
+        return text
+    }
+
+    /// "direct CA+US max/min 1.00 within ±band; ..." from the territory_balance rows (JSON).
+    static func summarizeBalance(_ json: String) -> String {
+        guard let rows = try? JSONSerialization.jsonObject(with: Data(json.utf8)) as? [[Any]] else { return "unavailable" }
+        let parts = rows.compactMap { row -> String? in
+            guard let team = row.first as? String else { return nil }
+            if team.hasPrefix("note: ") { return team }
+            let ratio = (row.count > 5 ? row[5] as? Double : nil).map { String(format: "%.2f", $0) } ?? "—"
+            let within = row.count > 7 ? (row[7] as? String ?? "") : ""
+            return "\(team): max/min \(ratio)\(within == "yes" ? ", within the band" : ", NOT within the band")"
+        }
+        return parts.isEmpty ? "no territories configured" : parts.joined(separator: "; ")
+    }
+}
