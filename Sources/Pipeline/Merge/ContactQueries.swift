@@ -27,12 +27,15 @@ enum ContactQueries {
         WHERE m.golden_contact_id IS NULL AND m.linkedin IS NOT NULL
           AND g.golden_account_id = m.golden_account_id AND g.linkedin = m.linkedin
         """
-    /// New golden contacts, one per (account, email) among the unmatched.
+    /// New golden contacts, one per (account, email) among the unmatched. Ids
+    /// are drawn in a fixed order, so the same input gives the same ids
+    /// whatever order the normalize jobs wrote the source rows in.
     static let assignByEmail = """
         WITH ids AS (
             SELECT golden_account_id, email, nextval('golden_contacts_id_seq') AS id
             FROM (SELECT DISTINCT golden_account_id, email FROM merge_contacts
-                  WHERE golden_contact_id IS NULL AND email IS NOT NULL AND golden_account_id IS NOT NULL) groups
+                  WHERE golden_contact_id IS NULL AND email IS NOT NULL AND golden_account_id IS NOT NULL
+                  ORDER BY golden_account_id, email) groups
         )
         UPDATE merge_contacts m SET golden_contact_id = ids.id, method = 'created'
         FROM ids WHERE m.golden_contact_id IS NULL AND m.golden_account_id = ids.golden_account_id AND m.email = ids.email
@@ -41,14 +44,20 @@ enum ContactQueries {
         WITH ids AS (
             SELECT golden_account_id, linkedin, nextval('golden_contacts_id_seq') AS id
             FROM (SELECT DISTINCT golden_account_id, linkedin FROM merge_contacts
-                  WHERE golden_contact_id IS NULL AND linkedin IS NOT NULL AND golden_account_id IS NOT NULL) groups
+                  WHERE golden_contact_id IS NULL AND linkedin IS NOT NULL AND golden_account_id IS NOT NULL
+                  ORDER BY golden_account_id, linkedin) groups
         )
         UPDATE merge_contacts m SET golden_contact_id = ids.id, method = 'created'
         FROM ids WHERE m.golden_contact_id IS NULL AND m.golden_account_id = ids.golden_account_id AND m.linkedin = ids.linkedin
         """
     static let assignSingles = """
-        UPDATE merge_contacts SET golden_contact_id = nextval('golden_contacts_id_seq'), method = 'created'
-        WHERE golden_contact_id IS NULL AND golden_account_id IS NOT NULL
+        WITH ids AS (
+            SELECT source, source_id, nextval('golden_contacts_id_seq') AS id
+            FROM (SELECT source, source_id FROM merge_contacts
+                  WHERE golden_contact_id IS NULL AND golden_account_id IS NOT NULL ORDER BY source, source_id) singles
+        )
+        UPDATE merge_contacts m SET golden_contact_id = ids.id, method = 'created'
+        FROM ids WHERE m.source = ids.source AND m.source_id = ids.source_id
         """
     /// Inserts the golden contacts assigned above, from their best member
     /// (source priority, then most recent).

@@ -26,7 +26,13 @@ enum MergeQueries {
                      row_number() OVER (PARTITION BY golden_id ORDER BY anchor_source, anchor_source_id) AS rank
               FROM merge_golden WHERE golden_id IS NOT NULL) r
         WHERE r.anchor_source = g.anchor_source AND r.anchor_source_id = g.anchor_source_id AND r.rank > 1;
-        UPDATE merge_golden SET golden_id = nextval('golden_accounts_id_seq') WHERE golden_id IS NULL;
+        -- New ids in anchor order, so the same input gets the same ids whatever
+        -- order the rows were written in.
+        UPDATE merge_golden g SET golden_id = n.id
+        FROM (SELECT anchor_source, anchor_source_id, nextval('golden_accounts_id_seq') AS id
+              FROM (SELECT anchor_source, anchor_source_id FROM merge_golden WHERE golden_id IS NULL
+                    ORDER BY anchor_source, anchor_source_id) fresh) n
+        WHERE n.anchor_source = g.anchor_source AND n.anchor_source_id = g.anchor_source_id;
         INSERT INTO golden_accounts (id)
             SELECT golden_id FROM merge_golden g WHERE NOT EXISTS (SELECT 1 FROM golden_accounts a WHERE a.id = g.golden_id);
         """

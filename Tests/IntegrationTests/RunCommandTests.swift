@@ -1,0 +1,145 @@
+import Foundation
+import Postgres
+import Testing
+
+/// `marketmap run` end to end on the bundled sample, as real processes.
+@Suite("marketmap run", .serialized)
+struct RunCommandTests {
+    static let sample = TestServer.repositoryRoot.appendingPathComponent("ops/sample/manifest.yaml").path
+
+    func temporary(_ name: String) -> URL {
+        FileManager.default.temporaryDirectory.appendingPathComponent("mm-\(name)-\(UUID().uuidString)")
+    }
+
+    /// Rows of a CSV file written by PostgreSQL (no line breaks inside fields in these files).
+    func rows(_ url: URL) throws -> [[String]] {
+        try String(contentsOf: url, encoding: .utf8).split(separator: "\n").dropFirst().map { line in
+            var fields: [String] = [], field = "", quoted = false
+            for character in line {
+                if character == "\"" { quoted.toggle() } else if character == ",", !quoted { fields.append(field); field = "" } else { field.append(character) }
+            }
+            fields.append(field)
+            return fields
+        }
+    }
+
+    func run(_ cluster: Cluster, out: URL, extra: [String] = []) async throws -> (status: Int32, output: String) {
+        try await MarketMapBinary.run(["run", Self.sample, "--out", out.path, "--log-level", "warning"] + extra, environment: cluster.environment)
+    }
+
+    @Test("the sample runs end to end; the output contract is complete and consistent; a second run keeps every golden id and duplicates nothing")
+    func sampleRun() async throws {
+        try await withTestDatabase { config in
+            let cluster = Cluster(config)
+            let out = temporary("run")
+            let first = try await run(cluster, out: out)
+            #expect(first.status == 0, "\(first.output)")
+            for stage in ["normalize  done", "match      done", "resolve    done", "score      done", "run 1: done", "HTML report:"] {
+                #expect(first.output.contains(stage), "\(stage): \(first.output)")
+            }
+            for file in ["accounts.csv", "account_lineage.csv", "contacts.csv", "rejected.csv", "territories.csv", "rep_distribution.csv",
+                         "report.html", "summary.json", "validation.csv", "alerts.json"] {
+                #expect(FileManager.default.fileExists(atPath: out.appendingPathComponent(file).path), "\(file)")
+            }
+            let accounts = try rows(out.appendingPathComponent("accounts.csv"))
+            let lineage = try rows(out.appendingPathComponent("account_lineage.csv"))
+            let ids = Set(accounts.map { $0[0] })
+            #expect(accounts.count > 2_500 && ids.count == accounts.count)
+            #expect(lineage.allSatisfy { ids.contains($0[2]) }, "every lineage golden id is an account")
+            #expect(accounts.allSatisfy { !$0[16].isEmpty || !$0[18].isEmpty }, "every account has an owner or a reason")
+            var tiers: [String: Int] = [:]
+            for account in accounts { tiers[account[12].isEmpty ? "excluded" : account[12], default: 0] += 1 }
+            let plain = first.output.replacingOccurrences(of: "(\\d),(\\d)", with: "$1$2", options: .regularExpression)
+            #expect(plain.contains("T1 \(tiers["T1"] ?? 0), T2 \(tiers["T2"] ?? 0), T3 \(tiers["T3"] ?? 0), excluded \(tiers["excluded"] ?? 0)"), "\(tiers) \(first.output)")
+            #expect(tiers.values.reduce(0, +) == accounts.count)
+            let rejected = try rows(out.appendingPathComponent("rejected.csv"))
+            #expect(rejected.count >= 3, "the sample's bad rows: \(rejected)")
+
+            let again = try await run(cluster, out: out)
+            #expect(again.status == 0, "\(again.output)")
+            #expect(again.output.contains("run 2 started"), "a finished run is not resumed: \(again.output)")
+            let accounts2 = try rows(out.appendingPathComponent("accounts.csv"))
+            #expect(accounts2.map { $0[0] + $0[2] } == accounts.map { $0[0] + $0[2] }, "the same golden ids for the same companies")
+            #expect(try rows(out.appendingPathComponent("account_lineage.csv")) == lineage)
+            #expect(try rows(out.appendingPathComponent("contacts.csv")).count == (try rows(out.appendingPathComponent("contacts.csv"))).count)
+            let db = try await Connection.connect(config)
+            #expect(try await db.query("SELECT count(*) FROM golden_accounts")[0].decode(0, as: Int.self) == accounts.count)
+            #expect(try await db.query("SELECT count(*) FROM account_lineage")[0].decode(0, as: Int.self) == lineage.count)
+            await db.close()
+        }
+    }
+
+    @Test("a manifest with a bad key fails before anything starts, naming the key path")
+    func badManifest() async throws {
+        try await withTestDatabase { config in
+            let text = try String(contentsOfFile: Self.sample, encoding: .utf8).replacingOccurrences(of: "kind: contacts", with: "kind: people")
+            // The sample's relative paths resolve against the manifest's directory: write it next to them.
+            let local = URL(fileURLWithPath: Self.sample).deletingLastPathComponent().appendingPathComponent("bad-\(UUID().uuidString).yaml")
+            try text.write(to: local, atomically: true, encoding: .utf8)
+            defer { try? FileManager.default.removeItem(at: local) }
+            let result = try await MarketMapBinary.run(["run", local.path, "--out", temporary("bad").path], environment: Cluster(config).environment)
+            #expect(result.status == 1)
+            #expect(result.output.contains("sources[2].kind: expected accounts, contacts or opportunities"), "\(result.output)")
+            let db = try await Connection.connect(config)
+            #expect(try await db.query("SELECT count(*) FROM runs")[0].decode(0, as: Int.self) == 0)
+            await db.close()
+        }
+    }
+
+    /// Pids of the workers `marketmap run` started (their command lines carry `--worker-id run-`).
+    func runWorkers() -> [Int32] {
+        let entries = (try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? []
+        return entries.compactMap { entry in
+            guard let pid = Int32(entry), let data = FileManager.default.contents(atPath: "/proc/\(entry)/cmdline") else { return nil }
+            let arguments = data.split(separator: 0).map { String(decoding: $0, as: UTF8.self) }
+            return arguments.contains("worker") && arguments.contains(where: { $0.hasPrefix("run-") && $0.contains("-w") }) ? pid : nil
+        }
+    }
+
+    static let compared = ["accounts.csv", "account_lineage.csv", "contacts.csv", "territories.csv", "rep_distribution.csv", "validation.csv"]
+
+    @Test("3 workers, one SIGKILLed every second, and a Ctrl-C and resume: the output equals an undisturbed run's")
+    func chaos() async throws {
+        let calm = temporary("calm"), chaos = temporary("chaos")
+        try await withTestDatabase { config in
+            let result = try await run(Cluster(config), out: calm, extra: ["--workers", "3"])
+            #expect(result.status == 0, "\(result.output)")
+        }
+        try await withTestDatabase { config in
+            let cluster = Cluster(config)
+            let arguments = ["run", Self.sample, "--out", chaos.path, "--workers", "3", "--lease-seconds", "3", "--log-level", "warning"]
+            var kills = 0
+            // First life: kill workers, then Ctrl-C the run itself.
+            let first = try RunningBinary(arguments, environment: cluster.environment)
+            #expect(try await first.waitFor("run 1 started"))
+            for _ in 0..<3 {
+                try await Task.sleep(for: .milliseconds(700))
+                if let victim = runWorkers().first { kill(victim, SIGKILL); kills += 1 }
+            }
+            kill(first.process.processIdentifier, SIGINT)
+            let interrupted = try await first.waitForExit()
+            #expect(interrupted == 130 || interrupted == 0, "\(first.text)")
+            // Second life: resumes (unless the first finished before the Ctrl-C), still losing workers.
+            let second = try RunningBinary(arguments, environment: cluster.environment)
+            let killer = Task {
+                var count = 0
+                while !Task.isCancelled {
+                    try? await Task.sleep(for: .milliseconds(1_000))
+                    if let victim = runWorkers().first { kill(victim, SIGKILL); count += 1 }
+                }
+                return count
+            }
+            let status = try await second.waitForExit()
+            killer.cancel()
+            kills += await killer.value
+            #expect(status == 0, "\(second.text)")
+            if interrupted == 130 { #expect(second.text.contains("resuming run 1"), "\(second.text)") }
+            #expect(kills >= 3, "workers were killed")
+        }
+        for file in Self.compared {
+            let a = try String(contentsOf: calm.appendingPathComponent(file), encoding: .utf8)
+            let b = try String(contentsOf: chaos.appendingPathComponent(file), encoding: .utf8)
+            #expect(a == b, "\(file) differs")
+        }
+    }
+}
