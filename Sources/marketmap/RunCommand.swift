@@ -96,12 +96,15 @@ struct RunCommand: AsyncParsableCommand {
                 { break }
                 await shutdown.sleep(.milliseconds(200))
             }
+            let memory = children.peakMemory()
             await children.stop()
             try await db.transaction { db in
                 try OutputContract.write(run: run, product: plan.config.products.first?.product ?? "", reports: reports, to: plan.out, on: db)
             }
             let summary = try await RunSummaryText.make(run: run, plan: plan, on: db)
             say(summary)
+            let own = ChildProcesses.ownPeakMemory()
+            say("  peak memory: run \(own / 1_048_576) MB, " + memory.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value / 1_048_576) MB" }.joined(separator: ", ") + "\n")
             return RunOutcome(run: run, state: status?.state ?? "unknown", error: status?.error ?? "", restarts: children.restarts)
         }
         say(String(format: "total %.1f s\n", Date().timeIntervalSince(started)))

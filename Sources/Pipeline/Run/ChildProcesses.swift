@@ -111,6 +111,22 @@ public final class ChildProcesses: Sendable {
         return state != "Z" && state != "X"
     }
 
+    /// Peak resident memory (VmHWM) of each running child, in bytes.
+    public func peakMemory() -> [String: Int] {
+        pids.compactMapValues { Self.peakMemory(of: "\($0)") }
+    }
+
+    /// This process's peak resident memory, in bytes.
+    public static func ownPeakMemory() -> Int { peakMemory(of: "self") ?? 0 }
+
+    static func peakMemory(of process: String) -> Int? {
+        guard let status = try? String(contentsOfFile: "/proc/\(process)/status", encoding: .utf8),
+            let line = status.split(separator: "\n").first(where: { $0.hasPrefix("VmHWM:") }),
+            let kilobytes = Int(line.split(separator: " ", omittingEmptySubsequences: true).dropFirst().first ?? "")
+        else { return nil }
+        return kilobytes * 1024
+    }
+
     /// SIGTERM to every child, SIGKILL after `grace` seconds; returns when all are gone.
     public func stop(grace: Double = 15) async {
         let tasks = state.withLock { state in
