@@ -105,16 +105,17 @@ public enum AccountClustering {
                 blocks[key, default: []].append(index)
             }
         }
+        // Only pairs where a side has no domain can match by name: each
+        // domain-less member against every other member, once.
         var seen = Set<Int>()
         for (_, members) in blocks where members.count > 1 {
-            for i in 0..<members.count {
-                for j in (i + 1)..<members.count {
-                    let a = members[i], b = members[j]
-                    guard sorted[a].domain == nil || sorted[b].domain == nil else { continue }
-                    guard seen.insert(a * sorted.count + b).inserted else { continue }
-                    guard let left = sorted[a].name, let right = sorted[b].name else { continue }
+            for (i, a) in members.enumerated() where sorted[a].domain == nil {
+                for (j, b) in members.enumerated() where j != i && (sorted[b].domain != nil || j > i) {
+                    let (low, high) = (min(a, b), max(a, b))
+                    guard seen.insert(low * sorted.count + high).inserted else { continue }
+                    guard let left = sorted[low].name, let right = sorted[high].name else { continue }
                     let score = left == right ? 1 : nameSimilarity(left, right)
-                    if score >= settings.nameThreshold { edges.append(MatchEdge(sorted[a].key, sorted[b].key, score: score, kind: .name)) }
+                    if score >= settings.nameThreshold { edges.append(MatchEdge(sorted[low].key, sorted[high].key, score: score, kind: .name)) }
                 }
             }
         }
