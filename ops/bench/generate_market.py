@@ -72,23 +72,30 @@ def main():
 
     with open(os.path.join(out, "salesforce_accounts.csv"), "w", newline="") as f:
         w = csv.writer(f)
+        # The custom fields marketmap pushes back exist in the CRM (a fifth already filled by an earlier pass).
         w.writerow(["Account ID", "Account Name", "Website", "Industry", "Employees", "Billing Country", "Type",
-                    "Account Owner", "Last Activity", "Prevent Override", "Segment", "Tech Stack"])
+                    "Account Owner", "Last Activity", "Prevent Override", "Segment", "Tech Stack",
+                    "Account_Tier__c", "Account_Valuation__c", "ICP_Fit_Score__c"])
         for r in rows["sfdc"]:
             p = profile[r["entity"]["id"]]
-            w.writerow([r["id"], r["name"], r["site"], p["industry"], employees_text(p["employees"], "sfdc"), r["country"], p["type"],
-                        p["owner"], p["last"], r["prevent"], p["segment"], p["stack"]])
-        w.writerow(["001BAD0000001", "", "", "Software", "12", "US", "Prospect", "", "", "", "", ""])           # no name, no domain
-        w.writerow(["001BAD0000002", "Broken Count Inc", "brokencount.com", "Retail", "lots", "US", "", "", "", "", "", ""])
+            old = rng.random() < 0.2
+            w.writerow([r["id"], r["name"], r["site"], p["industry"] if rng.random() < 0.9 else "", employees_text(p["employees"], "sfdc"),
+                        r["country"], p["type"], p["owner"], p["last"], r["prevent"], p["segment"], p["stack"],
+                        rng.choice(["Tier 1", "Tier 2", "Tier 3"]) if old else "", str(rng.randint(1, 40) * 5000) if old else "",
+                        str(rng.randint(0, 100)) if old else ""])
+        w.writerow(["001BAD0000001", "", "", "Software", "12", "US", "Prospect", "", "", "", "", "", "", "", ""])  # no name, no domain
+        w.writerow(["001BAD0000002", "Broken Count Inc", "brokencount.com", "Retail", "lots", "US", "", "", "", "", "", "", "", "", ""])
     with open(os.path.join(out, "hubspot_accounts.csv"), "w", newline="") as f:
         w = csv.writer(f)
         w.writerow(["Record ID", "Company name", "Website URL", "Industry", "Number of Employees", "Country/Region", "Type",
-                    "Company owner", "Last Activity Date", "Segment", "Tech Stack"])
+                    "Company owner", "Last Activity Date", "Segment", "Tech Stack", "account_tier", "account_valuation"])
         for r in rows["hubspot"]:
             p = profile[r["entity"]["id"]]
+            old = rng.random() < 0.2
             w.writerow([r["id"], r["name"], r["site"], p["industry"].upper() if rng.random() < 0.2 else p["industry"],
-                        p["employees"], r["country"], p["type"].upper(), p["owner"], p["last"], p["segment"], p["stack"]])
-        w.writerow(["9BAD", "Last Activity Broken", "lastactivity.io", "", "40", "US", "", "", "yesterday-ish", "", ""])
+                        p["employees"], r["country"], p["type"].upper(), p["owner"], p["last"], p["segment"], p["stack"],
+                        rng.choice(["tier_1", "tier_2", "tier_3"]) if old else "", str(rng.randint(1, 40) * 5000) if old else ""])
+        w.writerow(["9BAD", "Last Activity Broken", "lastactivity.io", "", "40", "US", "", "", "yesterday-ish", "", "", "", ""])
 
     sf_contacts, hs_contacts, deals = [], [], []
     sf_of, hs_of = {}, {}
@@ -106,11 +113,12 @@ def main():
             for source in targets:
                 if source == "sfdc":
                     sf_contacts.append([f"003{len(sf_contacts):09d}", sf_of[entity["id"]], person["first"], person["last"], person["email"],
-                                        person["title"], person["linkedin"], entity["country"], person["start"]])
+                                        person["title"] if rng.random() < 0.9 else "", person["linkedin"], entity["country"], person["start"],
+                                        "", ""])
                 else:
                     hs_contacts.append([f"7{len(hs_contacts):09d}", hs_of[entity["id"]], person["first"], person["last"],
                                         person["email"].upper() if rng.random() < 0.2 else person["email"], person["title"],
-                                        person["linkedin"], entity["country"], person["start"]])
+                                        person["linkedin"], entity["country"], person["start"], ""])
         if entity["id"] in sf_of and (p["type"] == "Customer" or rng.random() < 0.25):
             value = {0: 12_000, 1: 30_000, 2: 80_000, 3: 200_000}[p["fit"]] * rng.uniform(0.6, 1.5)
             for _ in range(rng.randint(1, 3)):
@@ -122,12 +130,14 @@ def main():
                               round(value, -2), stage, close.isoformat(), "true" if won else "false", "true" if closed else "false"])
     with open(os.path.join(out, "salesforce_contacts.csv"), "w", newline="") as f:
         w = csv.writer(f)
-        w.writerow(["Contact ID", "Account ID", "First Name", "Last Name", "Email", "Title", "LinkedIn URL", "Mailing Country", "Start Date in Role"])
+        w.writerow(["Contact ID", "Account ID", "First Name", "Last Name", "Email", "Title", "LinkedIn URL", "Mailing Country",
+                    "Start Date in Role", "Persona_Tier__c", "Priority__c"])
         w.writerows(sf_contacts)
-        w.writerow(["003BAD", "", "No", "Account", "no.account@x.com", "VP Sales", "", "US", ""])
+        w.writerow(["003BAD", "", "No", "Account", "no.account@x.com", "VP Sales", "", "US", "", "", ""])
     with open(os.path.join(out, "hubspot_contacts.csv"), "w", newline="") as f:
         w = csv.writer(f)
-        w.writerow(["Record ID", "Associated Company ID", "First Name", "Last Name", "Email", "Job Title", "LinkedIn URL", "Country/Region", "Start Date in Role"])
+        w.writerow(["Record ID", "Associated Company ID", "First Name", "Last Name", "Email", "Job Title", "LinkedIn URL", "Country/Region",
+                    "Start Date in Role", "persona_tier"])
         w.writerows(hs_contacts)
     with open(os.path.join(out, "salesforce_opportunities.csv"), "w", newline="") as f:
         w = csv.writer(f)

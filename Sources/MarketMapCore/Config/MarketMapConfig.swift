@@ -10,10 +10,11 @@ public struct MarketMapConfig: Sendable, Equatable, Decodable {
     public var priority: [String: String]
     public var territories: TerritorySettings
     public var alerts: AlertThresholds
+    public var push: [PushTarget]
 
     public init(from decoder: any Decoder) throws {
         let root = try decoder.container(keyedBy: ConfigKey.self)
-        try root.rejectUnknown(["icp", "valuation", "personas", "priority", "territories", "alerts"])
+        try root.rejectUnknown(["icp", "valuation", "personas", "priority", "territories", "alerts", "push"])
         let icp = try root.nestedContainer(keyedBy: ConfigKey.self, forKey: ConfigKey("icp"))
         try icp.rejectUnknown(["tiers", "products"])
         let defaultTiers = try icp.decodeIfPresent(TiersConfig.self, forKey: ConfigKey("tiers"))?.thresholds ?? TierThresholds()
@@ -26,6 +27,12 @@ public struct MarketMapConfig: Sendable, Equatable, Decodable {
         priority = try root.value("priority", or: [:])
         territories = try root.value("territories", or: TerritorySettings())
         alerts = try root.value("alerts", or: AlertThresholds())
+        push = []
+        if root.contains(ConfigKey("push")) {
+            let p = try root.nestedContainer(keyedBy: ConfigKey.self, forKey: ConfigKey("push"))
+            try p.rejectUnknown(["targets"])
+            push = try p.value("targets", or: [])
+        }
     }
 }
 

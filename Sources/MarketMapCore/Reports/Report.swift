@@ -48,7 +48,7 @@ public struct Report: Sendable, Equatable, Encodable {
             .map { $0.joined(separator: ",") }.joined(separator: "\r\n") + "\r\n"
     }
 
-    static func csvField(_ text: String) -> String {
+    public static func csvField(_ text: String) -> String {
         text.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" })
             ? "\"" + text.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : text
     }

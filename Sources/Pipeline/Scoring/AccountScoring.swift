@@ -39,9 +39,9 @@ public struct AccountScoring: Sendable {
                     for (index, matrix) in config.products.enumerated() {
                         let fit = matrix.fit(facts)
                         if index == 0 { primaryTier[id] = fit.tier }
-                        try writer.writeRow([String(id), matrix.product, String(fit.score), fit.tier?.rawValue, fit.excludedBy, fit.failedGate])
+                        try writer.writeRow([String(id), matrix.product, FieldValue.number(fit.score).text, fit.tier?.rawValue, fit.excludedBy, fit.failedGate])
                     }
-                    valuations.append([String(id), config.valuation.estimate(facts).map { String($0) }])
+                    valuations.append([String(id), config.valuation.estimate(facts).map { FieldValue.number($0).text }])
                     counts.accounts += 1
                 }
             }
@@ -60,7 +60,7 @@ public struct AccountScoring: Sendable {
                     let fit = config.personas.fit(contact)
                     let priority = Priority.of(account: primaryTier[account] ?? nil, persona: fit.tier)
                     try writer.writeRow([
-                        String(try row.decode(0) as Int), String(account), String(fit.score), fit.tier.map { String($0.rawValue) }, priority.rawValue,
+                        String(try row.decode(0) as Int), String(account), FieldValue.number(fit.score).text, fit.tier.map { String($0.rawValue) }, priority.rawValue,
                     ])
                     counts.contacts += 1
                 }
