@@ -66,14 +66,7 @@ public struct PushPlans: Sendable {
                     goldenID: try row.decode(0), crmID: try row.decode(1), preventOverride: try row.decode(2), tier: try row.decode(3),
                     golden: try Self.values(row.decode(4)), current: current))
             }
-            var plan = PushPlanner.plan(records, fields: target.accounts, createKey: "domain")
-            if target.format == .hubspot {  // HubSpot creates companies by domain
-                let before = plan.creates.count
-                plan.creates.removeAll { $0.createKey == nil }
-                if before > plan.creates.count { summary.accounts.notCreated["no domain"] = before - plan.creates.count }
-            }
-            if let sample { plan = PushPlanner.sample(plan, count: sample) }
-            summary.accounts.fill(plan)
+            let plan = finish(PushPlanner.plan(records, fields: target.accounts, createKey: "domain"), key: "domain", sample: sample, into: &summary.accounts)
             summary.files += try files.accounts(plan)
         }
         if !target.contacts.isEmpty {
@@ -90,14 +83,7 @@ public struct PushPlans: Sendable {
                     goldenID: id, crmID: crmID, tier: try row.decode(4), golden: try Self.values(row.decode(5)),
                     current: try Self.values(row.decode(6), columns: columns)))
             }
-            var plan = PushPlanner.plan(records, fields: target.contacts, createKey: "email")
-            if target.format == .hubspot {  // HubSpot creates contacts by email
-                let before = plan.creates.count
-                plan.creates.removeAll { $0.createKey == nil }
-                if before > plan.creates.count { summary.contacts.notCreated["no email"] = before - plan.creates.count }
-            }
-            if let sample { plan = PushPlanner.sample(plan, count: sample) }
-            summary.contacts.fill(plan)
+            let plan = finish(PushPlanner.plan(records, fields: target.contacts, createKey: "email"), key: "email", sample: sample, into: &summary.contacts)
             if known > 0 { summary.contacts.notCreated["the target has a contact with this email or LinkedIn URL"] = known }
             summary.files += try files.contacts(plan, accountOf: accountOf)
         }
@@ -105,6 +91,21 @@ public struct PushPlans: Sendable {
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
         try encoder.encode(summary).write(to: out.appendingPathComponent("summary.json"))
         return summary
+    }
+
+    /// HubSpot creates companies by domain and contacts by email: creates
+    /// without one are left out and counted. Then the sample, if any, and the
+    /// summary's counts.
+    func finish(_ full: PushPlan, key: String, sample: Int?, into summary: inout PushKindSummary) -> PushPlan {
+        var plan = full
+        if target.format == .hubspot {
+            let before = plan.creates.count
+            plan.creates.removeAll { $0.createKey == nil }
+            if before > plan.creates.count { summary.notCreated["no " + key] = before - plan.creates.count }
+        }
+        if let sample { plan = PushPlanner.sample(plan, count: sample) }
+        summary.fill(plan)
+        return plan
     }
 
     /// Export column → where its current value lives in the target record's
