@@ -61,8 +61,8 @@ public struct AccountCluster: Sendable, Equatable {
 ///    never joins two clusters that already carry different domains;
 /// 3. clusters are transitive (union-find).
 /// Candidate name pairs come from blocks within a country (the first name
-/// word, its first three and its last three letters, so one typo does not hide
-/// a pair) and are applied best-first in a fixed order, so the result does not
+/// word; its first three and its last three letters with its length ±1, so one
+/// typo does not hide a pair) and are applied best-first in a fixed order, so the result does not
 /// depend on the order of the input.
 public enum AccountClustering {
     public static func cluster(_ records: [MatchRecord], settings: MatchSettings = MatchSettings()) -> [AccountCluster] {
@@ -101,7 +101,15 @@ public enum AccountClustering {
         for (index, record) in sorted.enumerated() {
             guard let name = record.name, let country = record.country, !record.preventOverride else { continue }
             let token = CompanyNameNormalizer.blockingToken(name)
-            for key in ["\(country)|=\(token)", "\(country)|<\(token.prefix(3))", "\(country)|>\(token.suffix(3))"] where mine("n|" + key) {
+            // Prefix and suffix blocks also carry the token's length (each record in
+            // its length and the next): a typo changes the length by at most one,
+            // and length-split blocks keep the pair count down as the market grows.
+            let length = token.unicodeScalars.count
+            var keys = ["\(country)|=\(token)"]
+            for size in [length, length + 1] {
+                keys += ["\(country)|<\(token.prefix(3))|\(size)", "\(country)|>\(token.suffix(3))|\(size)"]
+            }
+            for key in keys where mine("n|" + key) {
                 blocks[key, default: []].append(index)
             }
         }
