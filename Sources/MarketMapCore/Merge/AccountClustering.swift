@@ -96,33 +96,45 @@ public enum AccountClustering {
             }
         }
 
-        // 2. Names, where a domain is missing on either side.
-        var blocks: [String: [Int]] = [:]
+        // 2. Names, where a domain is missing on either side. Blocks: the same
+        //    first word; or its first (`<`) or last (`>`) three letters with its
+        //    length L (each record in blocks L and L+1: a typo changes the length
+        //    by at most one). Each pair is compared in exactly one block: the
+        //    word block if the words are equal, else the prefix block of the
+        //    longer length if the prefixes are equal, else the suffix block, so
+        //    nothing needs remembering across blocks and memory stays flat.
+        var tokens = [String](repeating: "", count: sorted.count)
+        var blocks: [String: (kind: Character, size: Int, members: [Int])] = [:]
         for (index, record) in sorted.enumerated() {
             guard let name = record.name, let country = record.country, !record.preventOverride else { continue }
             let token = CompanyNameNormalizer.blockingToken(name)
-            // Prefix and suffix blocks also carry the token's length (each record in
-            // its length and the next): a typo changes the length by at most one,
-            // and length-split blocks keep the pair count down as the market grows.
+            tokens[index] = token
             let length = token.unicodeScalars.count
-            var keys = ["\(country)|=\(token)"]
+            var keys: [(String, Character, Int)] = [("\(country)|=\(token)", "=", length)]
             for size in [length, length + 1] {
-                keys += ["\(country)|<\(token.prefix(3))|\(size)", "\(country)|>\(token.suffix(3))|\(size)"]
+                keys += [("\(country)|<\(token.prefix(3))|\(size)", "<", size), ("\(country)|>\(token.suffix(3))|\(size)", ">", size)]
             }
-            for key in keys where mine("n|" + key) {
-                blocks[key, default: []].append(index)
+            for (key, kind, size) in keys where mine("n|" + key) {
+                blocks[key, default: (kind, size, [])].members.append(index)
             }
         }
-        // Only pairs where a side has no domain can match by name: each
-        // domain-less member against every other member, once.
-        var seen = Set<Int>()
-        for (_, members) in blocks where members.count > 1 {
+        for (_, block) in blocks where block.members.count > 1 {
+            let members = block.members
             for (i, a) in members.enumerated() where sorted[a].domain == nil {
                 for (j, b) in members.enumerated() where j != i && (sorted[b].domain != nil || j > i) {
+                    let (left, right) = (tokens[a], tokens[b])
+                    switch block.kind {
+                    case "<":
+                        guard left != right, max(left.unicodeScalars.count, right.unicodeScalars.count) == block.size else { continue }
+                    case ">":
+                        guard left != right, left.prefix(3) != right.prefix(3),
+                            max(left.unicodeScalars.count, right.unicodeScalars.count) == block.size
+                        else { continue }
+                    default: break
+                    }
                     let (low, high) = (min(a, b), max(a, b))
-                    guard seen.insert(low * sorted.count + high).inserted else { continue }
-                    guard let left = sorted[low].name, let right = sorted[high].name else { continue }
-                    let score = left == right ? 1 : nameSimilarity(left, right)
+                    guard let first = sorted[low].name, let second = sorted[high].name else { continue }
+                    let score = first == second ? 1 : nameSimilarity(first, second)
                     if score >= settings.nameThreshold { edges.append(MatchEdge(sorted[low].key, sorted[high].key, score: score, kind: .name)) }
                 }
             }
