@@ -13,6 +13,7 @@ public final class GracefulShutdown: Sendable {
 
     /// Installs the signal handlers.
     public func install() {
+        watchParent()
         sources.withLock { sources in
             for number in [SIGINT, SIGTERM] {
                 signal(number, SIG_IGN)
@@ -26,6 +27,24 @@ public final class GracefulShutdown: Sendable {
             }
         }
     }
+
+    /// Children of `marketmap run` get the parent's pid in
+    /// `MARKETMAP_PARENT_PID`: when that process is gone (even SIGKILLed),
+    /// they stop as if they had been sent SIGTERM, so nothing is left running.
+    public func watchParent(environment: [String: String] = ProcessInfo.processInfo.environment) {
+        guard let text = environment["MARKETMAP_PARENT_PID"], let parent = pid_t(text), parent > 1 else { return }
+        parentWatch.withLock { watch in
+            let timer = DispatchSource.makeTimerSource(queue: .global())
+            timer.schedule(deadline: .now() + 1, repeating: 1)
+            timer.setEventHandler { [self] in
+                if kill(parent, 0) != 0 && errno == ESRCH { request() }
+            }
+            timer.resume()
+            watch = timer
+        }
+    }
+
+    private let parentWatch = Mutex<(any DispatchSourceTimer)?>(nil)
 
     public var isRequested: Bool { requested.load(ordering: .acquiring) }
 

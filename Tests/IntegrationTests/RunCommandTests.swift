@@ -86,13 +86,18 @@ struct RunCommandTests {
         }
     }
 
-    /// Pids of the workers `marketmap run` started (their command lines carry `--worker-id run-`).
-    func runWorkers() -> [Int32] {
+    /// Pids of the children a `marketmap run` process started (they carry its pid
+    /// in `MARKETMAP_PARENT_PID`), workers only unless `all`.
+    func children(of parent: Int32, all: Bool = false) -> [Int32] {
         let entries = (try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? []
         return entries.compactMap { entry in
-            guard let pid = Int32(entry), let data = FileManager.default.contents(atPath: "/proc/\(entry)/cmdline") else { return nil }
-            let arguments = data.split(separator: 0).map { String(decoding: $0, as: UTF8.self) }
-            return arguments.contains("worker") && arguments.contains(where: { $0.hasPrefix("run-") && $0.contains("-w") }) ? pid : nil
+            guard let pid = Int32(entry), let environ = FileManager.default.contents(atPath: "/proc/\(entry)/environ"),
+                let cmdline = FileManager.default.contents(atPath: "/proc/\(entry)/cmdline")
+            else { return nil }
+            let variables = environ.split(separator: 0).map { String(decoding: $0, as: UTF8.self) }
+            let arguments = cmdline.split(separator: 0).map { String(decoding: $0, as: UTF8.self) }
+            guard variables.contains("MARKETMAP_PARENT_PID=\(parent)"), arguments.contains(where: { $0.hasSuffix("marketmap") }) else { return nil }
+            return all || arguments.contains("worker") ? pid : nil
         }
     }
 
@@ -114,18 +119,19 @@ struct RunCommandTests {
             #expect(try await first.waitFor("run 1 started"))
             for _ in 0..<3 {
                 try await Task.sleep(for: .milliseconds(700))
-                if let victim = runWorkers().first { kill(victim, SIGKILL); kills += 1 }
+                if let victim = children(of: first.process.processIdentifier).first { kill(victim, SIGKILL); kills += 1 }
             }
             kill(first.process.processIdentifier, SIGINT)
             let interrupted = try await first.waitForExit()
             #expect(interrupted == 130 || interrupted == 0, "\(first.text)")
             // Second life: resumes (unless the first finished before the Ctrl-C), still losing workers.
             let second = try RunningBinary(arguments, environment: cluster.environment)
+            let parent = second.process.processIdentifier
             let killer = Task {
                 var count = 0
                 while !Task.isCancelled {
                     try? await Task.sleep(for: .milliseconds(1_000))
-                    if let victim = runWorkers().first { kill(victim, SIGKILL); count += 1 }
+                    if let victim = children(of: parent).first { kill(victim, SIGKILL); count += 1 }
                 }
                 return count
             }
@@ -140,6 +146,25 @@ struct RunCommandTests {
             let a = try String(contentsOf: calm.appendingPathComponent(file), encoding: .utf8)
             let b = try String(contentsOf: chaos.appendingPathComponent(file), encoding: .utf8)
             #expect(a == b, "\(file) differs")
+        }
+    }
+
+    @Test("when `marketmap run` is SIGKILLed, its children notice and stop; the next run resumes")
+    func parentKilled() async throws {
+        try await withTestDatabase { config in
+            let cluster = Cluster(config)
+            let out = temporary("orphan")
+            let arguments = ["run", Self.sample, "--out", out.path, "--log-level", "warning"]
+            let first = try RunningBinary(arguments, environment: cluster.environment)
+            #expect(try await first.waitFor("run 1 started"))
+            let parent = first.process.processIdentifier
+            #expect(try await eventually(timeout: 10) { children(of: parent, all: true).count == 4 }, "coordinator, 2 workers, reporter")
+            kill(parent, SIGKILL)
+            _ = try await first.waitForExit()
+            #expect(try await eventually(timeout: 20) { children(of: parent, all: true).isEmpty }, "no child outlives its run")
+            let second = try await run(cluster, out: out)
+            #expect(second.status == 0, "\(second.output)")
+            #expect(second.output.contains("resuming run 1") || second.output.contains("run 2 started"), "\(second.output)")
         }
     }
 }

@@ -78,7 +78,7 @@ public final class ChildProcesses: Sendable {
         let arguments = ["-c", "log=$1; shift; exec \"$@\" >>\"$log\" 2>&1", "marketmap-child", log, executable.path] + role.arguments
         var platform = PlatformOptions()
         platform.createSession = true
-        var environment = Environment.inherit
+        var environment = Environment.inherit.updating(["MARKETMAP_PARENT_PID": String(getpid())])
         if let databaseURL { environment = environment.updating(["DATABASE_URL": databaseURL]) }
         _ = try await Subprocess.run(
             .path("/bin/sh"), arguments: Arguments(arguments), environment: environment, platformOptions: platform,
