@@ -182,9 +182,15 @@ public struct MarketReports: Sendable {
     }
 
     /// Writes `<name>.csv` and `<name>.json` per report, `territories.csv`,
-    /// `rep_distribution.csv`, `alerts.json` and `report.html` into `directory`.
+    /// `rep_distribution.csv`, `alerts.json` and, last and atomically (a
+    /// rename), `report.html`: once it exists, every other file is complete.
     public func write(_ set: MarketReportSet, to directory: URL, on db: isolated Connection) throws {
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        let territories = directory.appendingPathComponent("territories.csv")
+        _ = FileManager.default.createFile(atPath: territories.path, contents: nil)
+        let handle = try FileHandle(forWritingTo: territories)
+        try db.copyOut(ReportQueries.territoriesCSV) { bytes in try handle.write(contentsOf: Data(bytes)) }
+        try handle.close()
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
         for report in set.reports {
@@ -193,11 +199,11 @@ public struct MarketReports: Sendable {
             if report.name == "level2_reps" { try Data(report.csv().utf8).write(to: directory.appendingPathComponent("rep_distribution.csv")) }
         }
         try encoder.encode(set.alerts).write(to: directory.appendingPathComponent("alerts.json"))
-        try Data(set.html.utf8).write(to: directory.appendingPathComponent("report.html"))
-        let territories = directory.appendingPathComponent("territories.csv")
-        _ = FileManager.default.createFile(atPath: territories.path, contents: nil)
-        let handle = try FileHandle(forWritingTo: territories)
-        defer { try? handle.close() }
-        try db.copyOut(ReportQueries.territoriesCSV) { bytes in try handle.write(contentsOf: Data(bytes)) }
+        let html = directory.appendingPathComponent("report.html")
+        let partial = directory.appendingPathComponent(".report.html.partial")
+        try Data(set.html.utf8).write(to: partial)
+        guard rename(partial.path, html.path) == 0 else {
+            throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: html.path])
+        }
     }
 }
