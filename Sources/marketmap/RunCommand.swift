@@ -83,7 +83,7 @@ struct RunCommand: AsyncParsableCommand {
             if shutdown.isRequested {
                 say("\nstopping: the run is saved; run the same command again to resume it\n")
                 await children.stop()
-                return RunOutcome(run: run, state: "interrupted", error: "", restarts: children.restarts)
+                return RunOutcome(run: run, state: "interrupted", error: "")
             }
             // The reporter writes territories and reports once it sees the run end.
             let deadline = Date().addingTimeInterval(reportTimeout)
@@ -105,7 +105,8 @@ struct RunCommand: AsyncParsableCommand {
             say(summary)
             let own = ChildProcesses.ownPeakMemory()
             say("  peak memory: run \(own / 1_048_576) MB, " + memory.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value / 1_048_576) MB" }.joined(separator: ", ") + "\n")
-            return RunOutcome(run: run, state: status?.state ?? "unknown", error: status?.error ?? "", restarts: children.restarts)
+            if children.restarts > 0 { say("  child processes restarted after exiting: \(children.restarts)\n") }
+            return RunOutcome(run: run, state: status?.state ?? "unknown", error: status?.error ?? "")
         }
         say(String(format: "total %.1f s\n", Date().timeIntervalSince(started)))
         switch outcome.state {
@@ -119,5 +120,5 @@ struct RunCommand: AsyncParsableCommand {
 }
 
 struct RunOutcome: Sendable {
-    var run: Int, state: String, error: String, restarts: Int
+    var run: Int, state: String, error: String
 }

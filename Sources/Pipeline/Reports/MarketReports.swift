@@ -8,7 +8,6 @@ public struct MarketReportSet: Sendable {
     public var reports: [Report]
     public var alerts: [Alert]
     public var balance: [Balance]
-    public var notes: [String]
     public var html: String
 }
 
@@ -59,7 +58,7 @@ public struct MarketReports: Sendable {
             let html = HTMLReport.render(.init(
                 title: "Market Map — run \(run)", reports: reports, alerts: alerts, balance: plan?.balance ?? [],
                 tolerance: config.territories.tolerance))
-            return MarketReportSet(reports: reports, alerts: alerts, balance: plan?.balance ?? [], notes: plan?.notes ?? ["no reps configured: territories skipped"], html: html)
+            return MarketReportSet(reports: reports, alerts: alerts, balance: plan?.balance ?? [], html: html)
         }
     }
 
