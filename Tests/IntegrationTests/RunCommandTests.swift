@@ -145,8 +145,24 @@ struct RunCommandTests {
         for file in Self.compared {
             let a = try String(contentsOf: calm.appendingPathComponent(file), encoding: .utf8)
             let b = try String(contentsOf: chaos.appendingPathComponent(file), encoding: .utf8)
-            #expect(a == b, "\(file) differs")
+            #expect(a == b, "\(file) differs: \(firstDifferences(a, b))")
         }
+    }
+
+    /// The first few lines that differ between two files, for a failure message a
+    /// person can read (the files themselves are thousands of lines).
+    func firstDifferences(_ a: String, _ b: String, limit: Int = 5) -> String {
+        let left = a.split(separator: "\n", omittingEmptySubsequences: false)
+        let right = b.split(separator: "\n", omittingEmptySubsequences: false)
+        let differing = (0..<max(left.count, right.count)).filter { index in
+            index >= left.count || index >= right.count || left[index] != right[index]
+        }
+        let shown = differing.prefix(limit).map { index in
+            let l = index < left.count ? String(left[index]) : "<none>"
+            let r = index < right.count ? String(right[index]) : "<none>"
+            return "line \(index + 1): calm \(l) | chaos \(r)"
+        }
+        return "\(differing.count) of \(left.count) lines; " + shown.joined(separator: "; ")
     }
 
     @Test("when `marketmap run` is SIGKILLed, its children notice and stop; the next run resumes")

@@ -28,6 +28,7 @@ public struct ContactMerger: Sendable {
     /// In the caller's transaction if there is one.
     public func merge(on db: isolated Connection) throws -> ContactMergeReport {
         try db.withTransaction {
+            try db.execute(ContactQueries.lockContacts)
             try db.execute(ContactQueries.stage)
             try db.query(ContactQueries.matchByEmail)
             try db.query(ContactQueries.matchByLinkedIn)

@@ -27,12 +27,19 @@ enum ContactQueries {
         WHERE m.golden_contact_id IS NULL AND m.linkedin IS NOT NULL
           AND g.golden_account_id = m.golden_account_id AND g.linkedin = m.linkedin
         """
-    /// New golden contacts, one per (account, email) among the unmatched. Ids
-    /// are drawn in a fixed order, so the same input gives the same ids
-    /// whatever order the normalize jobs wrote the source rows in.
+    /// The largest golden contact id in use or already assigned in this merge:
+    /// new ids follow it in a fixed order, so the same input gives the same ids
+    /// whatever order the normalize jobs wrote the source rows in, and a merge
+    /// rolled back by a killed worker leaves no gap (a sequence would).
+    static let lockContacts = "LOCK TABLE golden_contacts IN SHARE ROW EXCLUSIVE MODE"
+    private static let lastContactID = """
+        (SELECT greatest((SELECT coalesce(max(id), 0) FROM golden_contacts),
+                         (SELECT coalesce(max(golden_contact_id), 0) FROM merge_contacts)))
+        """
+    /// New golden contacts, one per (account, email) among the unmatched.
     static let assignByEmail = """
         WITH ids AS (
-            SELECT golden_account_id, email, nextval('golden_contacts_id_seq') AS id
+            SELECT golden_account_id, email, \(lastContactID) + row_number() OVER (ORDER BY golden_account_id, email) AS id
             FROM (SELECT DISTINCT golden_account_id, email FROM merge_contacts
                   WHERE golden_contact_id IS NULL AND email IS NOT NULL AND golden_account_id IS NOT NULL
                   ORDER BY golden_account_id, email) groups
@@ -42,7 +49,7 @@ enum ContactQueries {
         """
     static let assignByLinkedIn = """
         WITH ids AS (
-            SELECT golden_account_id, linkedin, nextval('golden_contacts_id_seq') AS id
+            SELECT golden_account_id, linkedin, \(lastContactID) + row_number() OVER (ORDER BY golden_account_id, linkedin) AS id
             FROM (SELECT DISTINCT golden_account_id, linkedin FROM merge_contacts
                   WHERE golden_contact_id IS NULL AND linkedin IS NOT NULL AND golden_account_id IS NOT NULL
                   ORDER BY golden_account_id, linkedin) groups
@@ -52,7 +59,7 @@ enum ContactQueries {
         """
     static let assignSingles = """
         WITH ids AS (
-            SELECT source, source_id, nextval('golden_contacts_id_seq') AS id
+            SELECT source, source_id, \(lastContactID) + row_number() OVER (ORDER BY source, source_id) AS id
             FROM (SELECT source, source_id FROM merge_contacts
                   WHERE golden_contact_id IS NULL AND golden_account_id IS NOT NULL ORDER BY source, source_id) singles
         )

@@ -26,12 +26,17 @@ enum MergeQueries {
                      row_number() OVER (PARTITION BY golden_id ORDER BY anchor_source, anchor_source_id) AS rank
               FROM merge_golden WHERE golden_id IS NOT NULL) r
         WHERE r.anchor_source = g.anchor_source AND r.anchor_source_id = g.anchor_source_id AND r.rank > 1;
-        -- New ids in anchor order, so the same input gets the same ids whatever
-        -- order the rows were written in.
+        -- New ids in anchor order after the largest id in use, so the same input
+        -- gets the same ids whatever order the rows were written in. Not from the
+        -- sequence: a resolve rolled back by a killed worker would have consumed
+        -- ids and the retry would number differently. The lock keeps two resolves
+        -- from drawing the same ids.
+        LOCK TABLE golden_accounts IN SHARE ROW EXCLUSIVE MODE;
         UPDATE merge_golden g SET golden_id = n.id
-        FROM (SELECT anchor_source, anchor_source_id, nextval('golden_accounts_id_seq') AS id
-              FROM (SELECT anchor_source, anchor_source_id FROM merge_golden WHERE golden_id IS NULL
-                    ORDER BY anchor_source, anchor_source_id) fresh) n
+        FROM (SELECT anchor_source, anchor_source_id,
+                     (SELECT coalesce(max(id), 0) FROM golden_accounts)
+                         + row_number() OVER (ORDER BY anchor_source, anchor_source_id) AS id
+              FROM merge_golden WHERE golden_id IS NULL) n
         WHERE n.anchor_source = g.anchor_source AND n.anchor_source_id = g.anchor_source_id;
         INSERT INTO golden_accounts (id)
             SELECT golden_id FROM merge_golden g WHERE NOT EXISTS (SELECT 1 FROM golden_accounts a WHERE a.id = g.golden_id);
