@@ -10,6 +10,14 @@ public protocol JobHandler: Sendable {
     /// jobs: many; big shards: 1). A failing batch is retried job by job.
     var batchSize: Int { get }
     func handle(_ job: ClaimedJob, context: JobContext, on db: isolated Connection) throws
+    /// Work before the job's transaction, on the same connection outside any
+    /// transaction: external effects that must commit whatever happens to the
+    /// job (paid provider calls, their cache and ledger rows). Default: none.
+    func prepare(_ job: ClaimedJob, context: JobContext, on db: isolated Connection) throws
+}
+
+extension JobHandler {
+    public func prepare(_ job: ClaimedJob, context: JobContext, on db: isolated Connection) throws {}
 }
 
 /// What a handler knows about where it runs.
@@ -40,6 +48,7 @@ public struct Registry: Sendable {
         TestJobs.register(into: &registry)
         NormalizeJobs.register(into: &registry)
         MergeJobs.register(into: &registry)
+        EnrichJobs.register(into: &registry)
         ScoreJobs.register(into: &registry)
         return registry
     }

@@ -161,6 +161,7 @@ public final class Worker: Sendable {
     private func runTransaction(_ jobs: [ClaimedJob], handler: any JobHandler, context: JobContext, on db: isolated Connection) throws {
         let started = ContinuousClock.now
         let queue = self.queue
+        for job in jobs { try handler.prepare(job, context: context, on: db) }
         try db.transaction { db in
             for job in jobs { try handler.handle(job, context: context, on: db) }
             try queue.complete(jobs, on: db)

@@ -35,6 +35,8 @@ struct RunsCommand: AsyncParsableCommand {
                     throw ExitCode(1)  // nothing started
                 }
                 values["config"] = .text(try String(contentsOfFile: config, encoding: .utf8))
+                // Relative paths in the configuration (table providers' CSVs) resolve against its folder.
+                values["config_dir"] = .text(URL(fileURLWithPath: config).deletingLastPathComponent().standardizedFileURL.path)
             }
             let json = try PostgresJSON(encoding: values)
             let stages = definition.stages(RunInfo(id: 0, pipeline: pipeline, params: json))

@@ -17,7 +17,7 @@ enum PushQueries {
                 'city', g.city, 'type', g.type, 'tier', s.tier, 'fit_score', s.fit_score::text, 'valuation', v.valuation::text,
                 'owner', a.rep_id))::text,
             coalesce((to_jsonb(t) - 'extra') || t.extra, '{}')::text
-        FROM golden_accounts g
+        FROM enriched_accounts g
         LEFT JOIN account_scores s ON s.golden_id = g.id AND s.product = $2
         LEFT JOIN account_valuations v ON v.golden_id = g.id
         LEFT JOIN territory_assignments a ON a.golden_id = g.id

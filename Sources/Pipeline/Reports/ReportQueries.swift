@@ -17,7 +17,7 @@ enum ReportQueries {
             END,
             g.owner, coalesce(lower(g.type) LIKE '%partner%', false),
             coalesce($3::int > 0 AND g.last_activity < $2::date - make_interval(months => $3::int), false)
-        FROM golden_accounts g
+        FROM enriched_accounts g
         LEFT JOIN account_valuations v ON v.golden_id = g.id
         LEFT JOIN account_scores s ON s.golden_id = g.id AND s.product = $1
         WHERE s.tier IS NOT NULL OR lower(g.type) LIKE '%partner%'
@@ -51,7 +51,7 @@ enum ReportQueries {
             SELECT d.*, coalesce(g.industry, '(blank)') AS industry,
                 CASE WHEN g.employees IS NULL THEN '(unknown)' WHEN g.employees < 50 THEN '1-49' WHEN g.employees < 200 THEN '50-199'
                      WHEN g.employees < 1000 THEN '200-999' ELSE '1000+' END AS size
-            FROM deals d JOIN golden_accounts g ON g.id = d.golden_id
+            FROM deals d JOIN enriched_accounts g ON g.id = d.golden_id
         )
         SELECT dimension, segment, count(*) FILTER (WHERE is_won)::float8, count(*) FILTER (WHERE is_closed AND NOT is_won)::float8,
             count(*) FILTER (WHERE is_won)::float8 / nullif(count(*) FILTER (WHERE is_closed), 0)

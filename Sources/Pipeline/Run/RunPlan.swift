@@ -61,11 +61,11 @@ public struct RunPlan: Sendable {
     /// The run's params: everything the workers and the reporter need.
     public func params(asOf: String) throws -> PostgresJSON {
         struct Params: Encodable {
-            var config: String, source_priority: String, shards: Int, as_of: String, manifest: String
+            var config: String, config_dir: String, source_priority: String, shards: Int, as_of: String, manifest: String
         }
         return try PostgresJSON(encoding: Params(
-            config: configText, source_priority: manifest.sourcePriority.joined(separator: ","), shards: manifest.shards,
-            as_of: asOf, manifest: fingerprint))
+            config: configText, config_dir: URL(fileURLWithPath: configPath).deletingLastPathComponent().path,
+            source_priority: manifest.sourcePriority.joined(separator: ","), shards: manifest.shards, as_of: asOf, manifest: fingerprint))
     }
 
     /// The unfinished run of this plan, or a new one: every file staged and the

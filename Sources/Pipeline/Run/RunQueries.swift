@@ -29,7 +29,7 @@ enum RunQueries {
                              ELSE 'not assigned: no territories configured' END
                      WHEN t.rep_id IS NULL THEN 'not assigned: ' || t.reason
                      ELSE t.reason END AS owner_reason
-            FROM golden_accounts g
+            FROM enriched_accounts g
             LEFT JOIN account_scores s ON s.golden_id = g.id AND s.product = current_setting('marketmap.product')
             LEFT JOIN account_valuations v ON v.golden_id = g.id
             LEFT JOIN territory_assignments t ON t.golden_id = g.id

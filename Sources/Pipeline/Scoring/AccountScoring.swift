@@ -69,7 +69,8 @@ public struct AccountScoring: Sendable {
         }
     }
 
-    /// Golden fields by their criteria names, plus `extra.<column>`.
+    /// Golden fields by their criteria names (blanks filled by enrichment), plus
+    /// `extra.<column>` and the other enriched fields.
     static func facts(_ row: Row) throws -> Facts {
         var facts: Facts = [:]
         let texts = [(1, "name"), (2, "domain"), (3, "industry"), (6, "country"), (7, "state"), (8, "city"), (9, "type"), (10, "owner")]
@@ -81,6 +82,9 @@ public struct AccountScoring: Sendable {
             facts["extra." + key] = .text(value)
             if key.caseInsensitiveCompare("segment") == .orderedSame, facts["segment"] == nil { facts["segment"] = .text(value) }
         }
+        // Enriched fields the golden columns above do not hold (technologies, signals).
+        let enrichedKeys: [String] = try row.decode(13), enrichedValues: [String] = try row.decode(14)
+        for (key, value) in zip(enrichedKeys, enrichedValues) where facts[key] == nil { facts[key] = .text(value) }
         return facts
     }
 }

@@ -10,18 +10,22 @@ import Postgres
 /// worker on every host scores with the same one; `as_of` fixes the day
 /// tenure is counted to.
 ///
-/// The `market` pipeline is the whole account pipeline so far: normalize →
-/// match → resolve → score.
+/// The `market` pipeline is the whole account pipeline: normalize → match →
+/// resolve → enrich (when the configuration has providers) → score.
 enum ScoreJobs {
     static let kind = "score.accounts"
 
     static func register(into registry: inout Registry) {
         registry.register(Score())
-        registry.register(PipelineDefinition(name: "market", stages: { _ in ["normalize", "match", "resolve", "score"] }, planner: Planner()))
+        registry.register(PipelineDefinition(
+            name: "market",
+            stages: { run in ["normalize", "match", "resolve"] + (EnrichJobs.isEnabled(run.params) ? ["enrich"] : []) + ["score"] },
+            planner: Planner()))
     }
 
     struct Planner: StagePlanner {
         func jobs(for stage: String, run: RunInfo, on db: isolated Connection) throws -> [JobSpec] {
+            if stage == "enrich" { return try EnrichJobs.plan(run, on: db) }
             guard stage == "score" else { return try MergeJobs.Planner().jobs(for: stage, run: run, on: db) }
             let shards = MergeJobs.settings(run.params).shards
             return (0..<shards).map { JobSpec(kind: ScoreJobs.kind, shard: $0, payload: run.params.text) }

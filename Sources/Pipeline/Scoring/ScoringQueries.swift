@@ -2,11 +2,20 @@
 enum ScoringQueries {
     /// The facts criteria read for the golden accounts of one shard: golden
     /// fields, plus every non-blank `extra` column of its source records
-    /// (the most recently updated record wins a key, ties by source and record id, like survivorship's most recent non-blank), as parallel arrays.
-    static let accountFacts = """
+    /// (the most recently updated record wins a key, ties by source and record id, like survivorship's most recent non-blank), as parallel arrays;
+    /// then the fields enrichment filled (`account_enrichment`), also as arrays.
+    static let accountFacts = facts(of: "enriched_accounts", enrichment: true)
+    /// The same facts as the CRMs gave them, without enrichment: what the
+    /// enrich stage starts from (so a refresh knows what is still missing).
+    static let crmFacts = facts(of: "golden_accounts", enrichment: false)
+
+    /// `table` is one of the two fixed relation names above, never input.
+    private static func facts(of table: String, enrichment: Bool) -> String {
+        """
         SELECT g.id, g.name, g.domain, g.industry, g.employees::float8, g.annual_revenue::float8, g.country, g.state,
-            g.city, g.type, g.owner, coalesce(x.keys, '{}'), coalesce(x.vals, '{}')
-        FROM golden_accounts g
+            g.city, g.type, g.owner, coalesce(x.keys, '{}'), coalesce(x.vals, '{}'),
+            coalesce(en.keys, '{}'), coalesce(en.vals, '{}')
+        FROM \(table) g
         LEFT JOIN LATERAL (
             SELECT array_agg(e.key ORDER BY e.key) AS keys, array_agg(e.value ORDER BY e.key) AS vals
             FROM (
@@ -18,9 +27,14 @@ enum ScoringQueries {
                 ORDER BY e.key, s.updated_at DESC, s.source, s.source_id
             ) e
         ) x ON true
+        LEFT JOIN LATERAL (
+            SELECT array_agg(a.field ORDER BY a.field) AS keys, array_agg(a.value ORDER BY a.field) AS vals
+            FROM account_enrichment a WHERE a.golden_id = g.id AND \(enrichment)
+        ) en ON true
         WHERE g.id % $2 = $1
         ORDER BY g.id
         """
+    }
     /// Contacts of the shard's accounts with whole months in role as of $3.
     static let contactFacts = """
         SELECT c.id, c.golden_account_id, c.title, c.seniority, c.department, c.country,

@@ -5,6 +5,8 @@ import Postgres
 final class Cluster: @unchecked Sendable {
     let databaseURL: String
     private(set) var processes: [RunningBinary] = []
+    /// More variables for the processes started from now on (provider URLs, tokens).
+    var extraEnvironment: [String: String] = [:]
 
     init(_ config: ConnectionConfig) {
         var url = config.conninfo
@@ -12,7 +14,9 @@ final class Cluster: @unchecked Sendable {
         databaseURL = url
     }
 
-    var environment: [String: String] { MarketMapBinary.environment(["DATABASE_URL": databaseURL]) }
+    var environment: [String: String] {
+        MarketMapBinary.environment(["DATABASE_URL": databaseURL].merging(extraEnvironment) { first, _ in first })
+    }
 
     @discardableResult
     func start(_ arguments: [String]) throws -> RunningBinary {

@@ -1,0 +1,171 @@
+import Foundation
+import MarketMapCore
+import Postgres
+
+/// Enrichment's state in PostgreSQL. Every function runs its statements on a
+/// connection that is *not* inside a job's transaction: a cache entry, a
+/// ledger row and a budget charge must commit the moment a call is made,
+/// whatever happens to the job afterwards (that is what makes a retried job
+/// never pay twice, and the budget hold across workers).
+public enum EnrichmentStore {
+    /// A cached answer: the provider's JSON document for one input, or a
+    /// negative answer (not found).
+    public struct Answer: Sendable, Equatable {
+        public var found: Bool
+        public var document: String
+        public init(found: Bool, document: String) { (self.found, self.document) = (found, document) }
+    }
+
+    public static func cached(provider: String, keys: [String], on db: isolated Connection) throws -> [String: Answer] {
+        var answers: [String: Answer] = [:]
+        for row in try db.query(EnrichmentQueries.cached, provider, keys) {
+            answers[try row.decode(0)] = Answer(found: try row.decode(1), document: try row.decode(2))
+        }
+        return answers
+    }
+
+    public static func remember(_ answers: [String: Answer], provider: ProviderSettings, on db: isolated Connection) throws {
+        guard !answers.isEmpty else { return }
+        let keys = answers.keys.sorted()
+        try db.query(
+            EnrichmentQueries.remember, provider.name, keys, keys.map { answers[$0]!.found ? 1 : 0 }, keys.map { answers[$0]!.document },
+            provider.cacheTTLDays, provider.negativeTTLDays)
+    }
+
+    // MARK: credits
+
+    public static func openBudget(run: Int, budget: Double?, on db: isolated Connection) throws {
+        try db.query(EnrichmentQueries.openBudget, run, budget)
+    }
+
+    /// Reserves `cost` credits for each call, in order, as many as the run's
+    /// budget allows, and writes their ledger rows, atomically across all
+    /// workers (the budget row is locked for the moment of the reservation).
+    /// Returns the ledger id of each reserved call by its key.
+    public static func reserve(
+        run: Int, provider: String, cost: Double, calls: [(golden: Int, key: String)], on db: isolated Connection
+    ) throws -> [String: Int] {
+        guard !calls.isEmpty else { return [:] }
+        return try db.withTransaction {
+            let row = try db.query(EnrichmentQueries.lockBudget, run)
+            guard row.count == 1 else { throw EnrichmentError.noBudget(run: run) }
+            let budget: Double? = try row[0].decode(0), spent: Double = try row[0].decode(1)
+            var count = calls.count
+            if let budget, cost > 0 { count = min(count, Int(((budget - spent) / cost + 1e-9).rounded(.down))) }
+            guard count > 0 else { return [:] }
+            let chosen = calls.prefix(count)
+            try db.query(EnrichmentQueries.charge, run, cost * Double(count))
+            var ids: [String: Int] = [:]
+            for line in try db.query(EnrichmentQueries.reserve, run, provider, cost, chosen.map(\.golden), chosen.map(\.key)) {
+                ids[try line.decode(1)] = try line.decode(0)
+            }
+            return ids
+        }
+    }
+
+    /// Records each call's outcome; calls that got no answer are refunded.
+    public static func settle(run: Int, cost: Double, _ calls: [(id: Int, outcome: String, refund: Bool)], on db: isolated Connection) throws {
+        guard !calls.isEmpty else { return }
+        try db.withTransaction {
+            try db.query(EnrichmentQueries.settle, run, calls.map(\.id), calls.map(\.outcome), calls.map { $0.refund ? 1 : 0 })
+            let refunds = calls.filter(\.refund).count
+            if refunds > 0 { try db.query(EnrichmentQueries.refund, run, cost * Double(refunds)) }
+        }
+    }
+
+    /// The run's spend as `run_credits` has it, the ledger's sum, and the paid calls.
+    public static func spend(run: Int, on db: isolated Connection) throws -> (spent: Double, ledger: Double, calls: Int) {
+        let row = try db.query(EnrichmentQueries.spent, run)[0]
+        return (try row.decode(0), try row.decode(1), try row.decode(2))
+    }
+
+    // MARK: rate limit
+
+    /// Up to `wanted` request slots of the current second, within `limit` per
+    /// second across every worker of the fleet.
+    public static func takeRate(provider: String, wanted: Int, limit: Int, on db: isolated Connection) throws -> Int {
+        let rows = try db.query(EnrichmentQueries.takeRate, provider, wanted, limit)
+        return rows.count == 1 ? Int(try rows[0].decode(0, as: Int32.self)) : 0
+    }
+
+    public static func forgetOldRateWindows(on db: isolated Connection) throws {
+        try db.query(EnrichmentQueries.forgetOldWindows)
+    }
+
+    // MARK: table providers
+
+    /// Loads a CSV provider's rows (keyed by the normalised `keyColumn`) unless
+    /// the same file is already loaded. Safe when several workers try at once.
+    public static func loadCSV(
+        provider: ProviderSettings, path: String, keyColumn: String, domains: DomainNormalizer, on db: isolated Connection
+    ) throws {
+        guard let data = FileManager.default.contents(atPath: path) else { throw EnrichmentError.providerFile(provider.name, path, "cannot read the file") }
+        let fingerprint = "\(data.count)-\(fnv1a(data))"
+        try db.withTransaction {
+            try db.query(EnrichmentQueries.lockProviderFile, provider.name)
+            let loaded = try db.query(EnrichmentQueries.providerFile, provider.name)
+            if loaded.count == 1, try loaded[0].decode(0, as: String.self) == fingerprint { return }
+            let table: CSVTable
+            do { table = try CSVTable.read(path) } catch { throw EnrichmentError.providerFile(provider.name, path, "\(error)") }
+            guard table.header.contains(keyColumn) else {
+                throw EnrichmentError.providerFile(provider.name, path, "no \(keyColumn) column (key_column); columns: \(table.header.joined(separator: ", "))")
+            }
+            try db.query(EnrichmentQueries.clearProviderRows, provider.name)
+            var seen = Set<String>()
+            let count = try db.copyIn(EnrichmentQueries.copyProviderRows) { writer in
+                for row in table.rows {
+                    guard let key = tableKey(row[keyColumn], field: provider, domains: domains), seen.insert(key).inserted else { continue }
+                    let json = try JSONSerialization.data(withJSONObject: row.filter { !$0.value.isEmpty }, options: [.sortedKeys])
+                    try writer.writeRow([provider.name, key, String(decoding: json, as: UTF8.self)])
+                }
+            }
+            try db.query(EnrichmentQueries.recordProviderFile, provider.name, path, fingerprint, count)
+        }
+    }
+
+    /// A key as the account field it joins holds it: domains are registrable
+    /// domains, anything else is trimmed and lower-cased.
+    public static func tableKey(_ raw: String?, field provider: ProviderSettings, domains: DomainNormalizer) -> String? {
+        guard let raw, !raw.trimmedWhitespace.isEmpty else { return nil }
+        if case .table(let table) = provider.source, table.keyField == "domain" { return domains.normalize(raw)?.registrable }
+        return raw.trimmedWhitespace.lowercased()
+    }
+
+    /// The rows of a table provider for `keys`, as JSON documents by key.
+    public static func tableRows(_ provider: ProviderSettings, keys: [String], on db: isolated Connection) throws -> [String: String] {
+        guard case .table(let table) = provider.source else { return [:] }
+        let rows: QueryResult
+        switch table.location {
+        case .csv: rows = try db.query(EnrichmentQueries.providerRows, provider.name, keys)
+        case .table(let name):
+            let quoted = name.split(separator: ".").map { quoteIdentifier(String($0)) }.joined(separator: ".")
+            rows = try db.query(EnrichmentQueries.tableRows(table: quoted, column: quoteIdentifier(table.keyColumn)), keys)
+        }
+        var documents: [String: String] = [:]
+        for row in rows { documents[try row.decode(0)] = try row.decode(1) }
+        return documents
+    }
+
+    static func fnv1a(_ data: Data) -> String {
+        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+        for byte in data { hash = (hash ^ UInt64(byte)) &* 0x100_0000_01b3 }
+        return String(hash, radix: 16)
+    }
+}
+
+public enum EnrichmentError: Error, CustomStringConvertible {
+    case noBudget(run: Int)
+    case providerFile(String, String, String)
+    case missingEnvironment(provider: String, names: [String])
+    case badTemplate(provider: String, String)
+
+    public var description: String {
+        switch self {
+        case .noBudget(let run): return "run \(run) has no credit budget row; the enrich stage opens it when it is planned"
+        case .providerFile(let provider, let path, let reason): return "enrichment provider \(provider): \(path): \(reason)"
+        case .missingEnvironment(let provider, let names):
+            return "enrichment provider \(provider): environment variable \(names.joined(separator: ", ")) is not set on this worker"
+        case .badTemplate(let provider, let text): return "enrichment provider \(provider): cannot use the URL \(text)"
+        }
+    }
+}

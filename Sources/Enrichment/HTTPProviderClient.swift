@@ -1,0 +1,233 @@
+import Foundation
+import MarketMapCore
+import Postgres
+
+/// One account's lookup at a provider: the cache key and the input fields.
+public struct Lookup: Sendable {
+    public var golden: Int
+    public var key: String
+    public var input: [String: String]
+    public init(golden: Int, key: String, input: [String: String]) { (self.golden, self.key, self.input) = (golden, key, input) }
+}
+
+/// How a lookup ended.
+public enum LookupOutcome: Sendable, Equatable {
+    /// The provider's JSON document for this input.
+    case answer(String)
+    case notFound
+    case failed(String)
+    /// Not asked: the run's credit budget is spent.
+    case budget
+
+    /// Whether the provider answered (the call is paid and the answer cached).
+    public var isAnswered: Bool {
+        switch self {
+        case .answer, .notFound: return true
+        case .failed, .budget: return false
+        }
+    }
+}
+
+/// Calls an HTTP JSON provider for many lookups with libcurl's multi
+/// interface: up to `concurrent` requests in flight, `batch.size` accounts
+/// per request when the API takes batches, retries with backoff (honouring
+/// `Retry-After`). Requests start only within the provider's fleet-wide rate
+/// limit and after their credits are reserved; each finished lookup is cached
+/// and settled in the ledger at once, so a crash loses nothing paid. Runs on
+/// the connection's thread (a worker's job thread), which it blocks while it
+/// waits; never inside a job's transaction (see `EnrichmentStore`).
+public final class HTTPProviderClient {
+    public let provider: ProviderSettings
+    let http: HTTPProviderSettings
+    let template: URLTemplate
+    let headers: [String]
+    let policy: RetryPolicy
+
+    /// Resolves `${NAME}` variables and the token from `environment`; fails
+    /// naming a variable that is not set (the token's value is never logged).
+    public init(_ provider: ProviderSettings, environment: [String: String]) throws(EnrichmentError) {
+        guard case .http(let http) = provider.source else { throw .badTemplate(provider: provider.name, "not an HTTP provider") }
+        self.provider = provider
+        self.http = http
+        var missing: [String] = []
+        let url = URLTemplate.expandEnvironment(http.url, environment)
+        missing += url.missing
+        guard let template = URLTemplate(url.text) else { throw .badTemplate(provider: provider.name, http.url) }
+        self.template = template
+        var token = ""
+        if let name = http.tokenEnv {
+            if let value = environment[name], !value.isEmpty { token = value } else { missing.append(name) }
+        }
+        var headers: [String] = []
+        for (name, value) in http.headers.sorted(by: { $0.key < $1.key }) {
+            let expanded = URLTemplate.expandEnvironment(value, environment)
+            missing += expanded.missing
+            headers.append("\(name): " + expanded.text.replacingOccurrences(of: "{token}", with: token))
+        }
+        if !missing.isEmpty { throw .missingEnvironment(provider: provider.name, names: missing) }
+        self.headers = headers + ["Accept: application/json"]
+        policy = RetryPolicy(attempts: http.attempts, backoffSeconds: Double(http.backoffMilliseconds) / 1000)
+    }
+
+    struct Pending {
+        var lookups: [Lookup]
+        var attempt = 1
+        var notBefore: ContinuousClock.Instant
+        var ledger: [String: Int]? = nil
+    }
+
+    public func run(_ lookups: [Lookup], run: Int, on db: isolated Connection) throws -> [String: LookupOutcome] {
+        let limit = max(1, Int(http.requestsPerSecond.rounded(.up)))
+        let chunk = max(1, limit / 20)
+        let clock = ContinuousClock()
+        let size = http.batch?.size ?? 1
+        var queue: [Pending] = stride(from: 0, to: lookups.count, by: size).map {
+            Pending(lookups: Array(lookups[$0..<min($0 + size, lookups.count)]), notBefore: clock.now)
+        }
+        var flying: [Int: Pending] = [:]
+        var nextTag = 0
+        var outcomes: [String: LookupOutcome] = [:]
+        var budgetSpent = false
+        let multi = try CurlMulti()
+        var random = SystemRandomNumberGenerator()
+
+        while !queue.isEmpty || !flying.isEmpty {
+            var done: [(lookup: Lookup, outcome: LookupOutcome, ledger: Int?)] = []
+            func finish(_ pending: Pending, _ outcome: (Lookup) -> LookupOutcome) {
+                for lookup in pending.lookups {
+                    let result = outcome(lookup)
+                    outcomes[lookup.key] = result
+                    done.append((lookup, result, pending.ledger?[lookup.key]))
+                }
+            }
+            // Start what is due, within concurrency, rate limit and budget.
+            let now = clock.now
+            let due = queue.indices.filter { queue[$0].notBefore <= now }.prefix(max(0, http.concurrent - flying.count))
+            var started: Set<Int> = []
+            var throttled = false
+            if !due.isEmpty {
+                let slots = try EnrichmentStore.takeRate(provider: provider.name, wanted: min(due.count, chunk), limit: limit, on: db)
+                throttled = slots < due.count
+                for index in due.prefix(slots) {
+                    var pending = queue[index]
+                    started.insert(index)
+                    if pending.ledger == nil {
+                        let reserved = budgetSpent || provider.cost == 0 ? [:] : try EnrichmentStore.reserve(
+                            run: run, provider: provider.name, cost: provider.cost, calls: pending.lookups.map { ($0.golden, $0.key) }, on: db)
+                        let unpaid = pending.lookups.filter { provider.cost > 0 && reserved[$0.key] == nil }
+                        if !unpaid.isEmpty {
+                            budgetSpent = true
+                            finish(Pending(lookups: unpaid, notBefore: now)) { _ in .budget }
+                            pending.lookups.removeAll { lookup in unpaid.contains { $0.key == lookup.key } }
+                            if pending.lookups.isEmpty { continue }
+                        }
+                        pending.ledger = reserved
+                    }
+                    try multi.start(request(pending.lookups), tag: nextTag)
+                    flying[nextTag] = pending
+                    nextTag += 1
+                }
+                queue = queue.enumerated().filter { !started.contains($0.offset) }.map(\.element)
+            }
+            // Wait for answers, or until the next retry is due.
+            var wait = 100
+            if throttled { wait = 10 }
+            if let soonest = queue.map(\.notBefore).min() {
+                let until = clock.now.duration(to: soonest)
+                wait = min(wait, max(0, Int(until.components.seconds * 1000 + until.components.attoseconds / 1_000_000_000_000_000)))
+            }
+            for (tag, response) in try multi.poll(timeoutMilliseconds: wait) {
+                guard var pending = flying.removeValue(forKey: tag) else { continue }
+                let verdict = policy.verdict(
+                    status: response.status, transportError: response.transportError, retryAfter: response.retryAfter,
+                    attempt: pending.attempt, jitter: Double.random(in: 0..<1, using: &random))
+                switch verdict {
+                case .answer:
+                    let documents = parse(response.body, for: pending.lookups)
+                    finish(pending) { documents[$0.key] ?? .notFound }
+                case .notFound:
+                    finish(pending) { _ in .notFound }
+                case .retry(let seconds, _):
+                    pending.attempt += 1
+                    pending.notBefore = clock.now.advanced(by: .milliseconds(Int(seconds * 1000)))
+                    queue.append(pending)
+                case .fail(let reason):
+                    finish(pending) { _ in .failed(reason) }
+                }
+            }
+            if !done.isEmpty { try record(done, run: run, on: db) }
+        }
+        return outcomes
+    }
+
+    /// Caches the answers and settles the ledger of finished lookups (calls
+    /// that got no answer are refunded).
+    func record(_ done: [(lookup: Lookup, outcome: LookupOutcome, ledger: Int?)], run: Int, on db: isolated Connection) throws {
+        var answers: [String: EnrichmentStore.Answer] = [:]
+        var settled: [(id: Int, outcome: String, refund: Bool)] = []
+        for (lookup, outcome, ledger) in done {
+            switch outcome {
+            case .answer(let document): answers[lookup.key] = .init(found: true, document: document)
+            case .notFound: answers[lookup.key] = .init(found: false, document: "{}")
+            case .failed, .budget: break
+            }
+            if let ledger {
+                let label: String
+                switch outcome {
+                case .answer: label = "answered"
+                case .notFound: label = "not_found"
+                case .failed(let reason): label = "failed: " + reason
+                case .budget: label = "budget"
+                }
+                settled.append((ledger, label, !outcome.isAnswered))
+            }
+        }
+        try EnrichmentStore.remember(answers, provider: provider, on: db)
+        try EnrichmentStore.settle(run: run, cost: provider.cost, settled, on: db)
+    }
+
+    /// The request for some lookups: one GET per account, or one POST per batch.
+    func request(_ lookups: [Lookup]) -> HTTPRequest {
+        guard let batch = http.batch else {
+            let url = lookups.first.flatMap { template.render($0.input) } ?? template.description
+            return HTTPRequest(url: url, method: http.method.rawValue, headers: headers, timeoutMilliseconds: http.timeoutMilliseconds)
+        }
+        let values = lookups.map { $0.input[batch.field] ?? "" }
+        let body = (try? JSONSerialization.data(withJSONObject: [batch.bodyKey: values])) ?? Data()
+        return HTTPRequest(
+            url: template.render([:]) ?? template.description, method: "POST", headers: headers, body: Array(body),
+            timeoutMilliseconds: http.timeoutMilliseconds)
+    }
+
+    /// The document of each lookup in a 2xx answer. A body that is not JSON
+    /// fails the lookups with the reason (recorded, never fatal).
+    func parse(_ body: [UInt8], for lookups: [Lookup]) -> [String: LookupOutcome] {
+        guard let document = try? JSONSerialization.jsonObject(with: Data(body), options: [.fragmentsAllowed]) else {
+            let preview = String(decoding: body.prefix(80), as: UTF8.self)
+            return Dictionary(uniqueKeysWithValues: lookups.map { ($0.key, LookupOutcome.failed("malformed JSON answer: \(preview)")) })
+        }
+        guard let batch = http.batch else {
+            guard let lookup = lookups.first else { return [:] }
+            return [lookup.key: .answer(Self.text(document))]
+        }
+        var byValue: [String: String] = [:]
+        let results = JSONPointer(batch.results)?.resolve(document) as? [Any] ?? []
+        for result in results {
+            if let value = JSONPointer(batch.key).flatMap({ JSONPointer.fieldValue($0.resolve(result)) }) {
+                byValue[value.text.lowercased()] = Self.text(result)
+            }
+        }
+        var outcomes: [String: LookupOutcome] = [:]
+        for lookup in lookups {
+            outcomes[lookup.key] = byValue[(lookup.input[batch.field] ?? "").lowercased()].map { .answer($0) } ?? .notFound
+        }
+        return outcomes
+    }
+
+    static func text(_ document: Any) -> String {
+        guard JSONSerialization.isValidJSONObject(document), let data = try? JSONSerialization.data(withJSONObject: document, options: [.sortedKeys]) else {
+            return "{}"
+        }
+        return String(decoding: data, as: UTF8.self)
+    }
+}

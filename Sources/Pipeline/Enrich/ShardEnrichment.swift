@@ -1,0 +1,141 @@
+import Enrichment
+import Foundation
+import MarketMapCore
+import Postgres
+
+/// The waterfall over one shard of golden accounts (`id % shards == shard`):
+/// provider by provider, in the configured order, every account that still
+/// misses a field the provider fills (and passes its `only_run_if`) is looked
+/// up: in the cache first, then at the provider (HTTP) or in its table. What
+/// each provider filled is kept as provenance; what it did, with the reason
+/// when it did nothing, as the account's attempts.
+///
+/// `lookUp` runs before the job's transaction (paid calls, cache and ledger
+/// commit as they happen); `write` runs in it and replaces the shard's rows.
+struct ShardEnrichment {
+    let settings: EnrichmentSettings
+    let waterfall: Waterfall
+    let environment: [String: String]
+
+    init(config: MarketMapConfig, environment: [String: String]) {
+        settings = config.enrichment
+        let primary = config.products.first
+        waterfall = Waterfall(settings: config.enrichment, fitScore: { facts in primary.map { $0.fit(facts).score } })
+        self.environment = environment
+    }
+
+    struct Account {
+        var id: Int
+        var facts: Facts
+        var attempts: [EnrichmentAttempt] = []
+        var filled: [(field: String, value: String, provider: String)] = []
+        var missingAtStart: Bool
+    }
+
+    struct Result: Sendable {
+        var provenance: [[String?]] = []
+        var statuses: [[String?]] = []
+    }
+
+    func lookUp(shard: Int, of shards: Int, run: Int, on db: isolated Connection) throws -> Result {
+        var accounts: [Account] = []
+        for row in try db.query(ScoringQueries.crmFacts, shard, shards) {
+            let facts = try AccountScoring.facts(row)
+            accounts.append(Account(id: try row.decode(0), facts: facts, missingAtStart: !waterfall.missing(facts).isEmpty))
+        }
+        try EnrichmentStore.forgetOldRateWindows(on: db)
+        for provider in settings.providers {
+            try apply(provider, to: &accounts, run: run, on: db)
+        }
+        return result(accounts, run: run)
+    }
+
+    /// One provider over the shard: decide, read the cache, call for the rest.
+    private func apply(_ provider: ProviderSettings, to accounts: inout [Account], run: Int, on db: isolated Connection) throws {
+        var byKey: [String: [Int]] = [:]
+        var lookups: [Lookup] = []
+        for index in accounts.indices {
+            switch waterfall.decide(provider, facts: accounts[index].facts) {
+            case .skip(let reason):
+                if reason != "complete" { accounts[index].attempts.append(.init(provider: provider.name, outcome: "skipped", detail: reason)) }
+            case .ask(let input, let key):
+                if byKey[key] == nil { lookups.append(Lookup(golden: accounts[index].id, key: key, input: input)) }
+                byKey[key, default: []].append(index)
+            }
+        }
+        guard !lookups.isEmpty else { return }
+        var outcomes: [String: (LookupOutcome, cached: Bool)] = [:]
+        switch provider.source {
+        case .table:
+            let keys = lookups.compactMap { lookup in provider.inputFields.first.flatMap { lookup.input[$0]?.lowercased() } }
+            let documents = try EnrichmentStore.tableRows(provider, keys: keys, on: db)
+            for lookup in lookups {
+                let value = provider.inputFields.first.flatMap { lookup.input[$0]?.lowercased() } ?? ""
+                outcomes[lookup.key] = (documents[value].map { .answer($0) } ?? .notFound, false)
+            }
+        case .http:
+            let cached = try EnrichmentStore.cached(provider: provider.name, keys: lookups.map(\.key), on: db)
+            for (key, answer) in cached { outcomes[key] = (answer.found ? .answer(answer.document) : .notFound, true) }
+            let misses = lookups.filter { cached[$0.key] == nil }
+            if !misses.isEmpty {
+                let client = try HTTPProviderClient(provider, environment: environment)
+                for (key, outcome) in try client.run(misses, run: run, on: db) { outcomes[key] = (outcome, false) }
+            }
+        }
+        for (key, indices) in byKey {
+            guard let (outcome, cached) = outcomes[key] else { continue }
+            for index in indices { record(outcome, cached: cached, provider: provider, account: &accounts[index]) }
+        }
+    }
+
+    private func record(_ outcome: LookupOutcome, cached: Bool, provider: ProviderSettings, account: inout Account) {
+        let attempt: EnrichmentAttempt
+        switch outcome {
+        case .answer(let document):
+            let parsed = (try? JSONSerialization.jsonObject(with: Data(document.utf8), options: [.fragmentsAllowed])) ?? [:]
+            let filled = waterfall.fill(&account.facts, from: Waterfall.extract(provider, from: parsed))
+            for field in filled { account.filled.append((field, account.facts[field]?.text ?? "", provider.name)) }
+            attempt = .init(
+                provider: provider.name, outcome: filled.isEmpty ? "no_new_fields" : (cached ? "cached" : "filled"),
+                detail: filled.joined(separator: ", "))
+        case .notFound: attempt = .init(provider: provider.name, outcome: "not_found", detail: cached ? "cached" : "")
+        case .failed(let reason): attempt = .init(provider: provider.name, outcome: "failed", detail: reason)
+        case .budget: attempt = .init(provider: provider.name, outcome: "budget", detail: "the run's credit budget is spent")
+        }
+        account.attempts.append(attempt)
+    }
+
+    private func result(_ accounts: [Account], run: Int) -> Result {
+        var result = Result()
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        for account in accounts {
+            for (field, value, provider) in account.filled { result.provenance.append([String(account.id), field, value, provider]) }
+            let missing = waterfall.missing(account.facts)
+            let attempts = (try? encoder.encode(account.attempts)).map { String(decoding: $0, as: UTF8.self) } ?? "[]"
+            result.statuses.append([String(account.id), Self.status(account, missing: missing), "{" + missing.map(Self.arrayElement).joined(separator: ",") + "}", attempts, String(run)])
+        }
+        return result
+    }
+
+    /// `complete` (nothing was missing), `enriched` (all filled), `partial`,
+    /// `not enriched: budget` / `partial: budget`, or `not enriched`.
+    static func status(_ account: Account, missing: [String]) -> String {
+        if !account.missingAtStart { return "complete" }
+        if missing.isEmpty { return "enriched" }
+        let budget = account.attempts.contains { $0.outcome == "budget" }
+        if account.filled.isEmpty { return budget ? "not enriched: budget" : "not enriched" }
+        return budget ? "partial: budget" : "partial"
+    }
+
+    static func arrayElement(_ text: String) -> String {
+        "\"" + text.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"") + "\""
+    }
+
+    func write(_ result: Result, shard: Int, of shards: Int, on db: isolated Connection) throws {
+        try db.query(EnrichQueries.deleteProvenance, shard, shards)
+        try db.query(EnrichQueries.deleteStatus, shard, shards)
+        try db.copyIn(EnrichQueries.copyProvenance) { writer in for row in result.provenance { try writer.writeRow(row) } }
+        try db.copyIn(EnrichQueries.copyStatus) { writer in for row in result.statuses { try writer.writeRow(row) } }
+    }
+}
