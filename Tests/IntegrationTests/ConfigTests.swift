@@ -59,3 +59,50 @@ struct ConfigTests {
         #expect(error("icp: [\n").contains("not valid YAML"))
     }
 }
+
+extension ConfigTests {
+    static let valid = minimal.replacingOccurrences(of: "range: [10]", with: "range: [1, 2]")
+
+    func enrichment(_ yaml: String) -> String { error(Self.valid + "\nenrichment:\n" + yaml) }
+
+    @Test("enrichment: every provider mistake names its key path")
+    func enrichmentKeyPaths() throws {
+        let http = """
+              fields: [industry]
+              providers:
+                - name: api
+                  type: http
+                  url: "${API}/companies?domain={domain}"
+                  fields: {industry: /industry}
+
+            """
+        #expect(enrichment(http) == "no error")
+        let config = try ConfigLoader.parse(Self.valid + "\nenrichment:\n" + http + "  budget: 50\n", file: "ok.yaml")
+        #expect(config.enrichment.budget == 50 && config.enrichment.providers[0].inputFields == ["domain"])
+        #expect(enrichment(http.replacingOccurrences(of: "type: http", with: "type: ftp")) == "bad.yaml: enrichment.providers[0].type: expected http or table")
+        #expect(enrichment(http.replacingOccurrences(of: "/industry}", with: "industry}"))
+            == "bad.yaml: enrichment.providers[0].fields.industry: expected a JSON pointer like /company/industry")
+        #expect(enrichment(http.replacingOccurrences(of: "{industry: /industry}", with: "{revenue: /revenue}"))
+            == "bad.yaml: enrichment.providers[0].fields.revenue: not one of enrichment.fields (industry)")
+        #expect(enrichment(http + "      only_run_if: [\"fit_score about 40\"]\n").hasPrefix("bad.yaml: enrichment.providers[0].only_run_if[0]: expected `FIELD is blank`"))
+        #expect(enrichment(http + "      rate_limit: {per_second: 0}\n") == "bad.yaml: enrichment.providers[0].rate_limit.per_second: expected at least 1 request per second")
+        #expect(enrichment(http + "      headers: {Authorization: \"Bearer {token}\"}\n")
+            == "bad.yaml: enrichment.providers[0].token_env: a header uses {token}: name the environment variable that holds it")
+        #expect(enrichment(http.replacingOccurrences(of: "?domain={domain}", with: ""))
+            == "bad.yaml: enrichment.providers[0].url: expected at least one {field} placeholder (or a batch section)")
+        #expect(enrichment(http + "      batch: {size: 5000}\n") == "bad.yaml: enrichment.providers[0].batch.size: expected 1 to 1000 accounts per request")
+        #expect(enrichment(http + "      cost: -1\n") == "bad.yaml: enrichment.providers[0].cost: expected credits >= 0")
+        #expect(enrichment(http + "      csv: x.csv\n").hasPrefix("bad.yaml: enrichment.providers[0].csv: unknown key"))
+        let table = """
+              fields: [employees]
+              providers:
+                - {name: dataset, type: table, fields: {employees: headcount}}
+
+            """
+        #expect(enrichment(table) == "bad.yaml: enrichment.providers[0].csv: expected exactly one of csv (a file) or table (a PostgreSQL table)")
+        #expect(enrichment(table.replacingOccurrences(of: "type: table,", with: "type: table, table: a.b.c,")) == "bad.yaml: enrichment.providers[0].table: expected TABLE or SCHEMA.TABLE")
+        #expect(enrichment(table.replacingOccurrences(of: "type: table,", with: "type: table, csv: d.csv, cost: 1,"))
+            == "bad.yaml: enrichment.providers[0].cost: table providers are local data and cost nothing; leave cost out")
+        #expect(enrichment("  budget: -5\n") == "bad.yaml: enrichment.budget: expected credits >= 0 (leave it out for no limit)")
+    }
+}
