@@ -81,9 +81,12 @@ public final class HTTPProviderClient {
         let chunk = max(1, limit / 20)
         let clock = ContinuousClock()
         let size = http.batch?.size ?? 1
-        var queue: [Pending] = stride(from: 0, to: lookups.count, by: size).map {
+        // Never-started requests in order, and retries waiting for their time.
+        let fresh: [Pending] = stride(from: 0, to: lookups.count, by: size).map {
             Pending(lookups: Array(lookups[$0..<min($0 + size, lookups.count)]), notBefore: clock.now)
         }
+        var nextFresh = 0
+        var retries: [Pending] = []
         var flying: [Int: Pending] = [:]
         var nextTag = 0
         var outcomes: [String: LookupOutcome] = [:]
@@ -91,48 +94,66 @@ public final class HTTPProviderClient {
         let multi = try CurlMulti()
         var random = SystemRandomNumberGenerator()
 
-        while !queue.isEmpty || !flying.isEmpty {
+        while nextFresh < fresh.count || !retries.isEmpty || !flying.isEmpty {
             var done: [(lookup: Lookup, outcome: LookupOutcome, ledger: Int?)] = []
-            func finish(_ pending: Pending, _ outcome: (Lookup) -> LookupOutcome) {
-                for lookup in pending.lookups {
+            func finish(_ lookups: [Lookup], ledger: [String: Int]?, _ outcome: (Lookup) -> LookupOutcome) {
+                for lookup in lookups {
                     let result = outcome(lookup)
                     outcomes[lookup.key] = result
-                    done.append((lookup, result, pending.ledger?[lookup.key]))
+                    done.append((lookup, result, ledger?[lookup.key]))
                 }
             }
-            // Start what is due, within concurrency, rate limit and budget.
+            // Take what is due (retries first), within concurrency and the rate limit.
             let now = clock.now
-            let due = queue.indices.filter { queue[$0].notBefore <= now }.prefix(max(0, http.concurrent - flying.count))
-            var started: Set<Int> = []
+            var starting: [Pending] = []
             var throttled = false
-            if !due.isEmpty {
-                let slots = try EnrichmentStore.takeRate(provider: provider.name, wanted: min(due.count, chunk), limit: limit, on: db)
-                throttled = slots < due.count
-                for index in due.prefix(slots) {
-                    var pending = queue[index]
-                    started.insert(index)
-                    if pending.ledger == nil {
-                        let reserved = budgetSpent || provider.cost == 0 ? [:] : try EnrichmentStore.reserve(
-                            run: run, provider: provider.name, cost: provider.cost, calls: pending.lookups.map { ($0.golden, $0.key) }, on: db)
-                        let unpaid = pending.lookups.filter { provider.cost > 0 && reserved[$0.key] == nil }
-                        if !unpaid.isEmpty {
-                            budgetSpent = true
-                            finish(Pending(lookups: unpaid, notBefore: now)) { _ in .budget }
-                            pending.lookups.removeAll { lookup in unpaid.contains { $0.key == lookup.key } }
-                            if pending.lookups.isEmpty { continue }
-                        }
-                        pending.ledger = reserved
+            let room = http.concurrent - flying.count
+            if room > 0 {
+                let dueRetries = retries.filter { $0.notBefore <= now }.count
+                let wanted = min(room, dueRetries + fresh.count - nextFresh)
+                if wanted > 0 {
+                    let slots = try EnrichmentStore.takeRate(provider: provider.name, wanted: min(wanted, chunk), limit: limit, on: db)
+                    throttled = slots < wanted
+                    var remaining = slots
+                    retries.removeAll { pending in
+                        guard remaining > 0, pending.notBefore <= now else { return false }
+                        starting.append(pending)
+                        remaining -= 1
+                        return true
                     }
-                    try multi.start(request(pending.lookups), tag: nextTag)
-                    flying[nextTag] = pending
-                    nextTag += 1
+                    while remaining > 0, nextFresh < fresh.count {
+                        starting.append(fresh[nextFresh])
+                        nextFresh += 1
+                        remaining -= 1
+                    }
                 }
-                queue = queue.enumerated().filter { !started.contains($0.offset) }.map(\.element)
+            }
+            // Reserve the credits of the new requests in one transaction; what the
+            // budget cannot cover is not asked.
+            let unreserved = starting.filter { $0.ledger == nil }.flatMap(\.lookups)
+            var reserved: [String: Int] = [:]
+            if provider.cost > 0, !unreserved.isEmpty, !budgetSpent {
+                reserved = try EnrichmentStore.reserve(
+                    run: run, provider: provider.name, cost: provider.cost, calls: unreserved.map { ($0.golden, $0.key) }, on: db)
+                if reserved.count < unreserved.count { budgetSpent = true }
+            }
+            for var pending in starting {
+                if pending.ledger == nil {
+                    if provider.cost > 0 {
+                        let unpaid = pending.lookups.filter { reserved[$0.key] == nil }
+                        finish(unpaid, ledger: nil) { _ in .budget }
+                        pending.lookups.removeAll { reserved[$0.key] == nil }
+                        if pending.lookups.isEmpty { continue }
+                    }
+                    pending.ledger = reserved.filter { key, _ in pending.lookups.contains { $0.key == key } }
+                }
+                try multi.start(request(pending.lookups), tag: nextTag)
+                flying[nextTag] = pending
+                nextTag += 1
             }
             // Wait for answers, or until the next retry is due.
-            var wait = 100
-            if throttled { wait = 10 }
-            if let soonest = queue.map(\.notBefore).min() {
+            var wait = throttled ? 10 : 100
+            if let soonest = retries.map(\.notBefore).min() {
                 let until = clock.now.duration(to: soonest)
                 wait = min(wait, max(0, Int(until.components.seconds * 1000 + until.components.attoseconds / 1_000_000_000_000_000)))
             }
@@ -144,15 +165,15 @@ public final class HTTPProviderClient {
                 switch verdict {
                 case .answer:
                     let documents = parse(response.body, for: pending.lookups)
-                    finish(pending) { documents[$0.key] ?? .notFound }
+                    finish(pending.lookups, ledger: pending.ledger) { documents[$0.key] ?? .notFound }
                 case .notFound:
-                    finish(pending) { _ in .notFound }
+                    finish(pending.lookups, ledger: pending.ledger) { _ in .notFound }
                 case .retry(let seconds, _):
                     pending.attempt += 1
                     pending.notBefore = clock.now.advanced(by: .milliseconds(Int(seconds * 1000)))
-                    queue.append(pending)
+                    retries.append(pending)
                 case .fail(let reason):
-                    finish(pending) { _ in .failed(reason) }
+                    finish(pending.lookups, ledger: pending.ledger) { _ in .failed(reason) }
                 }
             }
             if !done.isEmpty { try record(done, run: run, on: db) }

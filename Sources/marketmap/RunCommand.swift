@@ -14,7 +14,7 @@ struct RunCommand: AsyncParsableCommand {
         discussion: """
             With no database configured it starts the embedded PostgreSQL. It stages the files, starts a coordinator, \
             N workers and a reporter as child processes, follows the run stage by stage (import → normalize → match → \
-            resolve → score → territories and reports), writes the output contract into the output directory and \
+            resolve → enrich → score → territories and reports), writes the output contract into the output directory and \
             stops everything it started. Ctrl-C stops cleanly; the same command again resumes the unfinished run. \
             Without a manifest it runs the bundled sample (ops/sample/manifest.yaml).
             """)
@@ -56,11 +56,29 @@ struct RunCommand: AsyncParsableCommand {
             }
             say(resumed ? "resuming run \(run)\n" : "run \(run) started\n")
 
+            // The provider simulator of a demo manifest, on loopback for this run's workers.
+            var environment: [String: String] = [:]
+            var simulator: ProviderSimulator?
+            if let settings = plan.manifest.simulator {
+                var options = ProviderSimulator.Settings()
+                options.latencyMilliseconds = settings.latencyMilliseconds
+                options.errorRate = settings.errorRate
+                options.tooManyRequestsRate = settings.tooManyRequestsRate
+                options.retryAfterSeconds = 0
+                options.seed = UInt64(max(0, settings.seed))
+                let started = ProviderSimulator(records: try ProviderSimulator.dataset(settings.data), settings: options)
+                let port = try started.start()
+                environment[settings.env] = "http://127.0.0.1:\(port)"
+                simulator = started
+                say("provider simulator: http://127.0.0.1:\(port) answering from \(settings.data) (\(settings.env))\n")
+            }
+            defer { simulator?.stop() }
+
             let level = ["--log-level", global.logLevel.rawValue]
             let reports = OutputContract.reportsDirectory(plan.out)
             let children = ChildProcesses(
                 executable: ChildProcesses.currentExecutable, databaseURL: target.config.conninfo.isEmpty ? nil : target.config.conninfo,
-                logDirectory: plan.out.appendingPathComponent("logs"), logger: logger)
+                logDirectory: plan.out.appendingPathComponent("logs"), logger: logger, environment: environment)
             try children.start(.init(name: "coordinator", arguments: ["coordinator"] + level))
             for index in 1...workers {
                 try children.start(.init(
@@ -105,6 +123,7 @@ struct RunCommand: AsyncParsableCommand {
             say(summary)
             let own = ChildProcesses.ownPeakMemory()
             say("  peak memory: run \(own / 1_048_576) MB, " + memory.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value / 1_048_576) MB" }.joined(separator: ", ") + "\n")
+            if let simulator { say("  provider simulator answered \(simulator.calls) calls\n") }
             if children.restarts > 0 { say("  child processes restarted after exiting: \(children.restarts)\n") }
             return RunOutcome(run: run, state: status?.state ?? "unknown", error: status?.error ?? "")
         }

@@ -21,6 +21,10 @@ struct ConfigTests {
         #expect(config.territories.reps.count == 4)
         #expect(config.territories.reps.last?.role == .partner)
         #expect(config.alerts.minContactsT1 == 4)
+        #expect(config.enrichment.providers.map(\.name) == ["purchased-dataset", "firmo-api", "bulk-api"])
+        #expect(config.enrichment.budget == 2000)
+        #expect(config.enrichment.providers[1].onlyRunIf.map(\.description) == ["industry is blank", "fit_score >= 40"])
+        if case .http(let http) = config.enrichment.providers[2].source { #expect(http.batch?.size == 50 && http.method == .post) } else { Issue.record("bulk-api is http") }
     }
 
     func error(_ yaml: String) -> String {

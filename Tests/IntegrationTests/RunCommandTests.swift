@@ -101,7 +101,7 @@ struct RunCommandTests {
         }
     }
 
-    static let compared = ["accounts.csv", "account_lineage.csv", "contacts.csv", "territories.csv", "rep_distribution.csv", "validation.csv"]
+    static let compared = ["accounts.csv", "account_lineage.csv", "contacts.csv", "enrichment.csv", "territories.csv", "rep_distribution.csv", "validation.csv"]
 
     @Test("3 workers, one SIGKILLed every second, and a Ctrl-C and resume: the output equals an undisturbed run's")
     func chaos() async throws {

@@ -22,6 +22,8 @@ public final class ChildProcesses: Sendable {
 
     private let executable: URL
     private let databaseURL: String?
+    /// Variables the children get on top of this process's (a provider simulator's URL).
+    private let extraEnvironment: [String: String]
     private let logDirectory: URL
     private let logger: Logger
     private struct State {
@@ -34,8 +36,9 @@ public final class ChildProcesses: Sendable {
     private let state = Mutex(State())
 
     /// `databaseURL`: what the children connect to (nil: they inherit this process's environment).
-    public init(executable: URL, databaseURL: String?, logDirectory: URL, logger: Logger) {
+    public init(executable: URL, databaseURL: String?, logDirectory: URL, logger: Logger, environment: [String: String] = [:]) {
         self.executable = executable
+        self.extraEnvironment = environment
         self.databaseURL = databaseURL
         self.logDirectory = logDirectory
         self.logger = logger
@@ -79,6 +82,9 @@ public final class ChildProcesses: Sendable {
         var platform = PlatformOptions()
         platform.createSession = true
         var environment = Environment.inherit.updating(["MARKETMAP_PARENT_PID": String(getpid())])
+        if !extraEnvironment.isEmpty { environment = environment.updating(Dictionary(uniqueKeysWithValues: extraEnvironment.compactMap { name, value in
+                Environment.Key(rawValue: name).map { ($0, Optional(value)) }
+            })) }
         if let databaseURL { environment = environment.updating(["DATABASE_URL": databaseURL]) }
         _ = try await Subprocess.run(
             .path("/bin/sh"), arguments: Arguments(arguments), environment: environment, platformOptions: platform,

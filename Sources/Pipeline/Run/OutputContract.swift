@@ -3,17 +3,17 @@ import Postgres
 
 /// The files `marketmap run` leaves in its output directory (the README's
 /// output contract): the golden records with their scores and owners, the
-/// lineage, contacts, rejected rows, and everything the reporter wrote for the
+/// lineage, contacts, rejected rows, what enrichment filled, and everything the reporter wrote for the
 /// run (territories, rep distribution, every report as CSV and JSON, the HTML
 /// page, the run summary).
 public enum OutputContract {
-    public static let exported = ["accounts.csv", "account_lineage.csv", "contacts.csv", "rejected.csv"]
+    public static let exported = ["accounts.csv", "account_lineage.csv", "contacts.csv", "rejected.csv", "enrichment.csv"]
 
     /// Writes the exports and copies the reporter's files of `run` from `reports` into `out`.
     public static func write(run: Int, product: String, reports: URL, to out: URL, on db: isolated Connection) throws {
         try FileManager.default.createDirectory(at: out, withIntermediateDirectories: true)
         try db.query(RunQueries.setProduct, product)
-        for (file, sql) in zip(exported, [RunQueries.accountsCSV, RunQueries.lineageCSV, RunQueries.contactsCSV, RunQueries.rejectedCSV]) {
+        for (file, sql) in zip(exported, [RunQueries.accountsCSV, RunQueries.lineageCSV, RunQueries.contactsCSV, RunQueries.rejectedCSV, RunQueries.enrichmentCSV]) {
             let url = out.appendingPathComponent(file)
             _ = FileManager.default.createFile(atPath: url.path, contents: nil)
             let handle = try FileHandle(forWritingTo: url)

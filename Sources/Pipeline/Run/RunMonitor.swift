@@ -6,7 +6,7 @@ import Postgres
 /// per second and ETA. On a terminal one line per stage is redrawn in place
 /// with a bar; otherwise a plain line every `interval` seconds and one when a
 /// stage ends. Rows are the stage's input (staged records for normalize,
-/// source accounts for match and resolve, golden accounts for score), counted
+/// source accounts for match and resolve, golden accounts for enrich and score), counted
 /// exactly for normalize and from the share of jobs done for the others.
 public final class RunMonitor: @unchecked Sendable {
     let tty: Bool
@@ -38,7 +38,7 @@ public final class RunMonitor: @unchecked Sendable {
         case "normalize":
             let total = inputs.staged
             return stage.state == "done" ? (total, total) : (max(0, total - inputs.stagedLeft), total)
-        case "score": return (Int(Double(inputs.goldenAccounts) * share), inputs.goldenAccounts)
+        case "enrich", "score": return (Int(Double(inputs.goldenAccounts) * share), inputs.goldenAccounts)
         default: return (Int(Double(inputs.sourceAccounts) * share), inputs.sourceAccounts)
         }
     }

@@ -22,7 +22,7 @@ public struct RunPlan: Sendable {
         guard let data = FileManager.default.contents(atPath: path), let text = String(data: data, encoding: .utf8) else {
             throw ConfigError(file: path, path: "", expected: FileManager.default.fileExists(atPath: path) ? "cannot read the manifest" : "no such file")
         }
-        let manifest: Manifest
+        var manifest: Manifest
         do {
             manifest = try YAMLDecoder().decode(Manifest.self, from: text)
         } catch let error as DecodingError {
@@ -43,6 +43,12 @@ public struct RunPlan: Sendable {
             }
             files.append(file)
             stamp += [file, "\(attributes[.size] ?? "")", "\((attributes[.modificationDate] as? Date)?.timeIntervalSince1970 ?? 0)"]
+        }
+        if let simulator = manifest.simulator {
+            manifest.simulator?.data = resolve(simulator.data)
+            guard FileManager.default.fileExists(atPath: resolve(simulator.data)) else {
+                throw ConfigError(file: path, path: "simulator.data", expected: "no such file: \(resolve(simulator.data))")
+            }
         }
         let configPath = resolve(manifest.config)
         let config: MarketMapConfig

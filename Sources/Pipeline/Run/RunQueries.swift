@@ -28,11 +28,13 @@ enum RunQueries {
                         CASE WHEN s.tier IS NULL THEN 'not assigned: excluded from the ICP (' || coalesce(s.excluded_by, 'no score') || ')'
                              ELSE 'not assigned: no territories configured' END
                      WHEN t.rep_id IS NULL THEN 'not assigned: ' || t.reason
-                     ELSE t.reason END AS owner_reason
+                     ELSE t.reason END AS owner_reason,
+                es.status AS enrichment
             FROM enriched_accounts g
             LEFT JOIN account_scores s ON s.golden_id = g.id AND s.product = current_setting('marketmap.product')
             LEFT JOIN account_valuations v ON v.golden_id = g.id
             LEFT JOIN territory_assignments t ON t.golden_id = g.id
+            LEFT JOIN enrichment_status es ON es.golden_id = g.id
             ORDER BY g.id
         ) TO STDOUT WITH (FORMAT csv, HEADER true)
         """
@@ -47,6 +49,22 @@ enum RunQueries {
             FROM golden_contacts c LEFT JOIN contact_scores s ON s.golden_contact_id = c.id
             ORDER BY c.id
         ) TO STDOUT WITH (FORMAT csv, HEADER true)
+        """
+    static let enrichmentCSV = """
+        COPY (SELECT e.golden_id, e.field, e.value, e.provider, s.status
+              FROM account_enrichment e LEFT JOIN enrichment_status s USING (golden_id) ORDER BY e.golden_id, e.field)
+        TO STDOUT WITH (FORMAT csv, HEADER true)
+        """
+    /// The run's credits (spent, budget; NULL budget: no limit; no row: the
+    /// run did not enrich) and the accounts and fields enrichment filled.
+    static let enrichmentFigures = """
+        SELECT EXISTS (SELECT 1 FROM run_credits WHERE run_id = $1),
+               coalesce((SELECT spent::float8 FROM run_credits WHERE run_id = $1), 0),
+               (SELECT budget::float8 FROM run_credits WHERE run_id = $1),
+               (SELECT count(*) FROM enrichment_status WHERE status IN ('enriched', 'partial', 'partial: budget'))::int8,
+               (SELECT count(*) FROM account_enrichment)::int8,
+               (SELECT count(*) FROM enrichment_status WHERE status LIKE '%budget')::int8,
+               (SELECT count(*) FROM credit_ledger WHERE run_id = $1 AND cost > 0)::int8
         """
     static let rejectedCSV = """
         COPY (SELECT source, kind, file, line, reason, raw FROM rejected_rows ORDER BY source, kind, file, line)

@@ -22,7 +22,7 @@ public enum RunSummaryText {
         text += "  source rows \(try n(0)), rejected \(try n(1))\n"
         text += "  golden accounts \(try n(2)) (duplicates merged \(try n(3))), golden contacts \(try n(4))\n"
         text += "  tiers (\(product)): T1 \(try n(5)), T2 \(try n(6)), T3 \(try n(7)), excluded \(try n(8))\n"
-        text += "  enrichment: not part of the pipeline yet, 0 credits spent\n"
+        text += "  enrichment: " + (try enrichment(run: run, on: db)) + "\n"
         if let balance = try db.query(ReportQueries.reportRows, run, "territory_balance").first {
             let rows: String = try balance.decode(0)
             text += "  territory balance: " + summarizeBalance(rows) + "\n"
@@ -34,10 +34,20 @@ public enum RunSummaryText {
         }
         text += "\n"
         if let plan {
-            text += "  files: \(plan.out.path) (accounts.csv, account_lineage.csv, contacts.csv, rejected.csv, territories.csv, rep_distribution.csv, reports, summary.json)\n"
+            text += "  files: \(plan.out.path) (accounts.csv, account_lineage.csv, contacts.csv, rejected.csv, enrichment.csv, territories.csv, rep_distribution.csv, reports, summary.json)\n"
             text += "  HTML report: \(plan.out.appendingPathComponent("report.html").path)\n"
         }
         return text
+    }
+
+    /// "812 accounts enriched (1,530 fields), 38 not enriched: budget; credits spent 812 of 5,000 (812 paid calls)".
+    static func enrichment(run: Int, on db: isolated Connection) throws -> String {
+        let row = try db.query(RunQueries.enrichmentFigures, run)[0]
+        guard try row.decode(0, as: Bool.self) else { return "not configured (no providers)" }
+        let spent: Double = try row.decode(1), budget: Double? = try row.decode(2)
+        let n = { (index: Int) throws -> String in RunMonitor.grouped(try row.decode(index, as: Int.self)) }
+        let credits = RunMonitor.grouped(Int(spent.rounded())) + (budget.map { " of " + RunMonitor.grouped(Int($0.rounded())) } ?? " (no budget limit)")
+        return "\(try n(3)) accounts enriched (\(try n(4)) fields), \(try n(5)) not enriched: budget; credits spent \(credits) (\(try n(6)) paid calls)"
     }
 
     /// "direct CA+US max/min 1.00 within ±band; ..." from the territory_balance rows (JSON).
