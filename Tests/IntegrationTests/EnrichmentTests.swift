@@ -162,9 +162,10 @@ struct EnrichmentTests {
         try await db.query(sql, parameters: parameters)[0].decode(0)
     }
 
-    @Test("a three-provider waterfall fills in order, skips complete rows and only_run_if, records provenance; a re-run calls nobody; after the TTL only stale rows are called")
-    func waterfall() async throws {
-        let sims = try providers()
+    /// Loaded accounts, the providers on loopback, and a coordinator with two
+    /// workers that know the providers' URLs and token.
+    func withProviders(faults: Bool = false, _ body: (Connection, Cluster, Providers) async throws -> Void) async throws {
+        let sims = try providers(faults: faults)
         defer { sims.stop() }
         try await withTestDatabase { config in
             let db = try await Connection.connect(config)
@@ -177,6 +178,14 @@ struct EnrichmentTests {
             try cluster.coordinator()
             try cluster.worker("w1")
             try cluster.worker("w2")
+            try await body(db, cluster, sims)
+            await db.close()
+        }
+    }
+
+    @Test("a three-provider waterfall fills in order, skips complete rows and only_run_if, records provenance; a re-run calls nobody; after the TTL only stale rows are called")
+    func waterfall() async throws {
+        try await withProviders() { db, cluster, sims in
             let yaml = self.config(warehouse: sims.warehouse)
             let run = try await startRun(cluster, config: yaml)
             #expect(try await cluster.wait(run: run).status == 0)
@@ -220,25 +229,12 @@ struct EnrichmentTests {
             #expect(sims.alpha.calls == alphaCalls + 5)
             #expect(sims.beta.calls == betaCalls)
             #expect(try await provenance(db) == want.filled)
-            await db.close()
         }
     }
 
     @Test("two workers and a budget smaller than the demand: the spend never exceeds it, the ledger sums to it, the rest is marked budget")
     func budget() async throws {
-        let sims = try providers()
-        defer { sims.stop() }
-        try await withTestDatabase { config in
-            let db = try await Connection.connect(config)
-            try await load(db)
-            let cluster = Cluster(config)
-            defer { cluster.stopAll() }
-            cluster.extraEnvironment = [
-                "ALPHA_URL": "http://127.0.0.1:\(sims.alpha.port)", "BETA_URL": "http://127.0.0.1:\(sims.beta.port)", "ALPHA_TOKEN": "alpha-secret",
-            ]
-            try cluster.coordinator()
-            try cluster.worker("w1", concurrency: 2)
-            try cluster.worker("w2", concurrency: 2)
+        try await withProviders() { db, cluster, sims in
             let budget = 25.0
             #expect(Double(expected().alphaAsked + 2 * expected().betaAsked) > 2 * budget, "the demand is well above the budget")
             let run = try await startRun(cluster, config: self.config(warehouse: sims.warehouse, budget: budget))
@@ -250,25 +246,12 @@ struct EnrichmentTests {
             #expect(Double(sims.alpha.calls + 2 * sims.beta.domainsAsked) == spent, "every call the providers saw is in the ledger")
             #expect(try await count(db, "SELECT count(*) FROM enrichment_status WHERE status LIKE '%budget%'") > 0)
             #expect(try await count(db, "SELECT count(*) FROM jobs WHERE state = 'dead'") == 0)
-            await db.close()
         }
     }
 
     @Test("with 20 % errors, 429s and timeouts injected, every row ends enriched or with a recorded reason, and no job dead-letters")
     func faults() async throws {
-        let sims = try providers(faults: true)
-        defer { sims.stop() }
-        try await withTestDatabase { config in
-            let db = try await Connection.connect(config)
-            try await load(db)
-            let cluster = Cluster(config)
-            defer { cluster.stopAll() }
-            cluster.extraEnvironment = [
-                "ALPHA_URL": "http://127.0.0.1:\(sims.alpha.port)", "BETA_URL": "http://127.0.0.1:\(sims.beta.port)", "ALPHA_TOKEN": "alpha-secret",
-            ]
-            try cluster.coordinator()
-            try cluster.worker("w1")
-            try cluster.worker("w2")
+        try await withProviders(faults: true) { db, cluster, sims in
             let run = try await startRun(cluster, config: self.config(warehouse: sims.warehouse, attempts: 3, timeoutMS: 300))
             #expect(try await cluster.wait(run: run).status == 0)
             #expect(try await count(db, "SELECT count(*) FROM jobs WHERE state = 'dead'") == 0)
@@ -283,7 +266,6 @@ struct EnrichmentTests {
             #expect(Double(filled.count) >= Double(want.count) * 0.8, "most rows still enriched: \(filled.count) of \(want.count)")
             let spend = try await db.query("SELECT spent::float8, (SELECT coalesce(sum(cost), 0)::float8 FROM credit_ledger WHERE run_id = $1) FROM run_credits WHERE run_id = $1", run)[0]
             #expect(try spend.decode(0, as: Double.self) == (try spend.decode(1, as: Double.self)))
-            await db.close()
         }
     }
 
