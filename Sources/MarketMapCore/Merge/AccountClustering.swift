@@ -103,38 +103,55 @@ public enum AccountClustering {
         //    word block if the words are equal, else the prefix block of the
         //    longer length if the prefixes are equal, else the suffix block, so
         //    nothing needs remembering across blocks and memory stays flat.
-        var tokens = [String](repeating: "", count: sorted.count)
+        // Per record, once: the token's id, length and prefix/suffix ids, and the
+        // prepared name; the pair loop below then compares integers and arrays.
+        var tokenID = [Int](repeating: -1, count: sorted.count)
+        var tokenLength = [Int](repeating: 0, count: sorted.count)
+        var prefixID = [Int](repeating: -1, count: sorted.count), suffixID = [Int](repeating: -1, count: sorted.count)
+        var ids: [String: Int] = [:]
+        func id(_ text: String) -> Int {
+            if let known = ids[text] { return known }
+            ids[text] = ids.count
+            return ids.count - 1
+        }
+        var prepared: [Int: PreparedName] = [:]
         var blocks: [String: (kind: Character, size: Int, members: [Int])] = [:]
         for (index, record) in sorted.enumerated() {
             guard let name = record.name, let country = record.country, !record.preventOverride else { continue }
             let token = CompanyNameNormalizer.blockingToken(name)
-            tokens[index] = token
             let length = token.unicodeScalars.count
+            let (prefix, suffix) = (String(token.prefix(3)), String(token.suffix(3)))
             var keys: [(String, Character, Int)] = [("\(country)|=\(token)", "=", length)]
             for size in [length, length + 1] {
-                keys += [("\(country)|<\(token.prefix(3))|\(size)", "<", size), ("\(country)|>\(token.suffix(3))|\(size)", ">", size)]
+                keys += [("\(country)|<\(prefix)|\(size)", "<", size), ("\(country)|>\(suffix)|\(size)", ">", size)]
             }
+            var member = false
             for (key, kind, size) in keys where mine("n|" + key) {
                 blocks[key, default: (kind, size, [])].members.append(index)
+                member = true
             }
+            guard member else { continue }
+            (tokenID[index], tokenLength[index]) = (id("=" + token), length)
+            (prefixID[index], suffixID[index]) = (id("<" + prefix), id(">" + suffix))
+            prepared[index] = PreparedName(name)
         }
         for (_, block) in blocks where block.members.count > 1 {
             let members = block.members
             for (i, a) in members.enumerated() where sorted[a].domain == nil {
+                guard let nameA = prepared[a] else { continue }
                 for (j, b) in members.enumerated() where j != i && (sorted[b].domain != nil || j > i) {
-                    let (left, right) = (tokens[a], tokens[b])
                     switch block.kind {
                     case "<":
-                        guard left != right, max(left.unicodeScalars.count, right.unicodeScalars.count) == block.size else { continue }
+                        guard tokenID[a] != tokenID[b], max(tokenLength[a], tokenLength[b]) == block.size else { continue }
                     case ">":
-                        guard left != right, left.prefix(3) != right.prefix(3),
-                            max(left.unicodeScalars.count, right.unicodeScalars.count) == block.size
+                        guard tokenID[a] != tokenID[b], prefixID[a] != prefixID[b], max(tokenLength[a], tokenLength[b]) == block.size
                         else { continue }
                     default: break
                     }
                     let (low, high) = (min(a, b), max(a, b))
-                    guard let first = sorted[low].name, let second = sorted[high].name else { continue }
-                    let score = first == second ? 1 : nameSimilarity(first, second)
+                    guard let first = sorted[low].name, let second = sorted[high].name, let nameB = prepared[b] else { continue }
+                    let score = first == second ? 1 : (low == a ? nameA.similarity(to: nameB, atLeast: settings.nameThreshold)
+                        : nameB.similarity(to: nameA, atLeast: settings.nameThreshold))
                     if score >= settings.nameThreshold { edges.append(MatchEdge(sorted[low].key, sorted[high].key, score: score, kind: .name)) }
                 }
             }
@@ -211,30 +228,7 @@ extension AccountClustering {
     /// Names whose numbers differ ("store 16" vs "store 160", "3m" vs "4m")
     /// are different companies or branches, however alike the letters.
     public static func nameSimilarity(_ left: String, _ right: String) -> Double {
-        if numbers(left) != numbers(right) { return 0 }
-        let a = left.split(separator: " "), b = right.split(separator: " ")
-        guard a.count == b.count, let firstA = a.first, let firstB = b.first else {
-            return JaroWinkler.similarity(left, right)
-        }
-        let first = distinctiveSimilarity(String(firstA), String(firstB))
-        guard a.count > 1 else { return first }
-        let rest = JaroWinkler.similarity(a.dropFirst().joined(separator: " "), b.dropFirst().joined(separator: " "))
-        return min(first, rest >= 0.9 ? 1 : rest)
-    }
-
-    /// The runs of digits in a name, in order.
-    static func numbers(_ name: String) -> [Substring] {
-        name.split(whereSeparator: { !$0.isNumber })
-    }
-
-    /// A typo (a swapped, dropped or doubled letter) changes a word's length by
-    /// at most one; a longer name that starts like a shorter one ("kinrel",
-    /// "kinrella") is another company, however high Jaro-Winkler's prefix
-    /// bonus rates it.
-    static func distinctiveSimilarity(_ a: String, _ b: String) -> Double {
-        if a == b { return 1 }
-        if abs(a.unicodeScalars.count - b.unicodeScalars.count) > 1 { return 0 }
-        return JaroWinkler.similarity(a, b)
+        PreparedName(left).similarity(to: PreparedName(right))
     }
 }
 

@@ -1,7 +1,10 @@
 /// Jaro-Winkler similarity in [0, 1] (1 = identical), on Unicode scalars.
 public enum JaroWinkler {
     public static func similarity(_ a: String, _ b: String, prefixScale: Double = 0.1) -> Double {
-        let s = Array(a.unicodeScalars), t = Array(b.unicodeScalars)
+        similarity(Array(a.unicodeScalars), Array(b.unicodeScalars), prefixScale: prefixScale)
+    }
+
+    public static func similarity(_ s: [Unicode.Scalar], _ t: [Unicode.Scalar], prefixScale: Double = 0.1) -> Double {
         if s.isEmpty && t.isEmpty { return 1 }
         if s.isEmpty || t.isEmpty { return 0 }
         let window = max(0, max(s.count, t.count) / 2 - 1)
