@@ -46,7 +46,9 @@ public final class Reporter: Sendable {
         guard let status = try await runs.status(run, on: db) else { return }
         let directory = outputDirectory.appendingPathComponent("run-\(run)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        try RunSummary(status).json().write(to: directory.appendingPathComponent("summary.json"))
+        var summary = RunSummary(status)
+        summary.enrichment = try await db.transaction { db in try RunSummary.Enrichment(run: run, on: db) }
+        try summary.json().write(to: directory.appendingPathComponent("summary.json"))
         if status.pipeline == "market", status.state == "done" {
             do {
                 let params: PostgresJSON = try await db.query(ReportQueries.runParams, run)[0].decode(0)
@@ -85,6 +87,24 @@ public struct RunSummary: Codable, Sendable {
     public var error: String?
     public var seconds: Double?
     public var stages: [Stage]
+    /// Credits and what enrichment filled; nil when the run did not enrich.
+    public var enrichment: Enrichment?
+
+    public struct Enrichment: Codable, Sendable {
+        public var creditsSpent: Double
+        public var creditBudget: Double?
+        public var paidCalls: Int
+        public var accountsEnriched: Int
+        public var fieldsFilled: Int
+        public var notEnrichedBudget: Int
+
+        init?(run: Int, on db: isolated Connection) throws {
+            let row = try db.query(RunQueries.enrichmentFigures, run)[0]
+            guard try row.decode(0, as: Bool.self) else { return nil }
+            (creditsSpent, creditBudget) = (try row.decode(1), try row.decode(2))
+            (accountsEnriched, fieldsFilled, notEnrichedBudget, paidCalls) = (try row.decode(3), try row.decode(4), try row.decode(5), try row.decode(6))
+        }
+    }
 
     public init(_ status: RunStatus) {
         run = status.id

@@ -54,6 +54,15 @@ struct RunCommandTests {
             #expect(tiers.values.reduce(0, +) == accounts.count)
             let rejected = try rows(out.appendingPathComponent("rejected.csv"))
             #expect(rejected.count >= 3, "the sample's bad rows: \(rejected)")
+            // Enrichment: provenance for enriched accounts, credits in the summary and in summary.json.
+            let enriched = try rows(out.appendingPathComponent("enrichment.csv"))
+            #expect(Set(enriched.map { $0[3] }) == ["purchased-firmographics", "firmo-api"], "both providers filled fields")
+            #expect(enriched.allSatisfy { ids.contains($0[0]) })
+            #expect(Set(enriched.map { $0[0] }).count == accounts.filter { $0[19] == "enriched" || $0[19].hasPrefix("partial") }.count)
+            let summary = try JSONSerialization.jsonObject(with: Data(contentsOf: out.appendingPathComponent("summary.json"))) as? [String: Any]
+            let credits = (summary?["enrichment"] as? [String: Any])?["creditsSpent"] as? Double ?? 0
+            #expect(credits > 0 && credits <= 5_000)
+            #expect(plain.contains("credits spent \(Int(credits)) of 5000"), "\(first.output)")
 
             let again = try await run(cluster, out: out)
             #expect(again.status == 0, "\(again.output)")

@@ -8,7 +8,7 @@ Writes, for the domains found in the exports' website columns:
                               domains): industry, employees, annual_revenue,
                               technologies ("a; b" lists become JSON arrays)
   purchased_firmographics.csv a purchased dataset for a table provider (about
-                              40 % of domains): site, headcount
+                              40 % of domains): site, headcount, revenue
 Values a CRM already has are kept, so enrichment agrees with the CRMs.
 """
 import csv
@@ -58,16 +58,16 @@ def main():
     with open(f"{out}/provider_data.csv", "w", newline="") as api, open(f"{out}/purchased_firmographics.csv", "w", newline="") as bought:
         api_writer, bought_writer = csv.writer(api), csv.writer(bought)
         api_writer.writerow(["domain", "industry", "employees", "annual_revenue", "technologies"])
-        bought_writer.writerow(["site", "headcount"])
+        bought_writer.writerow(["site", "headcount", "revenue"])
         for d in sorted(known):
             entry = known[d]
             employees = entry["employees"] if entry["employees"].isdigit() else str(rng.choice([12, 45, 120, 380, 900, 2400, 8000]))
             industry = entry["industry"] or rng.choice(INDUSTRIES)
+            revenue = int(employees) * rng.choice([90_000, 150_000, 210_000])
             if rng.random() < 0.85:
-                revenue = int(employees) * rng.choice([90_000, 150_000, 210_000])
                 api_writer.writerow([d, industry, employees, revenue, "; ".join(sorted(rng.sample(TECH, rng.randint(1, 4))))])
             if rng.random() < 0.4:
-                bought_writer.writerow([f"https://www.{d}/", employees])
+                bought_writer.writerow([f"https://www.{d}/", employees, revenue])
 
 
 if __name__ == "__main__":
