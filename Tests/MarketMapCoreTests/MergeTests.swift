@@ -133,3 +133,33 @@ struct MergeTests {
         #expect(Set(quiet.conflicts.keys) == ["industry"], "name variants are not reported when only industry is asked for")
     }
 }
+
+@Suite("Prepared names")
+struct PreparedNameTests {
+    @Test("the letter-count bound never drops a pair that reaches the threshold, and shared counts equal a plain count")
+    func boundIsSafe() {
+        var random = SeededRandom(seed: 77)
+        let syllables = ["pel", "vex", "tal", "zen", "rho", "mir", "and", "ur", "a", "e", "o", "kin", "sol", "é", "ß"]
+        func name() -> String {
+            let words = Int.random(in: 1...3, using: &random)
+            return (0..<words).map { _ in (0..<Int.random(in: 1...4, using: &random)).map { _ in syllables.randomElement(using: &random)! }.joined() }
+                .joined(separator: " ") + (Int.random(in: 0..<8, using: &random) == 0 ? " 7" : "")
+        }
+        var reached = 0
+        for _ in 0..<20_000 {
+            var a = name(), b = name()
+            if Bool.random(using: &random) { b = a; b.insert(contentsOf: syllables.randomElement(using: &random)!.prefix(1), at: b.index(b.startIndex, offsetBy: Int.random(in: 0...b.count, using: &random))) }
+            if Bool.random(using: &random) { a = b.replacingOccurrences(of: "e", with: "a") }
+            let full = PreparedName(a).similarity(to: PreparedName(b))
+            let bounded = PreparedName(a).similarity(to: PreparedName(b), atLeast: 0.95)
+            if full >= 0.95 { reached += 1 }
+            #expect((full >= 0.95) == (bounded >= 0.95), "\(a) ~ \(b): \(full) vs \(bounded)")
+            #expect(full == AccountClustering.nameSimilarity(a, b))
+            let plain = Dictionary(grouping: Array(a.unicodeScalars), by: { LetterCounts.bucket($0) }).mapValues(\.count)
+            let other = Dictionary(grouping: Array(b.unicodeScalars), by: { LetterCounts.bucket($0) }).mapValues(\.count)
+            let shared = plain.reduce(0) { $0 + min($1.value, other[$1.key] ?? 0) }
+            #expect(LetterCounts(Array(a.unicodeScalars)).shared(with: LetterCounts(Array(b.unicodeScalars))) == shared)
+        }
+        #expect(reached > 1_000, "the cases reach the threshold often enough to mean something: \(reached)")
+    }
+}

@@ -103,27 +103,31 @@ public enum AccountClustering {
         //    word block if the words are equal, else the prefix block of the
         //    longer length if the prefixes are equal, else the suffix block, so
         //    nothing needs remembering across blocks and memory stays flat.
-        // Per record, once: the token's id, length and prefix/suffix ids, and the
-        // prepared name; the pair loop below then compares integers and arrays.
-        var tokenID = [Int](repeating: -1, count: sorted.count)
-        var tokenLength = [Int](repeating: 0, count: sorted.count)
-        var prefixID = [Int](repeating: -1, count: sorted.count), suffixID = [Int](repeating: -1, count: sorted.count)
+        // Per record, once: ids of its token, prefix, suffix and whole name, the
+        // token's length, and the prepared name; the pair loop below compares
+        // integers and reads arrays, so a pair costs nanoseconds.
+        let count = sorted.count
+        var tokenID = [Int](repeating: -1, count: count), nameID = [Int](repeating: -1, count: count)
+        var prefixID = [Int](repeating: -1, count: count), tokenLength = [Int](repeating: 0, count: count)
+        var slot = [Int](repeating: -1, count: count)
+        let hasDomain = sorted.map { $0.domain != nil }
+        var prepared: [PreparedName] = []
         var ids: [String: Int] = [:]
         func id(_ text: String) -> Int {
             if let known = ids[text] { return known }
             ids[text] = ids.count
             return ids.count - 1
         }
-        var prepared: [Int: PreparedName] = [:]
-        var blocks: [String: (kind: Character, size: Int, members: [Int])] = [:]
+        enum BlockKind { case word, prefix, suffix }
+        var blocks: [String: (kind: BlockKind, size: Int, members: [Int])] = [:]
         for (index, record) in sorted.enumerated() {
             guard let name = record.name, let country = record.country, !record.preventOverride else { continue }
             let token = CompanyNameNormalizer.blockingToken(name)
             let length = token.unicodeScalars.count
             let (prefix, suffix) = (String(token.prefix(3)), String(token.suffix(3)))
-            var keys: [(String, Character, Int)] = [("\(country)|=\(token)", "=", length)]
+            var keys: [(String, BlockKind, Int)] = [("\(country)|=\(token)", .word, length)]
             for size in [length, length + 1] {
-                keys += [("\(country)|<\(prefix)|\(size)", "<", size), ("\(country)|>\(suffix)|\(size)", ">", size)]
+                keys += [("\(country)|<\(prefix)|\(size)", .prefix, size), ("\(country)|>\(suffix)|\(size)", .suffix, size)]
             }
             var member = false
             for (key, kind, size) in keys where mine("n|" + key) {
@@ -131,28 +135,26 @@ public enum AccountClustering {
                 member = true
             }
             guard member else { continue }
-            (tokenID[index], tokenLength[index]) = (id("=" + token), length)
-            (prefixID[index], suffixID[index]) = (id("<" + prefix), id(">" + suffix))
-            prepared[index] = PreparedName(name)
+            (tokenID[index], tokenLength[index], prefixID[index], nameID[index]) = (id("=" + token), length, id("<" + prefix), id("n" + name))
+            slot[index] = prepared.count
+            prepared.append(PreparedName(name))
         }
+        let threshold = settings.nameThreshold
         for (_, block) in blocks where block.members.count > 1 {
             let members = block.members
-            for (i, a) in members.enumerated() where sorted[a].domain == nil {
-                guard let nameA = prepared[a] else { continue }
-                for (j, b) in members.enumerated() where j != i && (sorted[b].domain != nil || j > i) {
+            for (i, a) in members.enumerated() where !hasDomain[a] {
+                for (j, b) in members.enumerated() where j != i && (hasDomain[b] || j > i) {
                     switch block.kind {
-                    case "<":
+                    case .prefix:
                         guard tokenID[a] != tokenID[b], max(tokenLength[a], tokenLength[b]) == block.size else { continue }
-                    case ">":
+                    case .suffix:
                         guard tokenID[a] != tokenID[b], prefixID[a] != prefixID[b], max(tokenLength[a], tokenLength[b]) == block.size
                         else { continue }
-                    default: break
+                    case .word: break
                     }
                     let (low, high) = (min(a, b), max(a, b))
-                    guard let first = sorted[low].name, let second = sorted[high].name, let nameB = prepared[b] else { continue }
-                    let score = first == second ? 1 : (low == a ? nameA.similarity(to: nameB, atLeast: settings.nameThreshold)
-                        : nameB.similarity(to: nameA, atLeast: settings.nameThreshold))
-                    if score >= settings.nameThreshold { edges.append(MatchEdge(sorted[low].key, sorted[high].key, score: score, kind: .name)) }
+                    let score = nameID[a] == nameID[b] ? 1 : prepared[slot[low]].similarity(to: prepared[slot[high]], atLeast: threshold)
+                    if score >= threshold { edges.append(MatchEdge(sorted[low].key, sorted[high].key, score: score, kind: .name)) }
                 }
             }
         }
