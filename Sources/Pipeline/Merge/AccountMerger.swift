@@ -66,6 +66,17 @@ public struct AccountMerger: Sendable {
     /// conflicts; in the caller's transaction if there is one.
     public func write(_ clusters: [AccountCluster], on db: isolated Connection) throws -> MergeReport {
         try db.withTransaction {
+            // Seconds per step, logged at the end: where a big merge spends its time.
+            let clock = ContinuousClock()
+            var last = clock.now
+            var steps: Logger.Metadata = [:]
+            func lap(_ name: String) {
+                let now = clock.now
+                let elapsed = last.duration(to: now)
+                steps[name] = "\(String(format: "%.2f", Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18))"
+                last = now
+            }
+            defer { logger.info("merge write steps (seconds)", metadata: steps) }
             try db.execute(MergeQueries.createClusters)
             try db.execute(MergeQueries.truncateClusters)
             try db.copyIn(MergeQueries.copyClusters) { writer in
@@ -75,10 +86,15 @@ public struct AccountMerger: Sendable {
                     }
                 }
             }
+            lap("clusters")
             try db.execute(MergeQueries.assignGoldenIDs)
+            lap("golden_ids")
             try db.query(MergeQueries.writeLineage)
+            lap("lineage")
             try db.query(MergeQueries.dropOrphans)
+            lap("orphans")
             try survive(on: db)
+            lap("survivorship")
             let summary = try db.query(MergeQueries.summary)[0]
             let sources: Int = try summary.decode(0)
             let golden: Int = try summary.decode(1)

@@ -69,6 +69,8 @@ enum MergeJobs {
             let settings = MergeJobs.settings(job.payload)
             let logger = Logger(label: "marketmap.merge")
             let merger = AccountMerger(settings: settings.match, sourcePriority: settings.priority, logger: logger)
+            let clock = ContinuousClock()
+            let started = clock.now
             let records = try merger.matchRecords(on: db)
             try db.execute(MergeQueries.stageRunEdges)
             try db.query(MergeQueries.fillRunEdges, job.runID)
@@ -81,9 +83,16 @@ enum MergeJobs {
                 edges.append(MatchEdge(
                     RecordKey(source: aSource, sourceID: aID), RecordKey(source: bSource, sourceID: bID), score: score, kind: kind))
             }
+            let loaded = clock.now
             let clusters = AccountClustering.resolve(records, edges: edges)
+            let clustered = clock.now
             let report = try merger.write(clusters, on: db)
+            let written = clock.now
             let contacts = try ContactMerger(sourcePriority: settings.priority, logger: logger).merge(on: db)
+            logger.info("merge resolve steps", metadata: [
+                "load": "\(started.duration(to: loaded))", "cluster": "\(loaded.duration(to: clustered))",
+                "write": "\(clustered.duration(to: written))", "contacts": "\(written.duration(to: clock.now))",
+            ])
             try db.query(MergeQueries.dropRunEdges, job.runID)
             logger.info("merge resolved", metadata: [
                 "run": "\(job.runID)", "golden": "\(report.goldenAccounts)", "source": "\(report.sourceRecords)",
