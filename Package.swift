@@ -78,7 +78,7 @@ let package = Package(
         .testTarget(name: "MarketMapCoreTests", dependencies: ["MarketMapCore", "Enrichment"], swiftSettings: strict),
         .testTarget(
             name: "IntegrationTests",
-            dependencies: ["Postgres", "JobQueue", "Pipeline"],
+            dependencies: ["Postgres", "JobQueue", "Pipeline", .product(name: "Yams", package: "Yams")],
             swiftSettings: strict
         ),
     ]

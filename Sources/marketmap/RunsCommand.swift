@@ -1,14 +1,52 @@
 import ArgumentParser
 import Foundation
 import JobQueue
+import Enrichment
 import Logging
+import MarketMapCore
 import Pipeline
 import Postgres
 
 struct RunsCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "runs", abstract: "Start runs of a pipeline, list them, wait for one.",
-        subcommands: [Start.self, List.self, Show.self, Wait.self])
+        subcommands: [Start.self, Submit.self, List.self, Show.self, Wait.self])
+
+    /// A manifest's run for a fleet that is already running (docker compose,
+    /// ops/cluster): its files staged and the `market` run created in one
+    /// transaction, like `marketmap run` does before it starts its own roles.
+    struct Submit: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Stage a manifest's files and create its market run for running coordinators and workers. Prints the run id.",
+            discussion: "The same manifest again, while its run is unfinished, prints that run's id instead of starting another.")
+        @OptionGroup var global: GlobalOptions
+        @Argument(help: "The manifest (YAML). Default: the bundled sample.") var manifest: String?
+
+        func run() async throws {
+            let logger = global.makeLogger("marketmap.runs")
+            let path = manifest ?? RunPlan.bundledSample()
+            let plan: RunPlan
+            do {
+                plan = try RunPlan.load(path, out: nil)
+            } catch {
+                FileHandle.standardError.write(Data("error: \(error)\n".utf8))
+                throw ExitCode(1)
+            }
+            let id = try await global.withDatabase(logger: logger) { target in
+                let db = try await Connection.connect(target.config)
+                defer { Task { await db.close() } }
+                try await Migrator(directory: Migrator.defaultDirectory()).migrate(db, logger: logger)
+                let importer = Importer(domains: DomainNormalizer(resolver: LibPSLResolver.shared), logger: logger)
+                let asOf = ISO8601DateFormatter.string(from: Date(), timeZone: .gmt, formatOptions: [.withFullDate])
+                let (run, resumed) = try await db.transaction { db in
+                    try plan.startOrResume(importer: importer, asOf: asOf, progress: { FileHandle.standardError.write(Data(("  " + $0 + "\n").utf8)) }, on: db)
+                }
+                FileHandle.standardError.write(Data((resumed ? "run \(run) is already under way\n" : "run \(run) submitted\n").utf8))
+                return run
+            }
+            print(id)
+        }
+    }
 
     struct Start: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
