@@ -71,6 +71,7 @@ let package = Package(
                 "MarketMapCore", "Postgres", "JobQueue", "Enrichment", "Pipeline",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "Yams", package: "Yams"),
             ],
             swiftSettings: strict
         ),

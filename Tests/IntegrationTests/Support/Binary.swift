@@ -38,8 +38,9 @@ final class RunningBinary: @unchecked Sendable {
     private let lock = NSCondition()
     private var output = ""
 
-    init(_ arguments: [String], environment: [String: String] = MarketMapBinary.environment()) throws {
-        process.executableURL = URL(fileURLWithPath: MarketMapBinary.path)
+    /// `executable`: marketmap unless told (a script of `ops/`, through bash).
+    init(_ arguments: [String], environment: [String: String] = MarketMapBinary.environment(), executable: String = MarketMapBinary.path) throws {
+        process.executableURL = URL(fileURLWithPath: executable)
         process.arguments = arguments
         process.environment = environment
         let pipe = Pipe()
