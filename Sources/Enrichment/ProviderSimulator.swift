@@ -10,13 +10,16 @@ import MarketMapCore
 /// - `GET /stats` → `{"calls": N, "domains": N}` (company calls, faults included).
 ///
 /// Faults, drawn per request from a seeded generator: 500, 429 with
-/// `Retry-After`, and a hang longer than any sane client timeout.
+/// `Retry-After`, a hang longer than any sane client timeout, and a 200 whose
+/// body is not JSON.
 public final class ProviderSimulator: @unchecked Sendable {
     public struct Settings: Sendable {
         public var latencyMilliseconds = 0
         public var errorRate = 0.0
         public var tooManyRequestsRate = 0.0
         public var timeoutRate = 0.0
+        /// Share of calls answered 200 with a body that is not JSON.
+        public var malformedRate = 0.0
         /// How long a "timeout" request hangs before the server gives up on it.
         public var hangMilliseconds = 30_000
         public var retryAfterSeconds = 1
@@ -165,7 +168,9 @@ public final class ProviderSimulator: @unchecked Sendable {
         if draw < settings.timeoutRate + settings.tooManyRequestsRate {
             return (429, "{\"error\":\"slow down\"}", ["Retry-After: \(settings.retryAfterSeconds)"])
         }
-        if draw < settings.timeoutRate + settings.tooManyRequestsRate + settings.errorRate { return (500, "{\"error\":\"internal\"}", []) }
+        let errors = settings.timeoutRate + settings.tooManyRequestsRate + settings.errorRate
+        if draw < errors { return (500, "{\"error\":\"internal\"}", []) }
+        if draw < errors + settings.malformedRate { return (200, "{\"industry\": Soft", []) }
         let found = domains.compactMap { records[$0.lowercased()] }
         if batch { return (200, "{\"results\":[" + found.map(Self.json).joined(separator: ",") + "]}", []) }
         guard let row = found.first else { return (404, "{\"error\":\"not found\"}", []) }

@@ -20,12 +20,13 @@ struct SimulatorCommand: AsyncParsableCommand {
     @Option(help: "Share of calls answered 500.") var errorRate = 0.0
     @Option(help: "Share of calls answered 429 with Retry-After.") var tooManyRequestsRate = 0.0
     @Option(help: "Share of calls that hang (the client's timeout must end them).") var timeoutRate = 0.0
+    @Option(help: "Share of calls answered 200 with a body that is not JSON.") var malformedRate = 0.0
     @Option(help: "Seconds in the Retry-After of a 429.") var retryAfter = 1
     @Option(help: "Require `Authorization: Bearer <token>`, the token read from this environment variable.") var tokenEnv: String?
     @Option(help: "Seed of the fault generator.") var seed: UInt64 = 1
 
     func validate() throws {
-        for (name, rate) in [("--error-rate", errorRate), ("--too-many-requests-rate", tooManyRequestsRate), ("--timeout-rate", timeoutRate)]
+        for (name, rate) in [("--error-rate", errorRate), ("--too-many-requests-rate", tooManyRequestsRate), ("--timeout-rate", timeoutRate), ("--malformed-rate", malformedRate)]
         where !(0...1).contains(rate) {
             throw ValidationError("\(name) must be a share between 0 and 1")
         }
@@ -38,6 +39,7 @@ struct SimulatorCommand: AsyncParsableCommand {
         settings.errorRate = errorRate
         settings.tooManyRequestsRate = tooManyRequestsRate
         settings.timeoutRate = timeoutRate
+        settings.malformedRate = malformedRate
         settings.retryAfterSeconds = retryAfter
         settings.seed = seed
         if let tokenEnv {

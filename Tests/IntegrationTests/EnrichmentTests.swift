@@ -108,6 +108,7 @@ struct EnrichmentTests {
             settings.timeoutRate = 0.05
             settings.hangMilliseconds = 1_500
             settings.retryAfterSeconds = 0
+            settings.malformedRate = 0.03
         }
         var betaSettings = settings
         betaSettings.token = nil
@@ -249,7 +250,7 @@ struct EnrichmentTests {
         }
     }
 
-    @Test("with 20 % errors, 429s and timeouts injected, every row ends enriched or with a recorded reason, and no job dead-letters")
+    @Test("with 20 % errors, 429s and timeouts injected (and 3 % malformed answers), every row ends enriched or with a recorded reason, and no job dead-letters")
     func faults() async throws {
         try await withProviders(faults: true) { db, cluster, sims in
             let run = try await startRun(cluster, config: self.config(warehouse: sims.warehouse, attempts: 3, timeoutMS: 300))
@@ -261,6 +262,8 @@ struct EnrichmentTests {
                 SELECT count(*) FROM enrichment_status WHERE cardinality(missing) > 0 AND (attempts = '[]' OR status IN ('complete', 'enriched'))
                 """) == 0)
             #expect(sims.alpha.calls > expected().alphaAsked, "faults were retried")
+            #expect(try await count(db, "SELECT count(*) FROM enrichment_status WHERE attempts::text LIKE '%malformed JSON answer%'") > 0,
+                "a malformed answer is the row's recorded reason, not a failed job")
             let filled = try await provenance(db), want = expected().filled
             // A failed provider lets a later one fill the field: every value must be what its provider holds.
             let held = ["industry alpha": "Software", "industry beta": "Media", "employees beta": "900", "employees warehouse": "250"]
