@@ -33,13 +33,7 @@ struct RunCommand: AsyncParsableCommand {
     func run() async throws {
         let logger = global.makeLogger("marketmap.run")
         let manifestPath = manifest ?? RunPlan.bundledSample()
-        let plan: RunPlan
-        do {
-            plan = try RunPlan.load(manifestPath, out: out)
-        } catch {
-            FileHandle.standardError.write(Data("error: \(error)\n".utf8))
-            throw ExitCode(1)  // nothing started
-        }
+        let plan = try ManifestRun.plan(manifestPath, out: out)
         let shutdown = GracefulShutdown()
         shutdown.install()
         let say = { @Sendable (text: String) in FileHandle.standardError.write(Data(text.utf8)) }
@@ -47,13 +41,8 @@ struct RunCommand: AsyncParsableCommand {
         let outcome = try await global.withDatabase(logger: logger, gracefulShutdown: true) { target -> RunOutcome in
             let db = try await Connection.connect(target.config)
             defer { Task { await db.close() } }
-            try await Migrator(directory: Migrator.defaultDirectory()).migrate(db, logger: logger)
-            let importer = Importer(domains: DomainNormalizer(resolver: LibPSLResolver.shared), logger: logger)
-            let asOf = ISO8601DateFormatter.string(from: Date(), timeZone: .gmt, formatOptions: [.withFullDate])
             say("marketmap run: \(manifestPath) → \(plan.out.path)\n")
-            let (run, resumed) = try await db.transaction { db in
-                try plan.startOrResume(importer: importer, asOf: asOf, progress: { say("  " + $0 + "\n") }, on: db)
-            }
+            let (run, resumed) = try await ManifestRun.startOrResume(plan, on: db, logger: logger, progress: { say("  " + $0 + "\n") })
             say(resumed ? "resuming run \(run)\n" : "run \(run) started\n")
 
             // The provider simulator of a demo manifest, on loopback for this run's workers.

@@ -1,9 +1,7 @@
 import ArgumentParser
 import Foundation
 import JobQueue
-import Enrichment
 import Logging
-import MarketMapCore
 import Pipeline
 import Postgres
 
@@ -25,22 +23,12 @@ struct RunsCommand: AsyncParsableCommand {
         func run() async throws {
             let logger = global.makeLogger("marketmap.runs")
             let path = manifest ?? RunPlan.bundledSample()
-            let plan: RunPlan
-            do {
-                plan = try RunPlan.load(path, out: nil)
-            } catch {
-                FileHandle.standardError.write(Data("error: \(error)\n".utf8))
-                throw ExitCode(1)
-            }
+            let plan = try ManifestRun.plan(path, out: nil)
             let id = try await global.withDatabase(logger: logger) { target in
                 let db = try await Connection.connect(target.config)
                 defer { Task { await db.close() } }
-                try await Migrator(directory: Migrator.defaultDirectory()).migrate(db, logger: logger)
-                let importer = Importer(domains: DomainNormalizer(resolver: LibPSLResolver.shared), logger: logger)
-                let asOf = ISO8601DateFormatter.string(from: Date(), timeZone: .gmt, formatOptions: [.withFullDate])
-                let (run, resumed) = try await db.transaction { db in
-                    try plan.startOrResume(importer: importer, asOf: asOf, progress: { FileHandle.standardError.write(Data(("  " + $0 + "\n").utf8)) }, on: db)
-                }
+                let (run, resumed) = try await ManifestRun.startOrResume(
+                    plan, on: db, logger: logger, progress: { FileHandle.standardError.write(Data(("  " + $0 + "\n").utf8)) })
                 FileHandle.standardError.write(Data((resumed ? "run \(run) is already under way\n" : "run \(run) submitted\n").utf8))
                 return run
             }
