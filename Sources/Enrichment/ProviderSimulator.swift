@@ -35,10 +35,8 @@ public final class ProviderSimulator: @unchecked Sendable {
     private var random: SeededRandom
     private var callCount = 0
     private var domainCount = 0
-    private var listener: Int32 = -1
-    private var stopped = false
+    private var server: HTTPServer?
     public private(set) var port = 0
-
     public init(records: [String: [String: String]], settings: Settings = Settings()) {
         self.records = records
         self.settings = settings
@@ -58,87 +56,22 @@ public final class ProviderSimulator: @unchecked Sendable {
     public var calls: Int { lock.withLock { callCount } }
     public var domainsAsked: Int { lock.withLock { domainCount } }
 
-    public enum Failure: Error, CustomStringConvertible {
-        case socket(String)
-        public var description: String {
-            switch self {
-            case .socket(let message): return "provider simulator: \(message)"
-            }
-        }
-    }
-
     /// Listens on 127.0.0.1:`port` (0 picks a free port) and serves on
     /// background threads; returns the port.
     @discardableResult
-    public func start(port requested: Int = 0) throws(Failure) -> Int {
-        let socket = Glibc.socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        guard socket >= 0 else { throw .socket("cannot create a socket: \(String(cString: strerror(errno)))") }
-        var yes: Int32 = 1
-        setsockopt(socket, SOL_SOCKET, SO_REUSEADDR, &yes, socklen_t(MemoryLayout<Int32>.size))
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_port = in_port_t(UInt16(requested).bigEndian)
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        let bound = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(socket, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+    public func start(port requested: Int = 0) throws(HTTPServer.Failure) -> Int {
+        let server = HTTPServer { [self] request in
+            let (status, body, headers) = respond(request)
+            return HTTPServer.Response(status, body, headers: headers)
         }
-        guard bound == 0, listen(socket, 512) == 0 else {
-            let message = String(cString: strerror(errno))
-            close(socket)
-            throw .socket("cannot listen on 127.0.0.1:\(requested): \(message)")
-        }
-        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        _ = withUnsafeMutablePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(socket, $0, &length) }
-        }
-        port = Int(UInt16(bigEndian: address.sin_port))
-        listener = socket
-        let thread = Thread { [self] in acceptLoop(socket) }
-        thread.name = "simulator-accept"
-        thread.start()
+        port = try server.start(port: requested)
+        self.server = server
         return port
     }
 
-    public func stop() {
-        lock.withLock { stopped = true }
-        if listener >= 0 { shutdown(listener, Int32(SHUT_RDWR)); close(listener) }
-        listener = -1
-    }
+    public func stop() { server?.stop() }
 
-    private var isStopped: Bool { lock.withLock { stopped } }
-
-    private func acceptLoop(_ socket: Int32) {
-        while !isStopped {
-            let client = accept(socket, nil, nil)
-            if client < 0 {
-                if errno == EINTR { continue }
-                return
-            }
-            let thread = Thread { [self] in serve(client) }
-            thread.stackSize = 256 << 10
-            thread.start()
-        }
-    }
-
-    // MARK: HTTP
-
-    struct Request {
-        var method: String, path: String, query: [String: String], headers: [String: String], body: [UInt8]
-    }
-
-    private func serve(_ client: Int32) {
-        defer { close(client) }
-        var buffer: [UInt8] = []
-        while !isStopped, let request = Self.read(client, &buffer) {
-            let (status, body, extra) = respond(request)
-            var head = "HTTP/1.1 \(status) \(Self.reason(status))\r\nContent-Type: application/json\r\nContent-Length: \(body.utf8.count)\r\n"
-            for line in extra { head += line + "\r\n" }
-            let bytes = Array((head + "\r\n" + body).utf8)
-            guard Self.write(client, bytes) else { return }
-        }
-    }
-
-    private func respond(_ request: Request) -> (Int, String, [String]) {
+    private func respond(_ request: HTTPServer.Request) -> (Int, String, [String]) {
         if request.path == "/stats" {
             let (calls, domains) = lock.withLock { (callCount, domainCount) }
             return (200, "{\"calls\":\(calls),\"domains\":\(domains)}", [])
@@ -193,63 +126,4 @@ public final class ProviderSimulator: @unchecked Sendable {
         return String(decoding: data, as: UTF8.self)
     }
 
-    static func reason(_ status: Int) -> String {
-        [200: "OK", 400: "Bad Request", 401: "Unauthorized", 404: "Not Found", 429: "Too Many Requests", 500: "Internal Server Error", 504: "Gateway Timeout"][status] ?? "Status"
-    }
-
-    /// One request from the connection (nil at EOF or on garbage).
-    static func read(_ client: Int32, _ buffer: inout [UInt8]) -> Request? {
-        let separator: [UInt8] = [13, 10, 13, 10]
-        var chunk = [UInt8](repeating: 0, count: 16_384)
-        func headEnd() -> Int? {
-            guard buffer.count >= 4 else { return nil }
-            for index in 0...(buffer.count - 4) where buffer[index..<index + 4].elementsEqual(separator) { return index }
-            return nil
-        }
-        var end = headEnd()
-        while end == nil {
-            let count = recv(client, &chunk, chunk.count, 0)
-            guard count > 0, buffer.count < 65_536 else { return nil }
-            buffer.append(contentsOf: chunk[0..<count])
-            end = headEnd()
-        }
-        guard let end else { return nil }
-        let head = String(decoding: buffer[0..<end], as: UTF8.self)
-        var lines = head.components(separatedBy: "\r\n")
-        let requestLine = lines.removeFirst().split(separator: " ")
-        guard requestLine.count >= 2 else { return nil }
-        var headers: [String: String] = [:]
-        for line in lines {
-            guard let colon = line.firstIndex(of: ":") else { continue }
-            headers[line[..<colon].lowercased()] = line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces)
-        }
-        let length = Int(headers["content-length"] ?? "0") ?? 0
-        while buffer.count < end + 4 + length {
-            let count = recv(client, &chunk, chunk.count, 0)
-            guard count > 0 else { return nil }
-            buffer.append(contentsOf: chunk[0..<count])
-        }
-        let body = Array(buffer[(end + 4)..<(end + 4 + length)])
-        buffer.removeFirst(end + 4 + length)
-        let target = String(requestLine[1])
-        let parts = target.split(separator: "?", maxSplits: 1)
-        var query: [String: String] = [:]
-        if parts.count == 2 {
-            for pair in parts[1].split(separator: "&") {
-                let kv = pair.split(separator: "=", maxSplits: 1).map { String($0).removingPercentEncoding ?? String($0) }
-                if kv.count == 2 { query[kv[0]] = kv[1] }
-            }
-        }
-        return Request(method: String(requestLine[0]), path: String(parts[0]), query: query, headers: headers, body: body)
-    }
-
-    static func write(_ client: Int32, _ bytes: [UInt8]) -> Bool {
-        var sent = 0
-        while sent < bytes.count {
-            let count = bytes[sent...].withUnsafeBytes { send(client, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
-            guard count > 0 else { return false }
-            sent += count
-        }
-        return true
-    }
 }

@@ -28,9 +28,15 @@ public final class Reporter: Sendable {
                 let db = try await Connection.connect(config)
                 connection = db
                 try await db.listen("marketmap_runs")
+                let gauges = ReporterGauges()
+                var refreshed = ContinuousClock.now - .seconds(60)
                 while !shutdown.isRequested {
                     while let finished = try await runs.claimUnreported(on: db) {
                         try await report(run: finished.id, on: db)
+                    }
+                    if refreshed.duration(to: .now) >= .seconds(2) {
+                        try await db.transaction { db in try gauges.refresh(on: db) }
+                        refreshed = .now
                     }
                     _ = try await db.waitForNotification(timeout: .seconds(1))
                 }

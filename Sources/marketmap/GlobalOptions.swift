@@ -61,3 +61,11 @@ struct GlobalOptions: ParsableArguments {
 
 extension Logger.Level: @retroactive ExpressibleByArgument {}
 extension ConsoleLogHandler.Format: ExpressibleByArgument {}
+
+/// The Prometheus endpoint of a long-running role.
+struct MetricsFlags: ParsableArguments {
+    @Option(help: "Serve Prometheus metrics at /metrics on this port (0: any free port; default: off).") var metricsPort: Int?
+    @Option(help: "Address of the metrics endpoint (0.0.0.0 in containers).") var metricsAddress = "127.0.0.1"
+
+    var options: MetricsOptions { MetricsOptions(port: metricsPort, address: metricsAddress) }
+}

@@ -16,6 +16,7 @@ struct WorkerCommand: AsyncParsableCommand {
     @Option(help: "First retry delay after a failed job; doubles per attempt, with jitter.") var backoffBaseSeconds = 2.0
     @Option(help: "Only these job kinds (comma-separated).") var kinds: String?
     @Option(help: "Name shown as the lease owner (default host:pid).") var workerID: String?
+    @OptionGroup var metrics: MetricsFlags
 
     func validate() throws {
         guard concurrency >= 1 else { throw ValidationError("--concurrency must be at least 1") }
@@ -36,6 +37,8 @@ struct WorkerCommand: AsyncParsableCommand {
         options.backoffBaseSeconds = backoffBaseSeconds
         options.kinds = kinds.map { $0.split(separator: ",").map(String.init) }
         if let workerID { options.id = workerID }
+        let endpoint = try metrics.options.start(logger: logger)
+        defer { endpoint?.stop() }
         try await global.withDatabase(logger: logger, gracefulShutdown: true) { target in
             await Worker(config: target.config, registry: .standard, options: options, logger: logger, shutdown: shutdown).run()
         }
@@ -66,11 +69,14 @@ struct ReporterCommand: AsyncParsableCommand {
         commandName: "reporter", abstract: "Write the reports of every run that finishes.")
     @OptionGroup var global: GlobalOptions
     @Option(help: "Folder for report files.") var out = "out"
+    @OptionGroup var metrics: MetricsFlags
 
     func run() async throws {
         let logger = global.makeLogger("marketmap.reporter")
         let shutdown = GracefulShutdown()
         shutdown.install()
+        let endpoint = try metrics.options.start(logger: logger)
+        defer { endpoint?.stop() }
         try await global.withDatabase(logger: logger, gracefulShutdown: true) { target in
             await Reporter(config: target.config, outputDirectory: URL(fileURLWithPath: out), logger: logger, shutdown: shutdown).run()
         }

@@ -51,6 +51,11 @@ struct ComposeTests {
             #expect(name == "migrate" ? condition("postgres") == "service_healthy" : condition("migrate") == "service_completed_successfully", "\(name)")
         }
         #expect((services["migrate"] as? [String: Any])?["command"] as? [String] == ["db", "migrate"])
+        for name in ["worker", "reporter"] {
+            let command = (services[name] as? [String: Any])?["command"] as? [String] ?? []
+            #expect(command.contains("--metrics-port") && command.contains("0.0.0.0"), "\(name) serves /metrics to other containers")
+        }
+        #expect(((services["reporter"] as? [String: Any])?["ports"] as? [String])?.contains("9464:9464") == true)
         #expect(((services["coordinator"] as? [String: Any])?["deploy"] as? [String: Any])?["replicas"] as? Int == 2, "leader and standby")
         let worker = try #require(services["worker"] as? [String: Any])
         let grace = (worker["command"] as? [String]).flatMap { command in command.firstIndex(of: "--grace-seconds").map { Double(command[$0 + 1]) ?? 0 } } ?? 30

@@ -246,7 +246,7 @@ struct EnrichmentTests {
             #expect(ledger == spent)
             #expect(Double(sims.alpha.calls + 2 * sims.beta.domainsAsked) == spent, "every call the providers saw is in the ledger")
             #expect(try await count(db, "SELECT count(*) FROM enrichment_status WHERE status LIKE '%budget%'") > 0)
-            #expect(try await count(db, "SELECT count(*) FROM jobs WHERE state = 'dead'") == 0)
+            #expect(try await count(db, "SELECT count(*) FROM dead_letters") == 0)
         }
     }
 
@@ -255,7 +255,7 @@ struct EnrichmentTests {
         try await withProviders(faults: true) { db, cluster, sims in
             let run = try await startRun(cluster, config: self.config(warehouse: sims.warehouse, attempts: 3, timeoutMS: 300))
             #expect(try await cluster.wait(run: run).status == 0)
-            #expect(try await count(db, "SELECT count(*) FROM jobs WHERE state = 'dead'") == 0)
+            #expect(try await count(db, "SELECT count(*) FROM dead_letters") == 0)
             #expect(try await count(db, "SELECT count(*) FROM enrichment_status") == Self.accounts)
             // A row still missing a field says why, provider by provider.
             #expect(try await count(db, """
