@@ -36,8 +36,13 @@ public actor Connection {
     }
 
     private func open(_ config: ConnectionConfig) throws(PostgresError) {
-        var keywords = ["dbname", "fallback_application_name", "client_encoding"]
-        var values = [config.conninfo, config.applicationName, "UTF8"]
+        // TCP keepalives on both ends (the conninfo may override them, it comes
+        // later): a host cut off from the network is noticed within about 30 s,
+        // and the server ends its sessions, releasing any lock they held,
+        // instead of waiting hours for the operating system's defaults.
+        var keywords = ["keepalives", "keepalives_idle", "keepalives_interval", "keepalives_count",
+                        "dbname", "fallback_application_name", "client_encoding"]
+        var values = ["1", "10", "5", "3", config.conninfo, config.applicationName, "UTF8"]
         if let database = config.overrideDatabase {
             keywords.append("dbname")
             values.append(database)
@@ -51,6 +56,9 @@ public actor Connection {
             throw .connectFailed(target: config.description, message: message)
         }
         PQsetNoticeProcessor(connection, { _, _ in }, nil)
+        // The server side of the keepalives (a SET, not a startup option, so
+        // poolers that refuse `options` still connect; ignored on failure).
+        PQclear(PQexec(connection, "SET tcp_keepalives_idle = 10; SET tcp_keepalives_interval = 5; SET tcp_keepalives_count = 3"))
         handle = connection
         func text(_ pointer: UnsafeMutablePointer<CChar>?) -> String { pointer.map { String(cString: $0) } ?? "" }
         target = "\(text(PQuser(connection)))@\(text(PQhost(connection))):\(text(PQport(connection)))/\(text(PQdb(connection)))"
