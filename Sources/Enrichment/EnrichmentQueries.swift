@@ -1,3 +1,5 @@
+import Postgres
+
 /// SQL of enrichment: the cache, the credit budget and ledger, the fleet-wide
 /// rate limit, and table providers.
 enum EnrichmentQueries {
@@ -57,9 +59,12 @@ enum EnrichmentQueries {
     static let lockProviderFile = "SELECT pg_advisory_xact_lock(hashtext('marketmap.provider_rows.' || $1))"
     static let providerRows = "SELECT key, data::text FROM provider_rows WHERE provider = $1 AND key = ANY($2::text[])"
 
-    /// Rows of a warehouse table by key; `table` and `column` are quoted
-    /// identifiers from the configuration, the keys are bound.
+    /// Rows of a warehouse table by key. `table` (`[schema.]name`) and `column`
+    /// come from the configuration and are quoted here, as identifiers; the
+    /// keys are bound.
     static func tableRows(table: String, column: String) -> String {
-        "SELECT lower(t.\(column)::text), to_jsonb(t)::text FROM \(table) t WHERE lower(t.\(column)::text) = ANY($1::text[])"
+        let relation = table.split(separator: ".").map { quoteIdentifier(String($0)) }.joined(separator: ".")
+        let key = "t." + quoteIdentifier(column) + "::text"
+        return "SELECT lower(" + key + "), to_jsonb(t)::text FROM " + relation + " t WHERE lower(" + key + ") = ANY($1::text[])"
     }
 }

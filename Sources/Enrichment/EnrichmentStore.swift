@@ -138,8 +138,7 @@ public enum EnrichmentStore {
         switch table.location {
         case .csv: rows = try db.query(EnrichmentQueries.providerRows, provider.name, keys)
         case .table(let name):
-            let quoted = name.split(separator: ".").map { quoteIdentifier(String($0)) }.joined(separator: ".")
-            rows = try db.query(EnrichmentQueries.tableRows(table: quoted, column: quoteIdentifier(table.keyColumn)), keys)
+            rows = try db.query(EnrichmentQueries.tableRows(table: name, column: table.keyColumn), keys)
         }
         var documents: [String: String] = [:]
         for row in rows { documents[try row.decode(0)] = try row.decode(1) }
