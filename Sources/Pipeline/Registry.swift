@@ -57,6 +57,8 @@ public struct Registry: Sendable {
 public enum PipelineError: Error, CustomStringConvertible {
     case unknownPipeline(String, known: [String])
     case unknownKind(String)
+    /// A job's transaction started without what its `prepare` step looked up.
+    case notPrepared(job: Int)
 
     public var description: String {
         switch self {
@@ -64,6 +66,8 @@ public enum PipelineError: Error, CustomStringConvertible {
             return "unknown pipeline \"\(name)\"; known: \(known.sorted().joined(separator: ", "))"
         case .unknownKind(let kind):
             return "no handler for job kind \"\(kind)\" in this marketmap; is the worker older than the coordinator?"
+        case .notPrepared(let job):
+            return "job \(job) reached its transaction without its prepared lookups; it will be retried (its paid answers are cached)"
         }
     }
 }

@@ -58,7 +58,7 @@ enum EnrichJobs {
         func handle(_ job: ClaimedJob, context: JobContext, on db: isolated Connection) throws {
             let shards = MergeJobs.settings(job.payload).shards
             guard let result = prepared.withLock({ $0.removeValue(forKey: job.id) }) else {
-                throw EnrichmentError.badTemplate(provider: "-", "job \(job.id) reached its transaction without its lookups; it will be retried")
+                throw PipelineError.notPrepared(job: job.id)
             }
             try enrichment(job).write(result, shard: job.shard, of: shards, on: db)
         }
