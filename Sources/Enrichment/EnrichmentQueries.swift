@@ -31,11 +31,6 @@ enum EnrichmentQueries {
         FROM unnest($2::int8[], $3::text[], $4::int8[]) AS x(i, o, r)
         WHERE l.id = x.i AND l.run_id = $1
         """
-    static let spent = """
-        SELECT coalesce((SELECT spent::float8 FROM run_credits WHERE run_id = $1), 0),
-               coalesce((SELECT sum(cost)::float8 FROM credit_ledger WHERE run_id = $1), 0),
-               (SELECT count(*) FROM credit_ledger WHERE run_id = $1 AND cost > 0)::int8
-        """
 
     /// Takes up to $2 request slots of the current second for provider $1,
     /// whose limit is $3 per second; returns how many were granted.

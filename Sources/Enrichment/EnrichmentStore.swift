@@ -73,12 +73,6 @@ public enum EnrichmentStore {
         }
     }
 
-    /// The run's spend as `run_credits` has it, the ledger's sum, and the paid calls.
-    public static func spend(run: Int, on db: isolated Connection) throws -> (spent: Double, ledger: Double, calls: Int) {
-        let row = try db.query(EnrichmentQueries.spent, run)[0]
-        return (try row.decode(0), try row.decode(1), try row.decode(2))
-    }
-
     // MARK: rate limit
 
     /// Up to `wanted` request slots of the current second, within `limit` per
@@ -100,7 +94,7 @@ public enum EnrichmentStore {
         provider: ProviderSettings, path: String, keyColumn: String, domains: DomainNormalizer, on db: isolated Connection
     ) throws {
         guard let data = FileManager.default.contents(atPath: path) else { throw EnrichmentError.providerFile(provider.name, path, "cannot read the file") }
-        let fingerprint = "\(data.count)-\(fnv1a(data))"
+        let fingerprint = "\(data.count)-\(ContentHash.of(bytes: data))"
         try db.withTransaction {
             try db.query(EnrichmentQueries.lockProviderFile, provider.name)
             let loaded = try db.query(EnrichmentQueries.providerFile, provider.name)
@@ -145,11 +139,6 @@ public enum EnrichmentStore {
         return documents
     }
 
-    static func fnv1a(_ data: Data) -> String {
-        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
-        for byte in data { hash = (hash ^ UInt64(byte)) &* 0x100_0000_01b3 }
-        return String(hash, radix: 16)
-    }
 }
 
 public enum EnrichmentError: Error, CustomStringConvertible {

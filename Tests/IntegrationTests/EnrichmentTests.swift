@@ -307,16 +307,6 @@ struct EnrichmentTests {
         }
     }
 
-    /// GETs (or POSTs) with the product's own HTTP client, on this thread.
-    func fetch(_ url: String, body: String? = nil) throws -> HTTPResponse {
-        let multi = try CurlMulti()
-        try multi.start(HTTPRequest(url: url, method: body == nil ? "GET" : "POST", body: body.map { Array($0.utf8) }), tag: 1)
-        for _ in 0..<200 {
-            if let done = try multi.poll(timeoutMilliseconds: 50).first { return done.response }
-        }
-        throw ClusterError("no answer from \(url)")
-    }
-
     @Test("`marketmap simulator` serves a dataset: rows, 404s, batches, call counts")
     func simulatorCommand() async throws {
         let data = try temporaryFile("data.csv", "domain,industry,employees,technologies\nacme.com,Software,250,Salesforce; Slack\nbeta.io,Retail,,\n")
@@ -324,13 +314,13 @@ struct EnrichmentTests {
         defer { kill(server.process.processIdentifier, SIGTERM) }
         #expect(try await server.waitFor("listening on"))
         let base = try #require(server.text.split(separator: " ").first { $0.hasPrefix("http://") }.map(String.init))
-        let acme = try fetch(base + "/v1/companies?domain=ACME.com")
+        let acme = try httpRequest(base + "/v1/companies?domain=ACME.com")
         #expect(acme.status == 200)
         #expect(String(decoding: acme.body, as: UTF8.self) == #"{"domain":"acme.com","employees":250,"industry":"Software","technologies":["Salesforce","Slack"]}"#)
-        #expect(try fetch(base + "/v1/companies?domain=nobody.org").status == 404)
-        let batch = try fetch(base + "/v1/companies/batch", body: #"{"domains": ["beta.io", "nobody.org"]}"#)
+        #expect(try httpRequest(base + "/v1/companies?domain=nobody.org").status == 404)
+        let batch = try httpRequest(base + "/v1/companies/batch", body: #"{"domains": ["beta.io", "nobody.org"]}"#)
         #expect(String(decoding: batch.body, as: UTF8.self) == #"{"results":[{"domain":"beta.io","industry":"Retail"}]}"#)
-        let stats = try fetch(base + "/stats")
+        let stats = try httpRequest(base + "/stats")
         #expect(String(decoding: stats.body, as: UTF8.self) == #"{"calls":3,"domains":4}"#)
         kill(server.process.processIdentifier, SIGTERM)
         #expect(try await server.waitForExit() == 0)

@@ -94,16 +94,32 @@ public struct ValueError: Error, Sendable, Equatable {
 /// FNV-1a 64: a stable content hash (Swift's `Hasher` is seeded per process).
 public enum ContentHash {
     public static func of(_ parts: [String?]) -> String {
-        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+        var hash = offset
         for part in parts {
-            for byte in (part ?? "\u{0}").utf8 {
-                hash ^= UInt64(byte)
-                hash = hash &* 0x0000_0100_0000_01b3
-            }
-            hash ^= 0x1F
+            mix(&hash, (part ?? "\u{0}").utf8)
+            mix(&hash, CollectionOfOne(0x1F))
+        }
+        return hex(hash)
+    }
+
+    /// The hash of raw bytes (a file's content).
+    public static func of(bytes: some Sequence<UInt8>) -> String {
+        var hash = offset
+        mix(&hash, bytes)
+        return hex(hash)
+    }
+
+    private static let offset: UInt64 = 0xcbf2_9ce4_8422_2325
+
+    private static func mix(_ hash: inout UInt64, _ bytes: some Sequence<UInt8>) {
+        for byte in bytes {
+            hash ^= UInt64(byte)
             hash = hash &* 0x0000_0100_0000_01b3
         }
-        let hex = String(hash, radix: 16)
-        return String(repeating: "0", count: 16 - hex.count) + hex
+    }
+
+    private static func hex(_ hash: UInt64) -> String {
+        let text = String(hash, radix: 16)
+        return String(repeating: "0", count: 16 - text.count) + text
     }
 }

@@ -45,13 +45,10 @@ enum EnrichJobs {
         /// Results looked up before a job's transaction, written in it.
         private let prepared = Mutex<[Int: ShardEnrichment.Result]>([:])
 
-        func enrichment(_ job: ClaimedJob) throws -> ShardEnrichment {
-            ShardEnrichment(config: try ScoreJobs.scoring(job.payload).config, environment: ProcessInfo.processInfo.environment)
-        }
-
         func prepare(_ job: ClaimedJob, context: JobContext, on db: isolated Connection) throws {
             let shards = MergeJobs.settings(job.payload).shards
-            let result = try enrichment(job).lookUp(shard: job.shard, of: shards, run: job.runID, on: db)
+            let enrichment = ShardEnrichment(config: try ScoreJobs.scoring(job.payload).config, environment: ProcessInfo.processInfo.environment)
+            let result = try enrichment.lookUp(shard: job.shard, of: shards, run: job.runID, on: db)
             prepared.withLock { $0[job.id] = result }
         }
 
@@ -60,7 +57,7 @@ enum EnrichJobs {
             guard let result = prepared.withLock({ $0.removeValue(forKey: job.id) }) else {
                 throw PipelineError.notPrepared(job: job.id)
             }
-            try enrichment(job).write(result, shard: job.shard, of: shards, on: db)
+            try ShardEnrichment.write(result, shard: job.shard, of: shards, on: db)
         }
     }
 }

@@ -66,13 +66,10 @@ struct ShardEnrichment {
         guard !lookups.isEmpty else { return }
         var outcomes: [String: (LookupOutcome, cached: Bool)] = [:]
         switch provider.source {
-        case .table:
-            let keys = lookups.compactMap { lookup in provider.inputFields.first.flatMap { lookup.input[$0]?.lowercased() } }
-            let documents = try EnrichmentStore.tableRows(provider, keys: keys, on: db)
-            for lookup in lookups {
-                let value = provider.inputFields.first.flatMap { lookup.input[$0]?.lowercased() } ?? ""
-                outcomes[lookup.key] = (documents[value].map { .answer($0) } ?? .notFound, false)
-            }
+        case .table(let table):
+            let key = { (lookup: Lookup) in lookup.input[table.keyField]?.lowercased() ?? "" }
+            let documents = try EnrichmentStore.tableRows(provider, keys: lookups.map(key), on: db)
+            for lookup in lookups { outcomes[lookup.key] = (documents[key(lookup)].map { .answer($0) } ?? .notFound, false) }
         case .http:
             let cached = try EnrichmentStore.cached(provider: provider.name, keys: lookups.map(\.key), on: db)
             for (key, answer) in cached { outcomes[key] = (answer.found ? .answer(answer.document) : .notFound, true) }
@@ -132,7 +129,7 @@ struct ShardEnrichment {
         "\"" + text.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"") + "\""
     }
 
-    func write(_ result: Result, shard: Int, of shards: Int, on db: isolated Connection) throws {
+    static func write(_ result: Result, shard: Int, of shards: Int, on db: isolated Connection) throws {
         try db.query(EnrichQueries.deleteProvenance, shard, shards)
         try db.query(EnrichQueries.deleteStatus, shard, shards)
         try db.copyIn(EnrichQueries.copyProvenance) { writer in for row in result.provenance { try writer.writeRow(row) } }
