@@ -6,12 +6,15 @@ import Postgres
 public struct CoordinatorOptions: Sendable {
     public var tickSeconds: Double = 0.25
     public var leaseSeconds: Double = 30
+    /// Starts runs of a manifest on its schedule / new exports (leader only).
+    public var refresh: RefreshScheduler?
     public init() {}
 }
 
 /// Drives runs through their stages and returns expired leases to the queue.
 /// One leader at a time, held by a session advisory lock: a second copy waits
-/// as a hot standby and takes over when the leader's session ends.
+/// as a hot standby and takes over when the leader's session ends. The
+/// leader also starts scheduled refresh runs (`RefreshScheduler`).
 public final class Coordinator: Sendable {
     let config: ConnectionConfig
     let registry: Registry
@@ -51,6 +54,7 @@ public final class Coordinator: Sendable {
                         logger.info("coordinator is the leader")
                     }
                     try await tick(on: db)
+                    try await options.refresh?.tick(on: db)
                     await shutdown.sleep(.milliseconds(Int(options.tickSeconds * 1000)))
                 }
             } catch {

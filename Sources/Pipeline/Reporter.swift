@@ -59,7 +59,8 @@ public final class Reporter: Sendable {
             do {
                 let params: PostgresJSON = try await db.query(ReportQueries.runParams, run)[0].decode(0)
                 let scoring = try ScoreJobs.scoring(params)
-                let reports = MarketReports(config: scoring.config, asOf: scoring.asOf, logger: logger)
+                let reports = MarketReports(
+                    config: scoring.config, configText: params.field("config", as: String.self) ?? "", asOf: scoring.asOf, logger: logger)
                 let set = try await reports.build(run: run, on: db)
                 try await reports.write(set, to: directory, on: db)
                 logger.info("market reports written", metadata: [

@@ -51,6 +51,9 @@ struct CoordinatorCommand: AsyncParsableCommand {
         abstract: "Advance runs stage by stage and reap expired leases (one leader; extra copies stand by).")
     @OptionGroup var global: GlobalOptions
     @Option(help: "Seconds between passes.") var tickSeconds = 0.25
+    @Option(help: ArgumentHelp(
+        "A manifest with a refresh section: start its runs on schedule and/or when newer exports settle in the inbox (default: $MARKETMAP_REFRESH_MANIFEST).",
+        valueName: "manifest")) var refresh: String?
 
     func run() async throws {
         let logger = global.makeLogger("marketmap.coordinator")
@@ -58,7 +61,19 @@ struct CoordinatorCommand: AsyncParsableCommand {
         shutdown.install()
         var options = CoordinatorOptions()
         options.tickSeconds = tickSeconds
+        let manifest = refresh ?? ProcessInfo.processInfo.environment["MARKETMAP_REFRESH_MANIFEST"].flatMap { $0.isEmpty ? nil : $0 }
         try await global.withDatabase(logger: logger, gracefulShutdown: true) { target in
+            if let manifest {
+                do {
+                    let scheduler = try RefreshScheduler(manifestPath: manifest, config: target.config, logger: logger)
+                    options.refresh = scheduler
+                    let next = await scheduler.nextScheduled
+                    logger.info("refresh enabled", metadata: ["manifest": "\(manifest)", "next": "\(next.map { "\($0)" } ?? "on new exports only")"])
+                } catch {
+                    FileHandle.standardError.write(Data("error: \(error)\n".utf8))
+                    throw ExitCode(1)
+                }
+            }
             await Coordinator(config: target.config, registry: .standard, options: options, logger: logger, shutdown: shutdown).run()
         }
     }

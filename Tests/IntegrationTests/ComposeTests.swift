@@ -12,7 +12,7 @@ struct ComposeTests {
     /// Variables marketmap reads (besides provider tokens named in the config).
     static let known: Set<String> = [
         "DATABASE_URL", "PGHOST", "PGPORT", "PGUSER", "PGPASSWORD", "PGDATABASE", "PGSSLMODE", "MARKETMAP_SQL_DIR",
-        "MARKETMAP_DATA_DIR", "MARKETMAP_SAMPLE_DIR", "MARKETMAP_SIMULATOR_URL",
+        "MARKETMAP_DATA_DIR", "MARKETMAP_SAMPLE_DIR", "MARKETMAP_SIMULATOR_URL", "MARKETMAP_REFRESH_MANIFEST",
     ]
 
     func load() throws -> [String: Any] {

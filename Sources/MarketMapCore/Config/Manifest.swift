@@ -1,6 +1,14 @@
+import Foundation
+
+/// Whether an export holds every record of its object or only changed ones.
+public enum ExportMode: String, Sendable, Equatable {
+    case full, delta
+}
+
 /// What `marketmap run` works on (YAML, see `ops/sample/manifest.yaml`): the
 /// source files, the configuration file and where the output goes. Paths are
-/// relative to the manifest's directory unless absolute.
+/// relative to the manifest's directory unless absolute; a source's `file` may
+/// be a pattern (`*`, `?`, `[...]` in its last component): the newest match.
 public struct Manifest: Sendable, Equatable, Decodable {
     public struct Source: Sendable, Equatable, Decodable {
         public var source: String
@@ -8,10 +16,17 @@ public struct Manifest: Sendable, Equatable, Decodable {
         public var kind: RecordKind
         public var file: String
         public var delimiter: String
+        /// `full`: the file holds every record of its source and kind, so
+        /// records it lacks were deleted in the CRM and leave the map (kept in
+        /// `removed_records`). `delta`: only changed records; nothing is removed.
+        public var mode: ExportMode
+        /// A full export lacking more than this share of the records imported
+        /// before fails the run (a truncated export must not empty the map).
+        public var maxRemovedShare: Double
 
         public init(from decoder: any Decoder) throws {
             let c = try decoder.container(keyedBy: ConfigKey.self)
-            try c.rejectUnknown(["source", "format", "kind", "file", "delimiter"])
+            try c.rejectUnknown(["source", "format", "kind", "file", "delimiter", "mode", "max_removed_share"])
             source = try c.required("source")
             if source.trimmedWhitespace.isEmpty { throw c.fail("source", "expected the CRM instance's name, e.g. acme-sfdc") }
             let formatText: String = try c.required("format")
@@ -23,6 +38,11 @@ public struct Manifest: Sendable, Equatable, Decodable {
             file = try c.required("file")
             delimiter = try c.value("delimiter", or: ",")
             if delimiter.utf8.count != 1 { throw c.fail("delimiter", "expected one ASCII character, e.g. ';'") }
+            let modeText: String = try c.value("mode", or: "full")
+            guard let mode = ExportMode(rawValue: modeText) else { throw c.fail("mode", "expected full (the whole CRM object) or delta (changed records only)") }
+            self.mode = mode
+            maxRemovedShare = try c.value("max_removed_share", or: 0.1)
+            if !(0...1).contains(maxRemovedShare) { throw c.fail("max_removed_share", "expected a share between 0 and 1, e.g. 0.1") }
         }
     }
 
@@ -51,8 +71,36 @@ public struct Manifest: Sendable, Equatable, Decodable {
         }
     }
 
+    /// When the coordinator (`--refresh MANIFEST`) starts a run of this
+    /// manifest by itself: on a cron schedule, and/or when newer exports have
+    /// settled in the inbox (sources given as patterns such as
+    /// `inbox/acme-sfdc-accounts-*.csv`; the newest file of each is taken).
+    public struct Refresh: Sendable, Equatable, Decodable {
+        public var schedule: CronSchedule?
+        public var timeZone: TimeZone
+        public var watch: Bool
+        /// A file modified more recently than this is still being written: not taken yet.
+        public var settleSeconds: Double
+
+        public init(from decoder: any Decoder) throws {
+            let c = try decoder.container(keyedBy: ConfigKey.self)
+            try c.rejectUnknown(["schedule", "time_zone", "watch", "settle_seconds"])
+            if let text: String = try c.decodeIfPresent(String.self, forKey: ConfigKey("schedule")) {
+                do { schedule = try CronSchedule(text) } catch { throw c.fail("schedule", "\(error.problem), e.g. \"30 2 * * *\" (02:30 every day)") }
+            }
+            let zone: String = try c.value("time_zone", or: "UTC")
+            guard let timeZone = TimeZone(identifier: zone) else { throw c.fail("time_zone", "expected an IANA time zone such as UTC or Europe/Berlin") }
+            self.timeZone = timeZone
+            watch = try c.value("watch", or: false)
+            settleSeconds = try c.value("settle_seconds", or: 60)
+            if settleSeconds < 0 { throw c.fail("settle_seconds", "expected seconds >= 0") }
+            if schedule == nil && !watch { throw c.fail("schedule", "expected a schedule, watch: true, or both") }
+        }
+    }
+
     public var sources: [Source]
     public var simulator: Simulator?
+    public var refresh: Refresh?
     /// The configuration file (scoring, valuation, personas, territories, alerts).
     public var config: String
     /// Where the output contract's files go (`--out` wins).
@@ -64,7 +112,7 @@ public struct Manifest: Sendable, Equatable, Decodable {
 
     public init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: ConfigKey.self)
-        try c.rejectUnknown(["sources", "config", "out", "source_priority", "shards", "simulator"])
+        try c.rejectUnknown(["sources", "config", "out", "source_priority", "shards", "simulator", "refresh"])
         sources = try c.required("sources")
         if sources.isEmpty { throw c.fail("sources", "expected at least one source file") }
         config = try c.required("config")
@@ -72,6 +120,7 @@ public struct Manifest: Sendable, Equatable, Decodable {
         sourcePriority = try c.value("source_priority", or: [])
         shards = try c.value("shards", or: 8)
         simulator = try c.decodeIfPresent(Simulator.self, forKey: ConfigKey("simulator"))
+        refresh = try c.decodeIfPresent(Refresh.self, forKey: ConfigKey("refresh"))
         if !(1...256).contains(shards) { throw c.fail("shards", "expected 1 to 256") }
         if !sources.contains(where: { $0.kind == .accounts }) { throw c.fail("sources", "expected at least one accounts file") }
     }

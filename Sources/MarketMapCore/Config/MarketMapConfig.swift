@@ -290,12 +290,14 @@ public struct AlertThresholds: Sendable, Equatable, Decodable {
     public var valuationRatio = 10.0
     /// Valuation drift: the calibration MAPE above this.
     public var valuationMAPE = 0.3
+    /// Tier churn: more than this share of accounts changing tier in one refresh.
+    public var tierChurn = 0.05
 
     public init() {}
 
     public init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: ConfigKey.self)
-        try c.rejectUnknown(["min_contacts_t1", "t1_share_range", "accounts_per_rep", "valuation_ratio", "valuation_mape"])
+        try c.rejectUnknown(["min_contacts_t1", "t1_share_range", "accounts_per_rep", "valuation_ratio", "valuation_mape", "tier_churn"])
         minContactsT1 = try c.value("min_contacts_t1", or: 4)
         t1ShareRange = try c.value("t1_share_range", or: [0.02, 0.9])
         guard t1ShareRange.count == 2, t1ShareRange[0] < t1ShareRange[1] else { throw c.fail("t1_share_range", "expected [low, high] shares with low < high") }
@@ -303,5 +305,7 @@ public struct AlertThresholds: Sendable, Equatable, Decodable {
         guard accountsPerRep.count == 2, accountsPerRep[0] <= accountsPerRep[1] else { throw c.fail("accounts_per_rep", "expected [min, max] counts") }
         valuationRatio = try c.value("valuation_ratio", or: 10)
         valuationMAPE = try c.value("valuation_mape", or: 0.3)
+        tierChurn = try c.value("tier_churn", or: 0.05)
+        if !(0...1).contains(tierChurn) { throw c.fail("tier_churn", "expected a share between 0 and 1, e.g. 0.05") }
     }
 }

@@ -109,7 +109,30 @@ public enum ContentHash {
         return hex(hash)
     }
 
+    /// The hash of `seed`'s parts followed by `bytes`: a raw CSV record under
+    /// its header, format and product version. Write it into `buffer` as 16
+    /// hex digits (the import's hot path: no String per record).
+    public static func append(seed: UInt64, bytes: UnsafeRawBufferPointer, to buffer: inout [UInt8]) {
+        var hash = seed
+        for byte in bytes {
+            hash ^= UInt64(byte)
+            hash = hash &* 0x0000_0100_0000_01b3
+        }
+        for shift in stride(from: 60, through: 0, by: -4) { buffer.append(digits[Int((hash >> UInt64(shift)) & 0xF)]) }
+    }
+
+    /// The state after `parts`, to continue with `append(seed:bytes:to:)`.
+    public static func seed(_ parts: [String]) -> UInt64 {
+        var hash = offset
+        for part in parts {
+            mix(&hash, part.utf8)
+            mix(&hash, CollectionOfOne(0x1F))
+        }
+        return hash
+    }
+
     private static let offset: UInt64 = 0xcbf2_9ce4_8422_2325
+    private static let digits: [UInt8] = Array("0123456789abcdef".utf8)
 
     private static func mix(_ hash: inout UInt64, _ bytes: some Sequence<UInt8>) {
         for byte in bytes {

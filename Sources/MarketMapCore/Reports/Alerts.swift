@@ -19,6 +19,20 @@ public struct AlertInputs: Sendable {
     /// Accounts and valuation per rep.
     public var repAccounts: [String: Int]
     public var repValuation: [String: Double]
+    /// Tier changes since the previous reported run (nil: no baseline to compare with).
+    public var tierChurn: TierChurn?
+
+    public struct TierChurn: Sendable, Equatable {
+        public var since: Int
+        /// Accounts whose tier changed (new, removed and merged ones aside), of all accounts scored now.
+        public var moved: Int
+        public var accounts: Int
+        /// The scoring configuration differs from the baseline's.
+        public var configChanged: Bool
+        public init(since: Int, moved: Int, accounts: Int, configChanged: Bool) {
+            (self.since, self.moved, self.accounts, self.configChanged) = (since, moved, accounts, configChanged)
+        }
+    }
 
     public init(
         winRate: [AccountTier: Double], calibration: Calibration?, t1CoverageGaps: Int, tierCounts: [AccountTier: Int],
@@ -61,6 +75,19 @@ public struct AlertInputs: Sendable {
             alerts.append(Alert(
                 kind: "valuation_ratio",
                 message: "rep \(high.key) holds \(String(format: "%.1f", high.value / low.value))× the valuation of rep \(low.key)"))
+        }
+        if let churn = tierChurn {
+            if churn.configChanged {
+                alerts.append(Alert(
+                    kind: "config_changed",
+                    message: "the scoring configuration changed since run \(churn.since): tier movers reflect the new rubric as well as data changes"))
+            }
+            let share = Double(churn.moved) / Double(max(churn.accounts, 1))
+            if churn.moved > 0, share > thresholds.tierChurn {
+                alerts.append(Alert(
+                    kind: "tier_churn",
+                    message: "\(churn.moved) accounts (\(percent(share))) changed tier since run \(churn.since), more than \(percent(thresholds.tierChurn)): check the exports and the enrichment before acting on tier_movers.csv"))
+            }
         }
         return alerts
     }

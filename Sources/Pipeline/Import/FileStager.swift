@@ -34,6 +34,8 @@ extension Importer {
             var splitter = CSVRecordSplitter(delimiter: delimiter, keyColumn: keyColumn)
             var buffer: [UInt8] = []
             buffer.reserveCapacity(1 << 19)
+            // Unchanged records are recognised by this hash before anyone parses them (`skipUnchanged`).
+            let seed = ContentHash.seed(["normalization " + ProductVersion.normalization, format.rawValue, kind.rawValue, String(UnicodeScalar(delimiter))] + header.fields)
             var prefix: [UInt8] = []  // "file id \t"
             CopyText.appendDecimal(fileID, to: &prefix)
             prefix.append(0x09)
@@ -58,6 +60,8 @@ extension Importer {
                     }
                     buffer.append(0x09)
                     CopyText.appendField(record.bytes, to: &buffer)
+                    buffer.append(0x09)
+                    ContentHash.append(seed: seed, bytes: record.bytes, to: &buffer)
                     buffer.append(0x0A)
                     if buffer.count >= 1 << 16 {
                         try buffer.withUnsafeBytes { try writer.write($0) }
@@ -84,14 +88,22 @@ extension Importer {
     /// the ranges: the normalize stage's planner, or `importFile`): fresh
     /// statistics for `import_raw_rows` (without them the planner takes the
     /// staged rows for none and picks nested loops), and earlier duplicates
-    /// of a record id rejected, since ranges cannot see each other. Returns
-    /// the number rejected. Idempotent.
+    /// of a record id rejected, since ranges cannot see each other, and
+    /// records whose raw bytes are unchanged since their last import skipped
+    /// (counted as unchanged, never parsed). Returns the number rejected.
+    /// Idempotent.
     @discardableResult
     public func prepareStaged(files: [Int], on db: isolated Connection) throws -> Int {
         try db.withTransaction {
             try db.execute(ImportQueries.analyzeStaging)
             var rejected = 0
-            for file in files { rejected += try db.query(ImportQueries.rejectDuplicateRecordIDs, file)[0].decode(0) as Int }
+            for file in files {
+                rejected += try db.query(ImportQueries.rejectDuplicateRecordIDs, file)[0].decode(0) as Int
+                guard let info = try db.query(ImportQueries.stagedFile, file).first,
+                    let kind = RecordKind(rawValue: try info.decode(1))
+                else { continue }
+                try db.query(ImportQueries.skipUnchanged(ImportQueries.StageTable(kind)), file, try info.decode(0, as: String.self))
+            }
             return rejected
         }
     }

@@ -1,3 +1,4 @@
+import MarketMapCore
 import Postgres
 
 /// SQL of the import stage.
@@ -6,7 +7,7 @@ enum ImportQueries {
         INSERT INTO import_files (source, kind, format, path, header, delimiter, status)
         VALUES ($1, $2, $3, $4, $5, $6, 'staged') RETURNING id
         """
-    static let copyRawRows = "COPY import_raw_rows (file_id, line, record_id, record) FROM STDIN"
+    static let copyRawRows = "COPY import_raw_rows (file_id, line, record_id, record, raw_hash) FROM STDIN"
     /// A record id seen twice in one file: the last row wins, earlier ones are rejected.
     static let rejectDuplicateRecordIDs = """
         WITH duplicate AS (
@@ -31,7 +32,7 @@ enum ImportQueries {
     static let finishStaging = "UPDATE import_files SET rows_read = $2, last_line = $3 WHERE id = $1"
     static let stagedFile = "SELECT source, kind, format, path, header, delimiter FROM import_files WHERE id = $1"
     static let stagedRecords = """
-        SELECT line, record FROM import_raw_rows WHERE file_id = $1 AND line >= $2 AND line < $3 ORDER BY line
+        SELECT line, record, raw_hash FROM import_raw_rows WHERE file_id = $1 AND line >= $2 AND line < $3 ORDER BY line
         """
     static let deleteStagedRecords = "DELETE FROM import_raw_rows WHERE file_id = $1 AND line >= $2 AND line < $3"
     static let addNormalizeCounts = """
@@ -58,12 +59,12 @@ enum ImportQueries {
             line int, source_id text, name text, name_norm text, website text, domain text, domain_host text,
             domain_identity boolean, industry text, employees bigint, annual_revenue numeric, country text,
             country_raw text, state text, city text, owner text, parent_id text, type text, last_activity date,
-            prevent_override boolean, extra jsonb, content_hash text)
+            prevent_override boolean, extra jsonb, content_hash text, raw_hash text)
         """
     static let copyAccountStage = """
         COPY stage_accounts (line, source_id, name, name_norm, website, domain, domain_host, domain_identity, industry,
             employees, annual_revenue, country, country_raw, state, city, owner, parent_id, type, last_activity,
-            prevent_override, extra, content_hash) FROM STDIN
+            prevent_override, extra, content_hash, raw_hash) FROM STDIN
         """
     static let createRejectStage = """
         CREATE TEMP TABLE IF NOT EXISTS stage_rejects (line int, reason text, raw text)
@@ -78,10 +79,10 @@ enum ImportQueries {
         ), written AS (
             INSERT INTO source_accounts AS t (source, source_id, name, name_norm, website, domain, domain_host,
                 domain_identity, industry, employees, annual_revenue, country, country_raw, state, city, owner,
-                parent_id, type, last_activity, prevent_override, extra, content_hash, import_file_id)
+                parent_id, type, last_activity, prevent_override, extra, content_hash, raw_hash, import_file_id)
             SELECT $1, source_id, name, name_norm, website, domain, domain_host, domain_identity, industry, employees,
                 annual_revenue, country, country_raw, state, city, owner, parent_id, type, last_activity,
-                prevent_override, extra, content_hash, $2
+                prevent_override, extra, content_hash, raw_hash, $2
             FROM latest
             ON CONFLICT (source, source_id) DO UPDATE SET
                 name = excluded.name, name_norm = excluded.name_norm, website = excluded.website,
@@ -90,7 +91,7 @@ enum ImportQueries {
                 country = excluded.country, country_raw = excluded.country_raw, state = excluded.state,
                 city = excluded.city, owner = excluded.owner, parent_id = excluded.parent_id, type = excluded.type,
                 last_activity = excluded.last_activity, prevent_override = excluded.prevent_override,
-                extra = excluded.extra, content_hash = excluded.content_hash, import_file_id = excluded.import_file_id,
+                extra = excluded.extra, content_hash = excluded.content_hash, raw_hash = excluded.raw_hash, import_file_id = excluded.import_file_id,
                 updated_at = now()
             WHERE t.content_hash IS DISTINCT FROM excluded.content_hash
             RETURNING (xmax = 0) AS inserted
@@ -104,11 +105,11 @@ enum ImportQueries {
         CREATE TEMP TABLE IF NOT EXISTS stage_contacts (
             line int, source_id text, account_source_id text, first_name text, last_name text, email text,
             email_domain text, linkedin text, title text, seniority text, department text, country text, state text,
-            owner text, role_start date, extra jsonb, content_hash text)
+            owner text, role_start date, extra jsonb, content_hash text, raw_hash text)
         """
     static let copyContactStage = """
         COPY stage_contacts (line, source_id, account_source_id, first_name, last_name, email, email_domain, linkedin,
-            title, seniority, department, country, state, owner, role_start, extra, content_hash) FROM STDIN
+            title, seniority, department, country, state, owner, role_start, extra, content_hash, raw_hash) FROM STDIN
         """
     static let upsertContacts = """
         WITH latest AS (
@@ -116,9 +117,9 @@ enum ImportQueries {
         ), written AS (
             INSERT INTO source_contacts AS t (source, source_id, account_source_id, first_name, last_name, email,
                 email_domain, linkedin, title, seniority, department, country, state, owner, role_start, extra,
-                content_hash, import_file_id)
+                content_hash, raw_hash, import_file_id)
             SELECT $1, source_id, account_source_id, first_name, last_name, email, email_domain, linkedin, title,
-                seniority, department, country, state, owner, role_start, extra, content_hash, $2
+                seniority, department, country, state, owner, role_start, extra, content_hash, raw_hash, $2
             FROM latest
             ON CONFLICT (source, source_id) DO UPDATE SET
                 account_source_id = excluded.account_source_id, first_name = excluded.first_name,
@@ -126,7 +127,7 @@ enum ImportQueries {
                 linkedin = excluded.linkedin, title = excluded.title, seniority = excluded.seniority,
                 department = excluded.department, country = excluded.country, state = excluded.state,
                 owner = excluded.owner, role_start = excluded.role_start, extra = excluded.extra,
-                content_hash = excluded.content_hash, import_file_id = excluded.import_file_id, updated_at = now()
+                content_hash = excluded.content_hash, raw_hash = excluded.raw_hash, import_file_id = excluded.import_file_id, updated_at = now()
             WHERE t.content_hash IS DISTINCT FROM excluded.content_hash
             RETURNING (xmax = 0) AS inserted
         )
@@ -138,26 +139,26 @@ enum ImportQueries {
     static let createOpportunityStage = """
         CREATE TEMP TABLE IF NOT EXISTS stage_opportunities (
             line int, source_id text, account_source_id text, name text, amount numeric, stage text, close_date date,
-            is_closed boolean, is_won boolean, owner text, extra jsonb, content_hash text)
+            is_closed boolean, is_won boolean, owner text, extra jsonb, content_hash text, raw_hash text)
         """
     static let copyOpportunityStage = """
         COPY stage_opportunities (line, source_id, account_source_id, name, amount, stage, close_date, is_closed, is_won,
-            owner, extra, content_hash) FROM STDIN
+            owner, extra, content_hash, raw_hash) FROM STDIN
         """
     static let upsertOpportunities = """
         WITH latest AS (
             SELECT DISTINCT ON (source_id) * FROM stage_opportunities ORDER BY source_id, line DESC
         ), written AS (
             INSERT INTO source_opportunities AS t (source, source_id, account_source_id, name, amount, stage, close_date,
-                is_closed, is_won, owner, extra, content_hash, import_file_id)
+                is_closed, is_won, owner, extra, content_hash, raw_hash, import_file_id)
             SELECT $1, source_id, account_source_id, name, amount, stage, close_date, is_closed, is_won, owner, extra,
-                content_hash, $2
+                content_hash, raw_hash, $2
             FROM latest
             ON CONFLICT (source, source_id) DO UPDATE SET
                 account_source_id = excluded.account_source_id, name = excluded.name, amount = excluded.amount,
                 stage = excluded.stage, close_date = excluded.close_date, is_closed = excluded.is_closed,
                 is_won = excluded.is_won, owner = excluded.owner, extra = excluded.extra,
-                content_hash = excluded.content_hash, import_file_id = excluded.import_file_id, updated_at = now()
+                content_hash = excluded.content_hash, raw_hash = excluded.raw_hash, import_file_id = excluded.import_file_id, updated_at = now()
             WHERE t.content_hash IS DISTINCT FROM excluded.content_hash
             RETURNING (xmax = 0) AS inserted
         )
@@ -172,6 +173,72 @@ enum ImportQueries {
 
     enum StageTable: String {
         case accounts = "stage_accounts", contacts = "stage_contacts", opportunities = "stage_opportunities"
+
+        init(_ kind: RecordKind) {
+            switch kind {
+            case .accounts: self = .accounts
+            case .contacts: self = .contacts
+            case .opportunities: self = .opportunities
+            }
+        }
+    }
+
+    /// The source table a stage table's rows go to.
+    static func target(_ table: StageTable) -> String {
+        switch table {
+        case .accounts: return "source_accounts"
+        case .contacts: return "source_contacts"
+        case .opportunities: return "source_opportunities"
+        }
+    }
+
+    /// Staged records of file $1 (source $2) whose raw bytes equal their
+    /// stored row's leave staging unparsed, counted as unchanged.
+    static func skipUnchanged(_ table: StageTable) -> String {
+        """
+        WITH skipped AS (
+            DELETE FROM import_raw_rows r USING \(quoteIdentifier(target(table))) s
+            WHERE r.file_id = $1 AND s.source = $2 AND s.source_id = r.record_id AND s.raw_hash = r.raw_hash
+            RETURNING 1
+        )
+        UPDATE import_files SET rows_unchanged = rows_unchanged + (SELECT count(*) FROM skipped) WHERE id = $1
+        """
+    }
+
+    /// Records of source $1 no staged file of $2 (file ids) holds, and all of the source's records.
+    static func countAbsent(_ table: StageTable) -> String {
+        """
+        SELECT (SELECT count(*) FROM \(quoteIdentifier(target(table))) s
+                WHERE s.source = $1 AND NOT EXISTS (SELECT 1 FROM import_raw_rows r WHERE r.file_id = ANY($2) AND r.record_id = s.source_id))::int8,
+               (SELECT count(*) FROM \(quoteIdentifier(target(table))) WHERE source = $1)::int8
+        """
+    }
+
+    /// Deletes those records, keeping each whole in removed_records (run $3, kind $4).
+    static func removeAbsent(_ table: StageTable) -> String {
+        """
+        WITH gone AS (
+            DELETE FROM \(quoteIdentifier(target(table))) s
+            WHERE s.source = $1 AND NOT EXISTS (SELECT 1 FROM import_raw_rows r WHERE r.file_id = ANY($2) AND r.record_id = s.source_id)
+            RETURNING s.*
+        ), kept AS (
+            INSERT INTO removed_records (run_id, source, kind, source_id, record)
+            SELECT $3, gone.source, $4, gone.source_id, to_jsonb(gone.*) FROM gone
+            RETURNING 1
+        )
+        SELECT count(*)::int8 FROM kept
+        """
+    }
+
+    /// Rows whose content did not change (the upsert skipped them) but whose
+    /// raw bytes did (spacing, quoting): their new raw hash, so the next
+    /// import skips them before parsing.
+    static func recordRawHashes(_ table: StageTable) -> String {
+        """
+        UPDATE \(quoteIdentifier(target(table))) t SET raw_hash = s.raw_hash
+        FROM (SELECT DISTINCT ON (source_id) source_id, raw_hash FROM \(quoteIdentifier(table.rawValue)) ORDER BY source_id, line DESC) s
+        WHERE t.source = $1 AND t.source_id = s.source_id AND t.raw_hash IS DISTINCT FROM s.raw_hash
+        """
     }
 
     static func truncate(_ table: StageTable) -> String { "TRUNCATE " + quoteIdentifier(table.rawValue) }

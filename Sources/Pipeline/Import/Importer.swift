@@ -21,12 +21,19 @@ public enum ImportError: Error, CustomStringConvertible {
     case unreadable(String, String)
     case header(String, HeaderError)
     case noHeader(String)
+    /// A full export lacks more of the records imported before than allowed.
+    case tooManyAbsent(source: String, kind: String, absent: Int, total: Int, limit: Double)
 
     public var description: String {
         switch self {
         case .unreadable(let path, let reason): return "cannot read \(path): \(reason)"
         case .header(let path, let error): return "\(path): \(error)"
         case .noHeader(let path): return "\(path): the file is empty or its first line is not a readable header"
+        case .tooManyAbsent(let source, let kind, let absent, let total, let limit):
+            let share = Int((Double(absent) / Double(max(total, 1)) * 100).rounded())
+            return "\(source) \(kind): the new export lacks \(absent) of the \(total) records imported before (\(share) %, more than "
+                + "max_removed_share \(Int((limit * 100).rounded())) %). Is the export truncated? If the records were deleted in the CRM, "
+                + "raise the source's max_removed_share in the manifest; if the file holds only changed records, set its mode: delta. Nothing was changed."
         }
     }
 }

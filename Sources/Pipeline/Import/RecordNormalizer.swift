@@ -41,15 +41,20 @@ extension Importer {
             try db.execute(ImportQueries.truncateRejectStage)
             let records = try db.query(ImportQueries.stagedRecords, file, lines.lowerBound, lines.upperBound)
             var counts = NormalizeCounts(records: records.count)
-            guard !records.isEmpty else { return counts }
+            guard !records.isEmpty else {
+                // Every line of the range was skipped as unchanged or rejected earlier: the file may still be done.
+                try db.query(ImportQueries.finishFileIfNormalized, file)
+                return counts
+            }
             let rejects = try CopySpool()
             try db.copyIn(stage.copy) { writer in
                 for record in records {
                     let line: Int = try record.decode(0)
                     var text: String = try record.decode(1)
+                    let rawHash: String? = try record.decode(2)
                     let cells = text.withUTF8 { CSVParser.fields(of: UnsafeRawBufferPointer($0), delimiter: delimiter) }
                     switch stage.map(cells) {
-                    case .success(let fields): try writer.writeRow([String(line)] + fields)
+                    case .success(let fields): try writer.writeRow([String(line)] + fields + [rawHash])
                     case .failure(let problem): try rejects.add([String(line), problem.reason, String(text.prefix(4096))])
                     }
                 }
@@ -60,6 +65,7 @@ extension Importer {
             counts.new = try written.decode(0)
             counts.changed = try written.decode(1)
             counts.unchanged = try written.decode(2) as Int - counts.new - counts.changed
+            try db.query(ImportQueries.recordRawHashes(stage.table), source)
             counts.rejected = try db.query(ImportQueries.saveRejects, file, source, kind.rawValue, path)[0].decode(0)
             try db.query(ImportQueries.deleteStagedRecords, file, lines.lowerBound, lines.upperBound)
             try db.query(ImportQueries.addNormalizeCounts, file, counts.new, counts.changed, counts.unchanged)

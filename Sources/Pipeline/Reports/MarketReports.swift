@@ -18,11 +18,14 @@ public struct MarketReportSet: Sendable {
 /// `reports`) and write them as CSV, JSON and one HTML page.
 public struct MarketReports: Sendable {
     public let config: MarketMapConfig
+    /// The configuration's text: tier movers say when it changed since the baseline.
+    public let configText: String
     public let asOf: String
     public let logger: Logger
 
-    public init(config: MarketMapConfig, asOf: String, logger: Logger) {
+    public init(config: MarketMapConfig, configText: String = "", asOf: String, logger: Logger) {
         self.config = config
+        self.configText = configText
         self.asOf = asOf
         self.logger = logger
     }
@@ -32,7 +35,9 @@ public struct MarketReports: Sendable {
     public func build(run: Int, on db: isolated Connection) throws -> MarketReportSet {
         try db.withTransaction {
             let plan = try assignTerritories(run: run, on: db)
+            let movers = try TierMovers(product: product, configText: configText).compute(run: run, on: db)
             var reports = try figures(on: db)
+            reports.append(movers.report)
             if let index = reports.firstIndex(where: { $0.name == "level2_reps" }) { reports[index] = withTeams(reports[index]) }
             let pairs = try db.query(ReportQueries.calibrationPairs).map { (estimate: try $0.decode(0, as: Double.self), actual: try $0.decode(1, as: Double.self)) }
             let calibration = Calibration.of(pairs)
@@ -49,7 +54,9 @@ public struct MarketReports: Sendable {
                     [.text(b.role), .number(Double(b.reps)), .number(b.mean.rounded()), .number(b.min), .number(b.max),
                      b.maxMinRatio.isFinite ? .number(b.maxMinRatio) : .null, .number(b.coefficientOfVariation), .text(b.withinBound ? "yes" : "no")]
                 } + (plan?.notes ?? []).map { [.text("note: " + $0), .null, .null, .null, .null, .null, .null, .null] }))
-            let alerts = alertInputs(reports, calibration: calibration).alerts(config.alerts)
+            var inputs = alertInputs(reports, calibration: calibration)
+            inputs.tierChurn = movers.baselineRun.map { .init(since: $0, moved: movers.moved, accounts: movers.accounts, configChanged: movers.configChanged) }
+            let alerts = inputs.alerts(config.alerts)
             reports.append(Report(name: "alerts", title: "Alerts", columns: ["kind", "message"], rows: alerts.map { [.text($0.kind), .text($0.message)] }))
             let encoder = JSONEncoder()
             for report in reports {
@@ -66,17 +73,19 @@ public struct MarketReports: Sendable {
     /// replaces `territory_assignments`. Nil when no reps are configured.
     func assignTerritories(run: Int, on db: isolated Connection) throws -> TerritoryPlan? {
         let reps = config.territories.reps
-        try db.execute(ReportQueries.clearAssignments)
-        guard !reps.isEmpty else { return nil }
         let settings = config.territories
         var ids: [Int] = []
         var accounts: [TerritoryAccount] = []
-        for row in try db.query(ReportQueries.territoryAccounts, product, asOf, settings.staleMonths, settings.segmentField) {
+        // Read before clearing: the previous assignment is the owner of accounts the CRM has none for.
+        let rows = reps.isEmpty ? [] : try db.query(ReportQueries.territoryAccounts, product, asOf, settings.staleMonths, settings.segmentField).map { $0 }
+        for row in rows {
             ids.append(try row.decode(0))
             accounts.append(TerritoryAccount(
                 valuation: try row.decode(1), region: try row.decode(2), segment: try row.decode(3), owner: try row.decode(4),
                 isPartner: try row.decode(5), isStale: try row.decode(6)))
         }
+        try db.execute(ReportQueries.clearAssignments)
+        guard !reps.isEmpty else { return nil }
         let plan = TerritoryAssigner(tolerance: settings.tolerance).assign(accounts, reps: reps)
         // A first owner for an unowned account is recorded with its reason, but is no move.
         let moves = Dictionary(plan.moves.map { ($0.account, ($0.reason, $0.from != nil)) }, uniquingKeysWith: { first, _ in first })

@@ -4,7 +4,8 @@ enum ReportQueries {
     /// Accounts to place: tiered ones and partner accounts (partners go to
     /// partner reps even when the ICP excludes them). $2 as-of day, $3 stale
     /// months (0: never stale), $4 the segment field (a golden column name or
-    /// extra.<column>).
+    /// extra.<column>). The owner is the CRM's, else the rep the previous
+    /// run assigned (not pushed yet): kept unless balance needs the move.
     static let territoryAccounts = """
         SELECT g.id, coalesce(v.valuation, 0)::float8, g.country,
             CASE $4::text
@@ -15,14 +16,61 @@ enum ReportQueries {
                       WHERE l.golden_id = g.id AND s.extra->>regexp_replace($4::text, '^extra\\.', '') <> ''
                       ORDER BY s.updated_at DESC, s.source, s.source_id LIMIT 1)
             END,
-            g.owner, coalesce(lower(g.type) LIKE '%partner%', false),
+            coalesce(nullif(g.owner, ''), a.rep_id), coalesce(lower(g.type) LIKE '%partner%', false),
             coalesce($3::int > 0 AND g.last_activity < $2::date - make_interval(months => $3::int), false)
         FROM enriched_accounts g
         LEFT JOIN account_valuations v ON v.golden_id = g.id
         LEFT JOIN account_scores s ON s.golden_id = g.id AND s.product = $1
+        LEFT JOIN territory_assignments a ON a.golden_id = g.id
         WHERE s.tier IS NOT NULL OR lower(g.type) LIKE '%partner%'
         ORDER BY g.id
         """
+    // Tier movers: the baseline of the last reported run against account_scores now.
+    static let baselineRun = "SELECT run_id, product, config FROM tier_baseline_run"
+    static let clearBaseline = "TRUNCATE tier_baseline"
+    /// Accounts in either state whose tier differs: id, name, domain, then for
+    /// the baseline and for now: present, tier, score, excluded_by,
+    /// failed_gate, basis; last, where a vanished account's anchor record went.
+    static let tierMoverRows = """
+        SELECT coalesce(s.golden_id, b.golden_id), coalesce(g.name, b.name), coalesce(g.domain, b.domain),
+            b.golden_id IS NOT NULL, b.tier, coalesce(b.fit_score, 0)::float8, b.excluded_by, b.failed_gate, b.basis::text,
+            s.golden_id IS NOT NULL, s.tier, coalesce(s.fit_score, 0)::float8, s.excluded_by, s.failed_gate, s.basis::text,
+            CASE WHEN s.golden_id IS NULL THEN
+                (SELECT l.golden_id FROM account_lineage l WHERE l.source = b.anchor_source AND l.source_id = b.anchor_id)
+            END
+        FROM (SELECT * FROM account_scores WHERE product = $1) s
+        FULL JOIN tier_baseline b ON b.golden_id = s.golden_id
+        LEFT JOIN golden_accounts g ON g.id = s.golden_id
+        WHERE s.golden_id IS NULL OR b.golden_id IS NULL OR s.tier IS DISTINCT FROM b.tier
+        ORDER BY 1
+        """
+    static let scoredAccounts = "SELECT count(*)::int8 FROM account_scores WHERE product = $1"
+    static let pruneBaseline = """
+        DELETE FROM tier_baseline b
+        WHERE NOT EXISTS (SELECT 1 FROM account_scores s WHERE s.golden_id = b.golden_id AND s.product = $1)
+        """
+    /// Writes only rows that differ: a refresh that changed 1 % rewrites about 1 %.
+    static let refreshBaseline = """
+        WITH anchor AS (
+            SELECT DISTINCT ON (golden_id) golden_id, source, source_id FROM account_lineage ORDER BY golden_id, source, source_id
+        )
+        INSERT INTO tier_baseline AS b (golden_id, tier, fit_score, excluded_by, failed_gate, basis, name, domain, anchor_source, anchor_id)
+        SELECT s.golden_id, s.tier, s.fit_score, s.excluded_by, s.failed_gate, s.basis, g.name, g.domain, a.source, a.source_id
+        FROM account_scores s JOIN golden_accounts g ON g.id = s.golden_id LEFT JOIN anchor a ON a.golden_id = s.golden_id
+        WHERE s.product = $1
+        ON CONFLICT (golden_id) DO UPDATE SET
+            tier = excluded.tier, fit_score = excluded.fit_score, excluded_by = excluded.excluded_by,
+            failed_gate = excluded.failed_gate, basis = excluded.basis, name = excluded.name, domain = excluded.domain,
+            anchor_source = excluded.anchor_source, anchor_id = excluded.anchor_id
+        WHERE (b.tier, b.fit_score, b.excluded_by, b.failed_gate, b.basis, b.name, b.domain, b.anchor_source, b.anchor_id)
+            IS DISTINCT FROM (excluded.tier, excluded.fit_score, excluded.excluded_by, excluded.failed_gate, excluded.basis,
+                excluded.name, excluded.domain, excluded.anchor_source, excluded.anchor_id)
+        """
+    static let setBaselineRun = """
+        INSERT INTO tier_baseline_run (run_id, product, config) VALUES ($1, $2, $3)
+        ON CONFLICT (only_row) DO UPDATE SET run_id = excluded.run_id, product = excluded.product, config = excluded.config
+        """
+
     static let clearAssignments = "DELETE FROM territory_assignments"
     static let copyAssignments = "COPY territory_assignments (golden_id, run_id, rep_id, previous_owner, moved, reason) FROM STDIN"
 

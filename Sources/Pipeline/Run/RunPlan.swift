@@ -18,7 +18,10 @@ public struct RunPlan: Sendable {
     public var out: URL
     public var fingerprint: String
 
-    public static func load(_ path: String, out: String?) throws(ConfigError) -> RunPlan {
+    /// Reads and checks the manifest at `path`. With `settledBefore`, only
+    /// files last modified before it are taken (the refresh's inbox: a file
+    /// still being written is not ready).
+    public static func load(_ path: String, out: String?, settledBefore: Date? = nil) throws(ConfigError) -> RunPlan {
         guard let data = FileManager.default.contents(atPath: path), let text = String(data: data, encoding: .utf8) else {
             throw ConfigError(file: path, path: "", expected: FileManager.default.fileExists(atPath: path) ? "cannot read the manifest" : "no such file")
         }
@@ -37,9 +40,20 @@ public struct RunPlan: Sendable {
         var files: [String] = []
         var stamp: [String?] = [text]
         for (index, source) in manifest.sources.enumerated() {
-            let file = resolve(source.file)
+            var file = resolve(source.file)
+            if SourcePattern.isPattern(source.file) {
+                guard let newest = SourcePattern.newest(matching: file, settledBefore: settledBefore) else {
+                    throw ConfigError(
+                        file: path, path: "sources[\(index)].file",
+                        expected: "a file matching \(file)\(settledBefore == nil ? "" : " that is no longer being written"); none yet")
+                }
+                file = newest
+            }
             guard let attributes = try? FileManager.default.attributesOfItem(atPath: file) else {
                 throw ConfigError(file: path, path: "sources[\(index)].file", expected: "no such file: \(file)")
+            }
+            if let settledBefore, let modified = attributes[.modificationDate] as? Date, modified > settledBefore {
+                throw ConfigError(file: path, path: "sources[\(index)].file", expected: "\(file) to be settled; it was modified at \(modified)")
             }
             files.append(file)
             stamp += [file, "\(attributes[.size] ?? "")", "\((attributes[.modificationDate] as? Date)?.timeIntervalSince1970 ?? 0)"]
@@ -82,16 +96,42 @@ public struct RunPlan: Sendable {
     ) throws -> (run: Int, resumed: Bool) {
         if let run: Int = try db.query(RunQueries.unfinishedRun, fingerprint).first?.decode(0) { return (run, true) }
         return try db.withTransaction {
+            var staged: [Int] = []
             for (source, file) in zip(manifest.sources, files) {
-                let staged = try importer.stage(
+                let file = try importer.stage(
                     file, source: source.source, format: source.format, kind: source.kind,
                     delimiter: source.delimiter.utf8.first ?? UInt8(ascii: ","), on: db)
-                progress("\(URL(fileURLWithPath: file).lastPathComponent): \(staged.read) records staged, \(staged.rejected) unreadable")
+                staged.append(file.fileID)
+                progress("\(URL(fileURLWithPath: files[staged.count - 1]).lastPathComponent): \(file.read) records staged, \(file.rejected) unreadable")
             }
             let params = try params(asOf: asOf)
             let stages = Registry.standard.pipelines["market"]?.stages(RunInfo(id: 0, pipeline: "market", params: params)) ?? []
-            return (try Runs(queue: JobQueue()).create(pipeline: "market", params: params, stages: stages, on: db), false)
+            let run = try Runs(queue: JobQueue()).create(pipeline: "market", params: params, stages: stages, on: db)
+            for group in fullExports(staged) {
+                let removed = try importer.removeAbsent(
+                    source: group.source, kind: group.kind, files: group.files, maxShare: group.maxShare, run: run, on: db)
+                if removed > 0 { progress("\(group.source) \(group.kind.rawValue): \(removed) records no longer in the export, removed (kept in removed_records)") }
+            }
+            return (run, false)
         }
+    }
+
+    /// The staged files per source and kind whose exports are all full, with
+    /// the strictest removal limit among them.
+    func fullExports(_ staged: [Int]) -> [(source: String, kind: RecordKind, files: [Int], maxShare: Double)] {
+        var groups: [(source: String, kind: RecordKind, files: [Int], maxShare: Double)] = []
+        var delta = Set<String>()
+        for (source, file) in zip(manifest.sources, staged) {
+            let key = source.source + "\u{1F}" + source.kind.rawValue
+            if source.mode == .delta { delta.insert(key) }
+            if let index = groups.firstIndex(where: { $0.source == source.source && $0.kind == source.kind }) {
+                groups[index].files.append(file)
+                groups[index].maxShare = min(groups[index].maxShare, source.maxRemovedShare)
+            } else {
+                groups.append((source.source, source.kind, [file], source.maxRemovedShare))
+            }
+        }
+        return groups.filter { !delta.contains($0.source + "\u{1F}" + $0.kind.rawValue) }
     }
 }
 

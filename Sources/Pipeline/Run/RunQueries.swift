@@ -4,6 +4,11 @@ enum RunQueries {
         SELECT id FROM runs WHERE pipeline = 'market' AND state = 'running' AND params->>'manifest' = $1 ORDER BY id DESC LIMIT 1
         """
     static let latestMarketRun = "SELECT id FROM runs WHERE pipeline = 'market' ORDER BY id DESC LIMIT 1"
+    static let latestMarketFingerprint = "SELECT params->>'manifest' FROM runs WHERE pipeline = 'market' ORDER BY id DESC LIMIT 1"
+    /// A running market run of another plan ($1: this plan's fingerprint, whose own unfinished run is resumed).
+    static let activeMarketRun = """
+        SELECT id FROM runs WHERE pipeline = 'market' AND state = 'running' AND params->>'manifest' IS DISTINCT FROM $1 ORDER BY id LIMIT 1
+        """
     /// Rows each stage works through, for progress: the records staged for run
     /// $1 (and those left), source accounts, golden accounts.
     static let stageInputs = """

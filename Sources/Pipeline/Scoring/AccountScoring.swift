@@ -39,7 +39,11 @@ public struct AccountScoring: Sendable {
                     for (index, matrix) in config.products.enumerated() {
                         let fit = matrix.fit(facts)
                         if index == 0 { primaryTier[id] = fit.tier }
-                        try writer.writeRow([String(id), matrix.product, FieldValue.number(fit.score).text, fit.tier?.rawValue, fit.excludedBy, fit.failedGate])
+                        // The primary product's basis: what tier movers explain a change with.
+                        let basis = index == 0 ? ScoreBasis(matrix: matrix, facts: facts).json : nil
+                        try writer.writeRow([
+                            String(id), matrix.product, FieldValue.number(fit.score).text, fit.tier?.rawValue, fit.excludedBy, fit.failedGate, basis,
+                        ])
                     }
                     valuations.append([String(id), config.valuation.estimate(facts).map { FieldValue.number($0).text }])
                     counts.accounts += 1

@@ -47,7 +47,7 @@ enum ScoringQueries {
     static let deleteAccountScores = "DELETE FROM account_scores WHERE golden_id % $2 = $1"
     static let deleteValuations = "DELETE FROM account_valuations WHERE golden_id % $2 = $1"
     static let deleteContactScores = "DELETE FROM contact_scores WHERE golden_account_id % $2 = $1"
-    static let copyAccountScores = "COPY account_scores (golden_id, product, fit_score, tier, excluded_by, failed_gate) FROM STDIN"
+    static let copyAccountScores = "COPY account_scores (golden_id, product, fit_score, tier, excluded_by, failed_gate, basis) FROM STDIN"
     static let copyValuations = "COPY account_valuations (golden_id, valuation) FROM STDIN"
     static let copyContactScores = "COPY contact_scores (golden_contact_id, golden_account_id, persona_score, persona_tier, priority) FROM STDIN"
 }
