@@ -10,6 +10,10 @@ ALTER TABLE source_accounts ADD COLUMN raw_hash text;
 ALTER TABLE source_contacts ADD COLUMN raw_hash text;
 ALTER TABLE source_opportunities ADD COLUMN raw_hash text;
 
+-- The run that staged a file (NULL: `marketmap import`, or before this migration).
+ALTER TABLE import_files ADD COLUMN run_id bigint;
+CREATE INDEX import_files_run ON import_files (run_id);
+
 -- Source records a full export no longer holds: deleted from source_* by the
 -- run that staged the export, kept here whole (nothing is lost).
 CREATE TABLE removed_records (

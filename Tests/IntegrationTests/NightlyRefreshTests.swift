@@ -225,6 +225,11 @@ struct NightlyRefreshTests {
             let csv = try String(contentsOf: directory.appendingPathComponent("reports/run-\(second)/tier_movers.csv"), encoding: .utf8)
             #expect(csv.hasPrefix("golden_id,name,domain,change,old_tier,new_tier,old_score,new_score,why"))
             #expect(csv.contains("Company 7 Holdings,company7.com,removed,T3"))
+            let summary = try Data(contentsOf: directory.appendingPathComponent("reports/run-\(second)/summary.json"))
+            let changes = try #require((try JSONSerialization.jsonObject(with: summary) as? [String: Any])?["changes"] as? [String: Any])
+            #expect(changes["recordsNew"] as? Int == 1 && changes["recordsChanged"] as? Int == 5)
+            #expect(changes["recordsUnchanged"] as? Int == 34 && changes["recordsRemoved"] as? Int == 1)
+            #expect(changes["tierMovers"] as? [String: Int] == ["up": 1, "down": 1, "excluded": 1, "new": 1, "removed": 1, "merged": 1])
         }
     }
 

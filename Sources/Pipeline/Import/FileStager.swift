@@ -11,6 +11,9 @@ public struct StagedFile: Sendable {
     public var rejected: Int
     /// The physical line the last record started on: normalize ranges end there.
     public var lastLine: Int
+    /// Whether the header has a record id column: without one (generic files
+    /// with derived ids), staging cannot tell which records a file lacks.
+    public var hasRecordIDs: Bool
 }
 
 extension Importer {
@@ -80,7 +83,7 @@ extension Importer {
             try db.copyIn(ImportQueries.copyRejectStage) { writer in try rejects.replay { try writer.write($0) } }
             let rejected: Int = try db.query(ImportQueries.saveRejects, fileID, source, kind.rawValue, path)[0].decode(0)
             try db.query(ImportQueries.finishStaging, fileID, read, lastLine)
-            return StagedFile(fileID: fileID, read: read, rejected: rejected, lastLine: lastLine)
+            return StagedFile(fileID: fileID, read: read, rejected: rejected, lastLine: lastLine, hasRecordIDs: keyColumn != nil)
         }
     }
 

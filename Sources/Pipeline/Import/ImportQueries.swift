@@ -92,11 +92,11 @@ enum ImportQueries {
                 city = excluded.city, owner = excluded.owner, parent_id = excluded.parent_id, type = excluded.type,
                 last_activity = excluded.last_activity, prevent_override = excluded.prevent_override,
                 extra = excluded.extra, content_hash = excluded.content_hash, raw_hash = excluded.raw_hash, import_file_id = excluded.import_file_id,
-                updated_at = now()
-            WHERE t.content_hash IS DISTINCT FROM excluded.content_hash
-            RETURNING (xmax = 0) AS inserted
+                updated_at = CASE WHEN t.content_hash IS DISTINCT FROM excluded.content_hash THEN now() ELSE t.updated_at END
+            WHERE t.content_hash IS DISTINCT FROM excluded.content_hash OR t.raw_hash IS DISTINCT FROM excluded.raw_hash
+            RETURNING (xmax = 0) AS inserted, t.updated_at = now() AS changed
         )
-        SELECT count(*) FILTER (WHERE inserted)::int8, count(*) FILTER (WHERE NOT inserted)::int8,
+        SELECT count(*) FILTER (WHERE inserted)::int8, count(*) FILTER (WHERE NOT inserted AND changed)::int8,
                (SELECT count(*) FROM latest)::int8
         FROM written
         """
@@ -127,11 +127,12 @@ enum ImportQueries {
                 linkedin = excluded.linkedin, title = excluded.title, seniority = excluded.seniority,
                 department = excluded.department, country = excluded.country, state = excluded.state,
                 owner = excluded.owner, role_start = excluded.role_start, extra = excluded.extra,
-                content_hash = excluded.content_hash, raw_hash = excluded.raw_hash, import_file_id = excluded.import_file_id, updated_at = now()
-            WHERE t.content_hash IS DISTINCT FROM excluded.content_hash
-            RETURNING (xmax = 0) AS inserted
+                content_hash = excluded.content_hash, raw_hash = excluded.raw_hash, import_file_id = excluded.import_file_id,
+                updated_at = CASE WHEN t.content_hash IS DISTINCT FROM excluded.content_hash THEN now() ELSE t.updated_at END
+            WHERE t.content_hash IS DISTINCT FROM excluded.content_hash OR t.raw_hash IS DISTINCT FROM excluded.raw_hash
+            RETURNING (xmax = 0) AS inserted, t.updated_at = now() AS changed
         )
-        SELECT count(*) FILTER (WHERE inserted)::int8, count(*) FILTER (WHERE NOT inserted)::int8,
+        SELECT count(*) FILTER (WHERE inserted)::int8, count(*) FILTER (WHERE NOT inserted AND changed)::int8,
                (SELECT count(*) FROM latest)::int8
         FROM written
         """
@@ -158,11 +159,12 @@ enum ImportQueries {
                 account_source_id = excluded.account_source_id, name = excluded.name, amount = excluded.amount,
                 stage = excluded.stage, close_date = excluded.close_date, is_closed = excluded.is_closed,
                 is_won = excluded.is_won, owner = excluded.owner, extra = excluded.extra,
-                content_hash = excluded.content_hash, raw_hash = excluded.raw_hash, import_file_id = excluded.import_file_id, updated_at = now()
-            WHERE t.content_hash IS DISTINCT FROM excluded.content_hash
-            RETURNING (xmax = 0) AS inserted
+                content_hash = excluded.content_hash, raw_hash = excluded.raw_hash, import_file_id = excluded.import_file_id,
+                updated_at = CASE WHEN t.content_hash IS DISTINCT FROM excluded.content_hash THEN now() ELSE t.updated_at END
+            WHERE t.content_hash IS DISTINCT FROM excluded.content_hash OR t.raw_hash IS DISTINCT FROM excluded.raw_hash
+            RETURNING (xmax = 0) AS inserted, t.updated_at = now() AS changed
         )
-        SELECT count(*) FILTER (WHERE inserted)::int8, count(*) FILTER (WHERE NOT inserted)::int8,
+        SELECT count(*) FILTER (WHERE inserted)::int8, count(*) FILTER (WHERE NOT inserted AND changed)::int8,
                (SELECT count(*) FROM latest)::int8
         FROM written
         """
@@ -227,17 +229,6 @@ enum ImportQueries {
             RETURNING 1
         )
         SELECT count(*)::int8 FROM kept
-        """
-    }
-
-    /// Rows whose content did not change (the upsert skipped them) but whose
-    /// raw bytes did (spacing, quoting): their new raw hash, so the next
-    /// import skips them before parsing.
-    static func recordRawHashes(_ table: StageTable) -> String {
-        """
-        UPDATE \(quoteIdentifier(target(table))) t SET raw_hash = s.raw_hash
-        FROM (SELECT DISTINCT ON (source_id) source_id, raw_hash FROM \(quoteIdentifier(table.rawValue)) ORDER BY source_id, line DESC) s
-        WHERE t.source = $1 AND t.source_id = s.source_id AND t.raw_hash IS DISTINCT FROM s.raw_hash
         """
     }
 

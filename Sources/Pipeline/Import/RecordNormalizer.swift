@@ -65,7 +65,6 @@ extension Importer {
             counts.new = try written.decode(0)
             counts.changed = try written.decode(1)
             counts.unchanged = try written.decode(2) as Int - counts.new - counts.changed
-            try db.query(ImportQueries.recordRawHashes(stage.table), source)
             counts.rejected = try db.query(ImportQueries.saveRejects, file, source, kind.rawValue, path)[0].decode(0)
             try db.query(ImportQueries.deleteStagedRecords, file, lines.lowerBound, lines.upperBound)
             try db.query(ImportQueries.addNormalizeCounts, file, counts.new, counts.changed, counts.unchanged)

@@ -96,18 +96,23 @@ public struct RunPlan: Sendable {
     ) throws -> (run: Int, resumed: Bool) {
         if let run: Int = try db.query(RunQueries.unfinishedRun, fingerprint).first?.decode(0) { return (run, true) }
         return try db.withTransaction {
-            var staged: [Int] = []
+            var staged: [StagedFile] = []
             for (source, file) in zip(manifest.sources, files) {
                 let file = try importer.stage(
                     file, source: source.source, format: source.format, kind: source.kind,
                     delimiter: source.delimiter.utf8.first ?? UInt8(ascii: ","), on: db)
-                staged.append(file.fileID)
+                staged.append(file)
                 progress("\(URL(fileURLWithPath: files[staged.count - 1]).lastPathComponent): \(file.read) records staged, \(file.rejected) unreadable")
             }
             let params = try params(asOf: asOf)
             let stages = Registry.standard.pipelines["market"]?.stages(RunInfo(id: 0, pipeline: "market", params: params)) ?? []
             let run = try Runs(queue: JobQueue()).create(pipeline: "market", params: params, stages: stages, on: db)
+            try db.query(RunQueries.claimFiles, run, staged.map(\.fileID))
             for group in fullExports(staged) {
+                guard group.hasRecordIDs else {
+                    progress("\(group.source) \(group.kind.rawValue): no record id column, so records missing from the export cannot be told; nothing removed (as with mode: delta)")
+                    continue
+                }
                 let removed = try importer.removeAbsent(
                     source: group.source, kind: group.kind, files: group.files, maxShare: group.maxShare, run: run, on: db)
                 if removed > 0 { progress("\(group.source) \(group.kind.rawValue): \(removed) records no longer in the export, removed (kept in removed_records)") }
@@ -118,17 +123,18 @@ public struct RunPlan: Sendable {
 
     /// The staged files per source and kind whose exports are all full, with
     /// the strictest removal limit among them.
-    func fullExports(_ staged: [Int]) -> [(source: String, kind: RecordKind, files: [Int], maxShare: Double)] {
-        var groups: [(source: String, kind: RecordKind, files: [Int], maxShare: Double)] = []
+    func fullExports(_ staged: [StagedFile]) -> [(source: String, kind: RecordKind, files: [Int], maxShare: Double, hasRecordIDs: Bool)] {
+        var groups: [(source: String, kind: RecordKind, files: [Int], maxShare: Double, hasRecordIDs: Bool)] = []
         var delta = Set<String>()
         for (source, file) in zip(manifest.sources, staged) {
             let key = source.source + "\u{1F}" + source.kind.rawValue
             if source.mode == .delta { delta.insert(key) }
             if let index = groups.firstIndex(where: { $0.source == source.source && $0.kind == source.kind }) {
-                groups[index].files.append(file)
+                groups[index].files.append(file.fileID)
                 groups[index].maxShare = min(groups[index].maxShare, source.maxRemovedShare)
+                groups[index].hasRecordIDs = groups[index].hasRecordIDs && file.hasRecordIDs
             } else {
-                groups.append((source.source, source.kind, [file], source.maxRemovedShare))
+                groups.append((source.source, source.kind, [file.fileID], source.maxRemovedShare, file.hasRecordIDs))
             }
         }
         return groups.filter { !delta.contains($0.source + "\u{1F}" + $0.kind.rawValue) }

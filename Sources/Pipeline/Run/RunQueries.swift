@@ -4,6 +4,18 @@ enum RunQueries {
         SELECT id FROM runs WHERE pipeline = 'market' AND state = 'running' AND params->>'manifest' = $1 ORDER BY id DESC LIMIT 1
         """
     static let latestMarketRun = "SELECT id FROM runs WHERE pipeline = 'market' ORDER BY id DESC LIMIT 1"
+    static let claimFiles = "UPDATE import_files SET run_id = $1 WHERE id = ANY($2)"
+    /// What run $1's exports changed: records new, changed, unchanged (skipped
+    /// unparsed or by content hash), removed; then its tier movers per change.
+    static let changes = """
+        SELECT coalesce(sum(rows_new), 0)::int8, coalesce(sum(rows_changed), 0)::int8, coalesce(sum(rows_unchanged), 0)::int8,
+            (SELECT count(*) FROM removed_records WHERE run_id = $1)::int8, count(*)::int8
+        FROM import_files WHERE run_id = $1
+        """
+    static let tierMoverCounts = """
+        SELECT m->>3, count(*)::int8 FROM reports, jsonb_array_elements(rows) m
+        WHERE run_id = $1 AND name = 'tier_movers' GROUP BY 1 ORDER BY 1
+        """
     static let latestMarketFingerprint = "SELECT params->>'manifest' FROM runs WHERE pipeline = 'market' ORDER BY id DESC LIMIT 1"
     /// A running market run of another plan ($1: this plan's fingerprint, whose own unfinished run is resumed).
     static let activeMarketRun = """

@@ -1,0 +1,92 @@
+import Foundation
+import JobQueue
+import MarketMapCore
+import Postgres
+
+/// The JSON form of a run's status.
+public struct RunSummary: Codable, Sendable {
+    public struct Stage: Codable, Sendable {
+        public var stage: String
+        public var state: String
+        public var jobsTotal: Int
+        public var jobsDone: Int
+        public var deadLetters: Int
+        public var seconds: Double?
+    }
+
+    public var run: Int
+    public var pipeline: String
+    public var state: String
+    public var error: String?
+    public var seconds: Double?
+    public var stages: [Stage]
+    /// Credits and what enrichment filled; nil when the run did not enrich.
+    public var enrichment: Enrichment?
+    /// What the run's exports changed and the tier movers; nil when it staged no files.
+    public var changes: Changes?
+
+    public struct Changes: Codable, Sendable {
+        public var recordsNew: Int
+        public var recordsChanged: Int
+        /// Unchanged records: skipped before parsing (same raw bytes) or by content hash.
+        public var recordsUnchanged: Int
+        /// Records a full export no longer held (kept in removed_records).
+        public var recordsRemoved: Int
+        /// Tier movers per change (up, down, excluded, included, new, removed, merged); empty before the report.
+        public var tierMovers: [String: Int]
+
+        public init?(run: Int, on db: isolated Connection) throws {
+            let row = try db.query(RunQueries.changes, run)[0]
+            guard try row.decode(4, as: Int.self) > 0 else { return nil }
+            (recordsNew, recordsChanged, recordsUnchanged, recordsRemoved) = (try row.decode(0), try row.decode(1), try row.decode(2), try row.decode(3))
+            tierMovers = [:]
+            for mover in try db.query(RunQueries.tierMoverCounts, run) { tierMovers[try mover.decode(0)] = try mover.decode(1) }
+        }
+
+        /// "1,031 new, 819 changed, 101,729 unchanged, 103 removed records; tier movers: 69 up, 3 down, 52 new, 55 removed"
+        public var text: String {
+            let n = RunMonitor.grouped
+            var text = "\(n(recordsNew)) new, \(n(recordsChanged)) changed, \(n(recordsUnchanged)) unchanged, \(n(recordsRemoved)) removed records"
+            let order = TierMove.Change.allCases.map(\.rawValue)
+            let movers = tierMovers.sorted { (order.firstIndex(of: $0.key) ?? 99) < (order.firstIndex(of: $1.key) ?? 99) }
+            text += "; tier movers: " + (movers.isEmpty ? "none" : movers.map { "\(n($0.value)) \($0.key)" }.joined(separator: ", "))
+            return text
+        }
+    }
+
+    public struct Enrichment: Codable, Sendable {
+        public var creditsSpent: Double
+        public var creditBudget: Double?
+        public var paidCalls: Int
+        public var accountsEnriched: Int
+        public var fieldsFilled: Int
+        public var notEnrichedBudget: Int
+
+        init?(run: Int, on db: isolated Connection) throws {
+            let row = try db.query(RunQueries.enrichmentFigures, run)[0]
+            guard try row.decode(0, as: Bool.self) else { return nil }
+            (creditsSpent, creditBudget) = (try row.decode(1), try row.decode(2))
+            (accountsEnriched, fieldsFilled, notEnrichedBudget, paidCalls) = (try row.decode(3), try row.decode(4), try row.decode(5), try row.decode(6))
+        }
+    }
+
+    public init(_ status: RunStatus) {
+        run = status.id
+        pipeline = status.pipeline
+        state = status.state
+        error = status.error.isEmpty ? nil : status.error
+        seconds = status.finishedAt.map { $0.timeIntervalSince(status.createdAt) }
+        stages = status.stages.map { stage in
+            Stage(
+                stage: stage.stage, state: stage.state, jobsTotal: stage.jobsTotal, jobsDone: stage.jobsDone,
+                deadLetters: stage.deadLetters,
+                seconds: stage.startedAt.flatMap { start in stage.finishedAt.map { $0.timeIntervalSince(start) } })
+        }
+    }
+
+    public func json() throws -> Data {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+        return try encoder.encode(self)
+    }
+}
