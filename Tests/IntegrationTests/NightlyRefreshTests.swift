@@ -324,6 +324,18 @@ struct NightlyRefreshTests {
         try await withTestDatabase { config in
             let db = try await Connection.connect(config)
             defer { Task { await db.close() } }
+            // An empty inbox is no reason to refuse: the coordinator starts and waits for exports.
+            let inbox = directory.appendingPathComponent("inbox-manifest.yaml")
+            try Data("""
+                config: marketmap.yaml
+                refresh: {watch: true}
+                sources:
+                  - {source: crm, format: salesforce, kind: accounts, file: "inbox/crm-*.csv"}
+                """.utf8).write(to: inbox)
+            let waiting = try RefreshScheduler(manifestPath: inbox.path, config: config, logger: .init(label: "test"))
+            try await waiting.tick(on: db)
+            await waiting.settle()
+            #expect(await waiting.nextScheduled == nil)
             let start = Self.date("2026-11-25T00:00:00Z")
             let scheduler = try RefreshScheduler(manifestPath: manifest.path, config: config, logger: .init(label: "test"), now: start)
             #expect(await scheduler.nextScheduled == Self.date("2026-11-25T02:30:00Z"))

@@ -26,9 +26,10 @@ public actor RefreshScheduler {
     private var lastLook: Date?
     static let lookSeconds = 2.0
 
-    /// Checks the manifest now, so a coordinator with a bad one does not start.
+    /// Checks the manifest now (not its files: the inbox may be empty yet), so
+    /// a coordinator with a bad one does not start.
     public init(manifestPath: String, config: ConnectionConfig, logger: Logger, now: Date = Date()) throws(ConfigError) {
-        let plan = try RunPlan.load(manifestPath, out: nil)
+        let plan = try RunPlan.load(manifestPath, out: nil, requireFiles: false)
         guard let refresh = plan.manifest.refresh else {
             throw ConfigError(file: manifestPath, path: "refresh", expected: "a refresh section (schedule and/or watch: true) for --refresh")
         }

@@ -20,8 +20,12 @@ public struct RunPlan: Sendable {
 
     /// Reads and checks the manifest at `path`. With `settledBefore`, only
     /// files last modified before it are taken (the refresh's inbox: a file
-    /// still being written is not ready).
-    public static func load(_ path: String, out: String?, settledBefore: Date? = nil) throws(ConfigError) -> RunPlan {
+    /// still being written is not ready). Without `requireFiles`, sources
+    /// with no file yet are left out (checking a refresh manifest before its
+    /// first exports arrive).
+    public static func load(
+        _ path: String, out: String?, settledBefore: Date? = nil, requireFiles: Bool = true
+    ) throws(ConfigError) -> RunPlan {
         guard let data = FileManager.default.contents(atPath: path), let text = String(data: data, encoding: .utf8) else {
             throw ConfigError(file: path, path: "", expected: FileManager.default.fileExists(atPath: path) ? "cannot read the manifest" : "no such file")
         }
@@ -43,6 +47,7 @@ public struct RunPlan: Sendable {
             var file = resolve(source.file)
             if SourcePattern.isPattern(source.file) {
                 guard let newest = SourcePattern.newest(matching: file, settledBefore: settledBefore) else {
+                    if !requireFiles { continue }
                     throw ConfigError(
                         file: path, path: "sources[\(index)].file",
                         expected: "a file matching \(file)\(settledBefore == nil ? "" : " that is no longer being written"); none yet")
@@ -50,6 +55,7 @@ public struct RunPlan: Sendable {
                 file = newest
             }
             guard let attributes = try? FileManager.default.attributesOfItem(atPath: file) else {
+                if !requireFiles { continue }
                 throw ConfigError(file: path, path: "sources[\(index)].file", expected: "no such file: \(file)")
             }
             if let settledBefore, let modified = attributes[.modificationDate] as? Date, modified > settledBefore {
