@@ -230,6 +230,20 @@ struct NightlyRefreshTests {
             #expect(changes["recordsNew"] as? Int == 1 && changes["recordsChanged"] as? Int == 5)
             #expect(changes["recordsUnchanged"] as? Int == 34 && changes["recordsRemoved"] as? Int == 1)
             #expect(changes["tierMovers"] as? [String: Int] == ["up": 1, "down": 1, "excluded": 1, "new": 1, "removed": 1, "merged": 1])
+
+            // Survivorship ran only for the accounts the refresh touched; computing every account again changes nothing.
+            let goldens = """
+                SELECT g.id::text, g.name, g.domain, g.industry, g.employees::text, g.country, g.type, g.source_count::text, g.prevent_override::text,
+                    (SELECT string_agg(field, ',' ORDER BY field) FROM account_conflicts c WHERE c.golden_id = g.id)
+                FROM golden_accounts g ORDER BY g.id
+                """
+            func snapshot() async throws -> [String] {
+                try await db.query(goldens).map { row in try (0..<10).map { "\(try row.decode($0, as: String?.self) ?? "-")" }.joined(separator: "|") }
+            }
+            let incremental = try await snapshot()
+            try await db.execute("DELETE FROM merge_state")
+            _ = try await AccountMerger(logger: .init(label: "test")).merge(on: db)
+            #expect(try await snapshot() == incremental)
         }
     }
 

@@ -93,8 +93,12 @@ public struct AccountMerger: Sendable {
             lap("lineage")
             try db.query(MergeQueries.dropOrphans)
             lap("orphans")
+            let stale = try markStale(on: db)
+            lap("stale")
             try survive(on: db)
+            try db.query(MergeQueries.recordSurvived, sourcePriority.joined(separator: ","), ProductVersion.current)
             lap("survivorship")
+            steps["survived_accounts"] = "\(stale)"
             let summary = try db.query(MergeQueries.summary)[0]
             let sources: Int = try summary.decode(0)
             let golden: Int = try summary.decode(1)
@@ -104,8 +108,18 @@ public struct AccountMerger: Sendable {
         }
     }
 
-    /// Streams members grouped by golden id, computes each golden record, and
-    /// applies them set-based.
+    /// Marks the golden accounts survivorship must compute (`merge_stale`):
+    /// all of them the first time or when the source priority or version
+    /// changed, else those whose members changed. Returns how many.
+    private func markStale(on db: isolated Connection) throws -> Int {
+        try db.execute(MergeQueries.createStale)
+        try db.query(MergeQueries.markStale, sourcePriority.joined(separator: ","), ProductVersion.current)
+        try db.execute(MergeQueries.analyzeStale)
+        return try db.query(MergeQueries.staleCount)[0].decode(0)
+    }
+
+    /// Streams the stale accounts' members grouped by golden id, computes each
+    /// golden record, and applies them set-based.
     private func survive(on db: isolated Connection) throws {
         let spool = try CopySpool()
         var group: [(candidate: SurvivorCandidate, preventOverride: Bool)] = []

@@ -54,7 +54,31 @@ enum MergeQueries {
         DELETE FROM golden_accounts g WHERE NOT EXISTS (SELECT 1 FROM account_lineage l WHERE l.golden_id = g.id)
         """
 
-    /// Members of every golden account, grouped, for survivorship in Swift.
+    static let recordSurvived = """
+        INSERT INTO merge_state (resolved_at, source_priority, version) VALUES (now(), $1, $2)
+        ON CONFLICT (only_row) DO UPDATE SET resolved_at = now(), source_priority = $1, version = $2
+        """
+    static let createStale = "DROP TABLE IF EXISTS merge_stale; CREATE TEMP TABLE merge_stale (golden_id bigint)"
+    /// Golden accounts whose survivorship may differ from what is stored: a
+    /// member record or lineage row written since the last survivorship with
+    /// this source priority ($1) and version ($2) (none: every account), or a
+    /// member count that differs from source_count (members removed or moved
+    /// away; new accounts). Stage order makes "since" exact: a run's normalize
+    /// jobs commit before its resolve starts.
+    static let markStale = """
+        WITH since AS (SELECT resolved_at FROM merge_state WHERE source_priority = $1 AND version = $2)
+        INSERT INTO merge_stale
+        SELECT l.golden_id FROM account_lineage l JOIN source_accounts s ON s.source = l.source AND s.source_id = l.source_id
+        WHERE NOT EXISTS (SELECT 1 FROM since)
+            OR s.updated_at >= (SELECT resolved_at FROM since) OR l.updated_at >= (SELECT resolved_at FROM since)
+        UNION
+        SELECT g.id FROM golden_accounts g LEFT JOIN (SELECT golden_id, count(*) AS n FROM account_lineage GROUP BY 1) c ON c.golden_id = g.id
+        WHERE g.source_count IS DISTINCT FROM c.n
+        """
+    static let analyzeStale = "ANALYZE merge_stale"
+    static let staleCount = "SELECT count(*)::int8 FROM merge_stale"
+
+    /// Members of every stale golden account, grouped, for survivorship in Swift.
     static let members = """
         COPY (SELECT l.golden_id, s.source, s.source_id, to_char(s.updated_at, 'YYYY-MM-DD"T"HH24:MI:SS.US'),
                      coalesce(s.last_activity::text, ''), s.prevent_override,
@@ -63,6 +87,7 @@ enum MergeQueries {
                      coalesce(s.employees::text, ''), coalesce(s.annual_revenue::text, ''), coalesce(s.country, ''),
                      coalesce(s.state, ''), coalesce(s.city, ''), coalesce(s.owner, ''), coalesce(s.type, '')
               FROM account_lineage l JOIN source_accounts s ON s.source = l.source AND s.source_id = l.source_id
+              WHERE l.golden_id IN (SELECT golden_id FROM merge_stale)
               ORDER BY l.golden_id) TO STDOUT
         """
     static let createSurvived = """
@@ -84,7 +109,7 @@ enum MergeQueries {
         FROM merge_survived m WHERE g.id = m.id
         """
     static let replaceConflicts = """
-        DELETE FROM account_conflicts;
+        DELETE FROM account_conflicts c USING merge_survived m WHERE c.golden_id = m.id;
         INSERT INTO account_conflicts (golden_id, field, source_values)
         SELECT m.id, c.key, ARRAY(SELECT jsonb_array_elements_text(c.value))
         FROM merge_survived m, jsonb_each(m.conflicts) c;
