@@ -116,11 +116,10 @@ struct NightlyRefreshTests {
         let firmo = ProviderSimulator(records: records, settings: ProviderSimulator.Settings())
         try firmo.start()
         defer { firmo.stop() }
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("mm-nightly-\(UUID().uuidString)")
+        let directory = try workDirectory("nightly", config: Self.config)
+        defer { try? FileManager.default.removeItem(at: directory) }
         let inbox = directory.appendingPathComponent("inbox")
         try FileManager.default.createDirectory(at: inbox, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: directory) }
-        try Data(Self.config.utf8).write(to: directory.appendingPathComponent("marketmap.yaml"))
         let manifest = directory.appendingPathComponent("manifest.yaml")
         try Data("""
             config: marketmap.yaml
@@ -247,6 +246,14 @@ struct NightlyRefreshTests {
         }
     }
 
+    /// A fresh temporary directory holding `marketmap.yaml`.
+    func workDirectory(_ name: String, config: String) throws -> URL {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("mm-\(name)-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        try Data(config.utf8).write(to: directory.appendingPathComponent("marketmap.yaml"))
+        return directory
+    }
+
     func submit(_ cluster: Cluster, _ manifest: URL) async throws -> (status: Int32, output: String) {
         try await MarketMapBinary.run(["runs", "submit", manifest.path], environment: cluster.environment)
     }
@@ -255,10 +262,8 @@ struct NightlyRefreshTests {
 
     @Test("a full export lacking more than max_removed_share fails with nothing changed; mode: delta removes nothing; a raised limit removes and keeps the rows")
     func removals() async throws {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("mm-removals-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        let directory = try workDirectory("removals", config: Self.configWithoutEnrichment)
         defer { try? FileManager.default.removeItem(at: directory) }
-        try Data(Self.configWithoutEnrichment.utf8).write(to: directory.appendingPathComponent("marketmap.yaml"))
         let accounts = directory.appendingPathComponent("accounts.csv")
         func manifest(_ options: String) throws -> URL {
             let url = directory.appendingPathComponent("manifest-\(UUID().uuidString).yaml")
@@ -312,10 +317,8 @@ struct NightlyRefreshTests {
 
     @Test("the schedule starts a run when it fires, once; a bad schedule names the key")
     func schedule() async throws {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("mm-schedule-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        let directory = try workDirectory("schedule", config: Self.configWithoutEnrichment)
         defer { try? FileManager.default.removeItem(at: directory) }
-        try Data(Self.configWithoutEnrichment.utf8).write(to: directory.appendingPathComponent("marketmap.yaml"))
         // Settled well before the (simulated) night.
         try write(Self.firstExport, to: directory.appendingPathComponent("accounts.csv"), modified: Self.date("2026-11-24T12:00:00Z"))
         let manifest = directory.appendingPathComponent("manifest.yaml")
