@@ -56,7 +56,10 @@ CREATE TABLE tier_baseline_run (
     only_row boolean PRIMARY KEY DEFAULT true CHECK (only_row),
     run_id   bigint NOT NULL,
     product  text NOT NULL,
-    config   text NOT NULL    -- the configuration text the baseline was scored with
+    config   text NOT NULL,   -- the configuration text the baseline was scored with
+    -- How run_id's movers were computed, so reporting run_id again gives the same report.
+    compared_with  bigint,
+    config_changed boolean NOT NULL DEFAULT false
 );
 
 -- When survivorship last ran, and with which source priority and version: a
@@ -68,3 +71,8 @@ CREATE TABLE merge_state (
     source_priority text NOT NULL,
     version         text NOT NULL
 );
+
+-- The reporter leases a finished run while it reports it and sets reported_at
+-- only when every file is written: a reporter that dies mid-report leaves the
+-- run to be reported again once the lease ends.
+ALTER TABLE runs ADD COLUMN report_lease_until timestamptz;

@@ -98,7 +98,8 @@ enum QueueQueries {
         RETURNING run_id, stage
         """
     static let reopenRun = """
-        UPDATE runs SET state = 'running', error = NULL, finished_at = NULL, reported_at = NULL, updated_at = now()
+        UPDATE runs SET state = 'running', error = NULL, finished_at = NULL, reported_at = NULL, report_lease_until = NULL,
+            updated_at = now()
         WHERE id = $1 AND state IN ('failed', 'running')
         """
     static let reopenStage = """
@@ -166,9 +167,11 @@ enum QueueQueries {
         WHERE id = $1 AND state = 'running'
         """
     static let notifyRunFinished = "SELECT pg_notify('marketmap_runs', $1)"
+    static let markReported = "UPDATE runs SET reported_at = now(), report_lease_until = NULL WHERE id = $1"
     static let claimUnreportedRun = """
-        UPDATE runs SET reported_at = now()
+        UPDATE runs SET report_lease_until = now() + make_interval(secs => $1)
         WHERE id = (SELECT id FROM runs WHERE state IN ('done', 'failed') AND reported_at IS NULL
+                        AND (report_lease_until IS NULL OR report_lease_until < now())
                     ORDER BY id LIMIT 1 FOR UPDATE SKIP LOCKED)
         RETURNING id, pipeline, state, coalesce(error, '')
         """

@@ -148,10 +148,17 @@ public struct Runs: Sendable {
         return (try row.decode(0), try row.decode(1))
     }
 
-    /// Claims one finished, unreported run for the reporter (each run once).
-    public func claimUnreported(on db: isolated Connection) throws -> (id: Int, pipeline: String, state: String, error: String)? {
-        guard let row = try db.query(QueueQueries.claimUnreportedRun).first else { return nil }
+    /// Leases one finished, unreported run to the reporter for `leaseSeconds`;
+    /// `markReported` ends it. A run whose reporter died is leased again once
+    /// the lease ends.
+    public func claimUnreported(leaseSeconds: Double = 900, on db: isolated Connection) throws -> (id: Int, pipeline: String, state: String, error: String)? {
+        guard let row = try db.query(QueueQueries.claimUnreportedRun, leaseSeconds).first else { return nil }
         return (try row.decode(0), try row.decode(1), try row.decode(2), try row.decode(3))
+    }
+
+    /// The run's reports are complete.
+    public func markReported(_ run: Int, on db: isolated Connection) throws {
+        try db.query(QueueQueries.markReported, run)
     }
 
     /// Refreshes the planner's statistics after a large stage was enqueued

@@ -33,6 +33,7 @@ public final class Reporter: Sendable {
                 while !shutdown.isRequested {
                     while let finished = try await runs.claimUnreported(on: db) {
                         try await report(run: finished.id, on: db)
+                        try await runs.markReported(finished.id, on: db)
                     }
                     if refreshed.duration(to: .now) >= .seconds(2) {
                         try await db.transaction { db in try gauges.refresh(on: db) }
@@ -85,9 +86,9 @@ public final class Reporter: Sendable {
         logger.info("run report written", metadata: ["run": "\(run)", "state": "\(status.state)", "path": "\(directory.path)"])
     }
 
-    /// A lost connection goes up (the loop reconnects; the run stays claimed, so
-    /// its reports are not written again: see the README's known gaps); any
-    /// other failure is logged and left in report-error.txt.
+    /// A lost connection goes up (the loop reconnects; the run is reported
+    /// again when its lease ends); any other failure is logged and left in
+    /// report-error.txt.
     func failed(_ error: any Error, run: Int, directory: URL) throws {
         if let error = error as? PostgresError, error.isConnectionLost { throw error }
         logger.error("market reports failed", metadata: ["run": "\(run)", "error": "\(error)"])

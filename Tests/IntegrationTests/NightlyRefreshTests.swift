@@ -243,6 +243,15 @@ struct NightlyRefreshTests {
             try await db.execute("DELETE FROM merge_state")
             _ = try await AccountMerger(logger: .init(label: "test")).merge(on: db)
             #expect(try await snapshot() == incremental)
+
+            // A reporter that died mid-report: once its lease ends, the run is reported again, with the same movers.
+            let html = directory.appendingPathComponent("reports/run-\(second)/report.html")
+            try FileManager.default.removeItem(at: html)
+            try await db.query("UPDATE runs SET reported_at = NULL, report_lease_until = now() - interval '1 second' WHERE id = $1", second)
+            #expect(try await eventually(timeout: 60) { FileManager.default.fileExists(atPath: html.path) }, "reported again")
+            #expect(try await eventually(timeout: 10) { try await reportedRuns(db, in: directory).contains(second) })
+            let again: String = try await db.query("SELECT rows::text FROM reports WHERE run_id = $1 AND name = 'tier_movers'", second)[0].decode(0)
+            #expect(again == json, "the movers of a run reported twice are the same")
         }
     }
 

@@ -26,7 +26,8 @@ enum ReportQueries {
         ORDER BY g.id
         """
     // Tier movers: the baseline of the last reported run against account_scores now.
-    static let baselineRun = "SELECT run_id, product, config FROM tier_baseline_run"
+    static let baselineRun = "SELECT run_id, product, config, compared_with, config_changed FROM tier_baseline_run"
+    static let storedRows = "SELECT rows::text FROM reports WHERE run_id = $1 AND name = $2"
     static let clearBaseline = "TRUNCATE tier_baseline"
     /// Accounts in either state whose tier differs: id, name, domain, then for
     /// the baseline and for now: present, tier, score, excluded_by,
@@ -67,8 +68,9 @@ enum ReportQueries {
                 excluded.name, excluded.domain, excluded.anchor_source, excluded.anchor_id)
         """
     static let setBaselineRun = """
-        INSERT INTO tier_baseline_run (run_id, product, config) VALUES ($1, $2, $3)
-        ON CONFLICT (only_row) DO UPDATE SET run_id = excluded.run_id, product = excluded.product, config = excluded.config
+        INSERT INTO tier_baseline_run (run_id, product, config, compared_with, config_changed) VALUES ($1, $2, $3, $4, $5)
+        ON CONFLICT (only_row) DO UPDATE SET run_id = excluded.run_id, product = excluded.product, config = excluded.config,
+            compared_with = excluded.compared_with, config_changed = excluded.config_changed
         """
 
     static let clearAssignments = "DELETE FROM territory_assignments"

@@ -1,3 +1,4 @@
+import Foundation
 import MarketMapCore
 import Postgres
 
@@ -22,6 +23,10 @@ struct TierMovers {
     func compute(run: Int, on db: isolated Connection) throws -> Outcome {
         let baseline = try db.query(ReportQueries.baselineRun).first
         let baselineRun: Int? = try baseline?.decode(0)
+        if baselineRun == run, let baseline {
+            // Reported before (the reporter died before finishing its files): the same movers again.
+            return try stored(run: run, comparedWith: try baseline.decode(3), configChanged: try baseline.decode(4), on: db)
+        }
         let comparable = try baseline.map { try $0.decode(1, as: String.self) == product } ?? false
         var rows: [[ReportValue]] = []
         var moved = 0
@@ -46,18 +51,37 @@ struct TierMovers {
         let configChanged = comparable && baselineConfig != configText
         try db.query(ReportQueries.pruneBaseline, product)
         try db.query(ReportQueries.refreshBaseline, product)
-        try db.query(ReportQueries.setBaselineRun, run, product, configText)
+        let comparedWith = comparable ? baselineRun : nil
+        try db.query(ReportQueries.setBaselineRun, run, product, configText, comparedWith, configChanged)
+        return Outcome(report: report(rows, moved: moved, comparedWith: comparedWith), accounts: accounts, moved: moved, baselineRun: comparedWith, configChanged: configChanged)
+    }
+
+    func report(_ rows: [[ReportValue]], moved: Int, comparedWith: Int?) -> Report {
         let title: String
-        if let baselineRun, comparable {
-            title = "Tier movers since run \(baselineRun) (\(product)): \(moved) changed tier, "
-                + "\(rows.count - moved) new, removed or merged"
+        if let comparedWith {
+            title = "Tier movers since run \(comparedWith) (\(product)): \(moved) changed tier, \(rows.count - moved) new, removed or merged"
         } else {
             title = "Tier movers (\(product)): none — no earlier run of this product to compare with; this run is the baseline"
         }
-        let report = Report(
+        return Report(
             name: "tier_movers", title: title,
             columns: ["golden_id", "name", "domain", "change", "old_tier", "new_tier", "old_score", "new_score", "why"], rows: rows)
-        return Outcome(report: report, accounts: accounts, moved: moved, baselineRun: comparable ? baselineRun : nil, configChanged: configChanged)
+    }
+
+    /// The movers already stored for `run`.
+    func stored(run: Int, comparedWith: Int?, configChanged: Bool, on db: isolated Connection) throws -> Outcome {
+        let json: String = try db.query(ReportQueries.storedRows, run, "tier_movers").first?.decode(0) ?? "[]"
+        let values = (try? JSONSerialization.jsonObject(with: Data(json.utf8)) as? [[Any]]) ?? []
+        let rows = values.map { row in
+            row.map { cell -> ReportValue in
+                if let text = cell as? String { return .text(text) }
+                if let number = cell as? NSNumber { return .number(number.doubleValue) }
+                return .null
+            }
+        }
+        let moved = rows.filter { row in row.count > 3 && !["new", "removed", "merged"].contains(row[3].display) }.count
+        let accounts: Int = try db.query(ReportQueries.scoredAccounts, product)[0].decode(0)
+        return Outcome(report: report(rows, moved: moved, comparedWith: comparedWith), accounts: accounts, moved: moved, baselineRun: comparedWith, configChanged: configChanged)
     }
 
     /// The state in columns `present` (a flag), then tier, score, exclusion, gate and basis; nil when absent.
