@@ -1,5 +1,4 @@
 import ArgumentParser
-import Enrichment
 import Foundation
 import Logging
 import MarketMapCore
@@ -24,10 +23,6 @@ enum ManifestRun {
         _ plan: RunPlan, on db: Connection, logger: Logger, progress: @escaping @Sendable (String) -> Void
     ) async throws -> (run: Int, resumed: Bool) {
         try await Migrator(directory: Migrator.defaultDirectory()).migrate(db, logger: logger)
-        let importer = Importer(domains: DomainNormalizer(resolver: LibPSLResolver.shared), logger: logger)
-        let asOf = ISO8601DateFormatter.string(from: Date(), timeZone: .gmt, formatOptions: [.withFullDate])
-        return try await db.transaction { db in
-            try plan.startOrResume(importer: importer, asOf: asOf, progress: progress, on: db)
-        }
+        return try await plan.startOrResume(logger: logger, progress: progress, on: db)
     }
 }

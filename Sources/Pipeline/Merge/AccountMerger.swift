@@ -113,7 +113,12 @@ public struct AccountMerger: Sendable {
     /// changed, else those whose members changed. Returns how many.
     private func markStale(on db: isolated Connection) throws -> Int {
         try db.execute(MergeQueries.createStale)
-        try db.query(MergeQueries.markStale, sourcePriority.joined(separator: ","), ProductVersion.current)
+        let priority = sourcePriority.joined(separator: ",")
+        if try db.query(MergeQueries.lastSurvived, priority, ProductVersion.current).isEmpty {
+            try db.query(MergeQueries.markAllStale)
+        } else {
+            try db.query(MergeQueries.markStale, priority, ProductVersion.current)
+        }
         try db.execute(MergeQueries.analyzeStale)
         return try db.query(MergeQueries.staleCount)[0].decode(0)
     }

@@ -59,18 +59,21 @@ enum MergeQueries {
         ON CONFLICT (only_row) DO UPDATE SET resolved_at = now(), source_priority = $1, version = $2
         """
     static let createStale = "DROP TABLE IF EXISTS merge_stale; CREATE TEMP TABLE merge_stale (golden_id bigint)"
+    /// The last survivorship's time, if it used this source priority ($1) and version ($2).
+    static let lastSurvived = "SELECT resolved_at FROM merge_state WHERE source_priority = $1 AND version = $2"
+    /// No survivorship to build on: every account is stale.
+    static let markAllStale = "INSERT INTO merge_stale SELECT id FROM golden_accounts"
     /// Golden accounts whose survivorship may differ from what is stored: a
     /// member record or lineage row written since the last survivorship with
-    /// this source priority ($1) and version ($2) (none: every account), or a
-    /// member count that differs from source_count (members removed or moved
-    /// away; new accounts). Stage order makes "since" exact: a run's normalize
-    /// jobs commit before its resolve starts.
+    /// this source priority ($1) and version ($2), or a member count that
+    /// differs from source_count (members removed or moved away; new
+    /// accounts). Stage order makes "since" exact: a run's normalize jobs
+    /// commit before its resolve starts.
     static let markStale = """
         WITH since AS (SELECT resolved_at FROM merge_state WHERE source_priority = $1 AND version = $2)
         INSERT INTO merge_stale
         SELECT l.golden_id FROM account_lineage l JOIN source_accounts s ON s.source = l.source AND s.source_id = l.source_id
-        WHERE NOT EXISTS (SELECT 1 FROM since)
-            OR s.updated_at >= (SELECT resolved_at FROM since) OR l.updated_at >= (SELECT resolved_at FROM since)
+        WHERE s.updated_at >= (SELECT resolved_at FROM since) OR l.updated_at >= (SELECT resolved_at FROM since)
         UNION
         SELECT g.id FROM golden_accounts g LEFT JOIN (SELECT golden_id, count(*) AS n FROM account_lineage GROUP BY 1) c ON c.golden_id = g.id
         WHERE g.source_count IS DISTINCT FROM c.n

@@ -1,4 +1,3 @@
-import Enrichment
 import Foundation
 import JobQueue
 import Logging
@@ -76,11 +75,8 @@ public actor RefreshScheduler {
             do {
                 let db = try await Connection.connect(config)
                 do {
-                    let importer = Importer(domains: DomainNormalizer(resolver: LibPSLResolver.shared), logger: logger)
-                    let asOf = ISO8601DateFormatter.string(from: Date(), timeZone: .gmt, formatOptions: [.withFullDate])
-                    let started = try await db.transaction { db in
-                        try plan.startOrResume(importer: importer, asOf: asOf, progress: { logger.info("refresh staging", metadata: ["file": "\($0)"]) }, on: db)
-                    }
+                    let started = try await plan.startOrResume(
+                        logger: logger, progress: { logger.info("refresh staging", metadata: ["file": "\($0)"]) }, on: db)
                     logger.info("refresh run started", metadata: ["run": "\(started.run)", "reason": "\(reason)", "resumed": "\(started.resumed)"])
                 } catch {
                     await db.close()

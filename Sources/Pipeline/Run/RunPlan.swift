@@ -1,5 +1,7 @@
+import Enrichment
 import Foundation
 import JobQueue
+import Logging
 import MarketMapCore
 import Postgres
 import Yams
@@ -127,10 +129,25 @@ public struct RunPlan: Sendable {
         }
     }
 
+    /// Stages the files and creates the run (or finds its unfinished one),
+    /// as of today (UTC), in one transaction: what `run`, `runs submit` and the
+    /// refresh share.
+    public func startOrResume(
+        logger: Logger, progress: @escaping @Sendable (String) -> Void, on db: Connection
+    ) async throws -> (run: Int, resumed: Bool) {
+        let importer = Importer(domains: DomainNormalizer(resolver: LibPSLResolver.shared), logger: logger)
+        let asOf = ISO8601DateFormatter.string(from: Date(), timeZone: .gmt, formatOptions: [.withFullDate])
+        return try await db.transaction { db in try startOrResume(importer: importer, asOf: asOf, progress: progress, on: db) }
+    }
+
     /// The staged files per source and kind whose exports are all full, with
     /// the strictest removal limit among them.
-    func fullExports(_ staged: [StagedFile]) -> [(source: String, kind: RecordKind, files: [Int], maxShare: Double, hasRecordIDs: Bool)] {
-        var groups: [(source: String, kind: RecordKind, files: [Int], maxShare: Double, hasRecordIDs: Bool)] = []
+    struct ExportGroup {
+        var source: String, kind: RecordKind, files: [Int], maxShare: Double, hasRecordIDs: Bool
+    }
+
+    func fullExports(_ staged: [StagedFile]) -> [ExportGroup] {
+        var groups: [ExportGroup] = []
         var delta = Set<String>()
         for (source, file) in zip(manifest.sources, staged) {
             let key = source.source + "\u{1F}" + source.kind.rawValue
@@ -140,7 +157,8 @@ public struct RunPlan: Sendable {
                 groups[index].maxShare = min(groups[index].maxShare, source.maxRemovedShare)
                 groups[index].hasRecordIDs = groups[index].hasRecordIDs && file.hasRecordIDs
             } else {
-                groups.append((source.source, source.kind, [file.fileID], source.maxRemovedShare, file.hasRecordIDs))
+                groups.append(ExportGroup(
+                    source: source.source, kind: source.kind, files: [file.fileID], maxShare: source.maxRemovedShare, hasRecordIDs: file.hasRecordIDs))
             }
         }
         return groups.filter { !delta.contains($0.source + "\u{1F}" + $0.kind.rawValue) }
