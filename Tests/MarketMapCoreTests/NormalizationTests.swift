@@ -43,7 +43,7 @@ struct NormalizationTests {
     }
 
     @Test("free-mail, social and placeholder domains are never an identity", arguments: [
-        "gmail.com", "https://mail.yahoo.com", "outlook.com", "hotmail.co.uk", "example.com", "linkedin.com/company/acme",
+        "gmail.com", "https://mail.yahoo.com", "outlook.com", "hotmail.co.uk", "example.com", "linkedin.com", "https://www.linkedin.com/in/jane-doe", "wordpress.com",
         "gmx.de", "web.de", "qq.com", "icloud.com",
     ])
     func nonIdentity(_ input: String) {

@@ -1,124 +1,104 @@
-/// Identity of one source record.
-public struct RecordKey: Sendable, Hashable, Comparable, CustomStringConvertible {
-    public var source: String
-    public var sourceID: String
-    public init(source: String, sourceID: String) {
-        self.source = source
-        self.sourceID = sourceID
-    }
-    public static func < (lhs: RecordKey, rhs: RecordKey) -> Bool { (lhs.source, lhs.sourceID) < (rhs.source, rhs.sourceID) }
-    public var description: String { "\(source)/\(sourceID)" }
-}
+import Foundation
 
-/// What matching looks at for one source account.
-public struct MatchRecord: Sendable, Equatable {
-    public var key: RecordKey
-    public var name: String?
-    /// The registrable domain, only when it is a company identity.
-    public var domain: String?
-    public var country: String?
-    public var preventOverride: Bool
-
-    public init(key: RecordKey, name: String?, domain: String?, country: String?, preventOverride: Bool = false) {
-        self.key = key
-        self.name = name
-        self.domain = domain
-        self.country = country
-        self.preventOverride = preventOverride
-    }
-}
-
-public enum MatchMethod: String, Sendable, Codable {
-    /// Alone, or the cluster's anchor.
-    case single
-    /// Joined on the same registrable domain.
-    case domain
-    /// Joined on a fuzzy name match within the same country: review these.
-    case name
-}
-
-public struct MatchSettings: Sendable, Equatable {
-    /// Jaro-Winkler similarity of normalized names at or above which two
-    /// records without a shared domain are the same company.
-    public var nameThreshold: Double = 0.95
-    public init(nameThreshold: Double = 0.95) { self.nameThreshold = nameThreshold }
-}
-
-/// One golden account: its source records and how each joined.
-public struct AccountCluster: Sendable, Equatable {
-    /// The smallest member key: a stable anchor for the golden id.
-    public var anchor: RecordKey
-    public var members: [RecordKey: MatchMethod]
-}
-
-/// Dedupe of `DOMAIN.md` §3, pure and deterministic:
+/// Dedupe of `DOMAIN.md` §3, pure and deterministic. Evidence, not one rule
+/// per field:
 /// 1. the same registrable domain ⇒ the same account, except that a
 ///    `prevent_override` record (a franchise branch) joins only records with
 ///    the same domain *and* the same normalized name: a branch never merges
-///    into the corporate record;
-/// 2. where either side has no domain, a fuzzy name match (Jaro-Winkler ≥
-///    threshold) within the same known country, flagged `name`; a name match
-///    never joins two clusters that already carry different domains;
-/// 3. clusters are transitive (union-find).
+///    into the corporate record. A hosting platform's tenant
+///    (`acme.wordpress.com`) joins the same tenant, never keeps two accounts
+///    apart, and joins at most one account by name;
+/// 2. where either side has no domain of its own, a name match within the same
+///    country: words weighted by how rare they are in this market (so a shared
+///    `Shenzhen … Technology` counts for little), typos, abbreviations and
+///    descriptor words allowed for; the city, where both have one, counts; a
+///    name of common words only needs the city to agree. Flagged `name`;
+/// 3. a blank country on one side: an identical, distinctive name, when every
+///    record of that name with a country is in one country;
+/// 4. two domains of one company (`siemens.de` / `siemens.com`,
+///    `netscout.com` / `netscoutsystems.com`): the same country, a near
+///    identical name, and domain labels that are the name (`acme.de` /
+///    `acme-ag.de` stay apart: a legal form is no part of the name).
+///    Flagged `alt_domain`;
+/// 5. clusters are transitive (union-find) but a name match never joins two
+///    accounts with different own domains, and an account holds at most
+///    `maxDomainsPerAccount` domains (`ClusterResolution`).
 /// Candidate name pairs come from blocks within a country (the first name
 /// word; its first three and its last three letters with its length ±1, so one
-/// typo does not hide a pair) and are applied best-first in a fixed order, so the result does not
-/// depend on the order of the input.
+/// typo does not hide a pair) and are applied best-first in a fixed order, so
+/// the result does not depend on the order of the input.
 public enum AccountClustering {
-    public static func cluster(_ records: [MatchRecord], settings: MatchSettings = MatchSettings()) -> [AccountCluster] {
-        resolve(records, edges: candidates(records, settings: settings))
+    public static func cluster(
+        _ records: [MatchRecord], settings: MatchSettings = MatchSettings(), frequencies: TermFrequencies? = nil
+    ) -> [AccountCluster] {
+        resolve(records, edges: candidates(records, settings: settings, frequencies: frequencies), settings: settings)
+    }
+
+    /// How common each name word is among `records`: the weights of name matching.
+    public static func termFrequencies(_ records: [MatchRecord]) -> TermFrequencies {
+        TermFrequencies(records.lazy.compactMap(\.name))
     }
 
     /// The candidate edges of one shard: domain groups and name blocks whose
     /// key hashes to `shard` (of `shards`). Every pair that can match shares a
     /// domain or a block, so the union of all shards' edges is the same
     /// whatever the shard count, and so is `resolve`'s result: the basis for
-    /// matching in parallel queue jobs.
+    /// matching in parallel queue jobs. `frequencies` defaults to those of
+    /// `records`; every shard must use the same.
     public static func candidates(
-        _ records: [MatchRecord], settings: MatchSettings = MatchSettings(), shard: Int = 0, shards: Int = 1
+        _ records: [MatchRecord], settings: MatchSettings = MatchSettings(), frequencies: TermFrequencies? = nil,
+        shard: Int = 0, shards: Int = 1
     ) -> [MatchEdge] {
         func mine(_ key: String) -> Bool { shards <= 1 || Int(stableHash(key) % UInt64(shards)) == shard }
         let sorted = records.sorted { $0.key < $1.key }
-        var edges: [MatchEdge] = []
+        var edges = domainEdges(sorted, mine: mine)
+        var pairs = PairScorer(sorted, settings: settings, frequencies: frequencies ?? termFrequencies(records))
+        nameEdges(sorted, scorer: &pairs, mine: mine, into: &edges)
+        blankCountryEdges(sorted, scorer: &pairs, mine: mine, into: &edges)
+        alternateDomainEdges(sorted, scorer: &pairs, mine: mine, into: &edges)
+        return edges
+    }
 
-        // 1. Domains: the plain records of a domain join its first one; a
-        //    branch joins only a record with its very name.
+    /// The plain records of a domain join its first one; a branch joins only
+    /// a record with its very name.
+    static func domainEdges(_ sorted: [MatchRecord], mine: (String) -> Bool) -> [MatchEdge] {
+        var edges: [MatchEdge] = []
         var byDomain: [String: [Int]] = [:]
         for (index, record) in sorted.enumerated() { if let domain = record.domain { byDomain[domain, default: []].append(index) } }
-        for (domain, members) in byDomain where mine("d|" + domain) {
+        for (domain, members) in byDomain where members.count > 1 && mine("d|" + domain) {
+            let reason = (sorted[members[0]].platformTenant ? "platform page " : "domain ") + domain
             let plain = members.filter { !sorted[$0].preventOverride }
-            for index in plain.dropFirst() { edges.append(MatchEdge(sorted[plain[0]].key, sorted[index].key, score: 2, kind: .domain)) }
+            for index in plain.dropFirst() {
+                edges.append(MatchEdge(sorted[plain[0]].key, sorted[index].key, score: 2, kind: .domain, reason: reason))
+            }
             for branch in members where sorted[branch].preventOverride {
                 guard let name = sorted[branch].name,
                     let twin = members.first(where: { $0 != branch && sorted[$0].name == name })
                 else { continue }
-                edges.append(MatchEdge(sorted[twin].key, sorted[branch].key, score: 2, kind: .domain))
+                edges.append(MatchEdge(sorted[twin].key, sorted[branch].key, score: 2, kind: .domain, reason: reason + ", same branch name"))
             }
         }
+        return edges
+    }
 
-        // 2. Names, where a domain is missing on either side. Blocks: the same
-        //    first word; or its first (`<`) or last (`>`) three letters with its
-        //    length L (each record in blocks L and L+1: a typo changes the length
-        //    by at most one). Each pair is compared in exactly one block: the
-        //    word block if the words are equal, else the prefix block of the
-        //    longer length if the prefixes are equal, else the suffix block, so
-        //    nothing needs remembering across blocks and memory stays flat.
-        // Per record, once: ids of its token, prefix, suffix and whole name, the
-        // token's length, and the prepared name; the pair loop below compares
-        // integers and reads arrays, so a pair costs nanoseconds.
+    /// Names, where an own domain is missing on either side. Blocks: the same
+    /// first word; or its first (`<`) or last (`>`) three letters with its
+    /// length L (each record in blocks L and L+1: a typo changes the length
+    /// by at most one). Each pair is compared in exactly one block: the word
+    /// block if the words are equal, else the prefix block of the longer
+    /// length if the prefixes are equal, else the suffix block, so nothing
+    /// needs remembering across blocks and memory stays flat.
+    static func nameEdges(_ sorted: [MatchRecord], scorer: inout PairScorer, mine: (String) -> Bool, into edges: inout [MatchEdge]) {
+        enum BlockKind { case word, prefix, suffix }
         let count = sorted.count
-        var tokenID = [Int](repeating: -1, count: count), nameID = [Int](repeating: -1, count: count)
-        var prefixID = [Int](repeating: -1, count: count), tokenLength = [Int](repeating: 0, count: count)
-        var slot = [Int](repeating: -1, count: count)
-        let hasDomain = sorted.map { $0.domain != nil }
-        var prepared: [PreparedName] = []
+        var tokenID = [Int](repeating: -1, count: count), prefixID = [Int](repeating: -1, count: count)
+        var tokenLength = [Int](repeating: 0, count: count)
         var ids: [String: Int] = [:]
         func id(_ text: String) -> Int {
             if let known = ids[text] { return known }
             ids[text] = ids.count
             return ids.count - 1
         }
-        enum BlockKind { case word, prefix, suffix }
         var blocks: [String: (kind: BlockKind, size: Int, members: [Int])] = [:]
         for (index, record) in sorted.enumerated() {
             guard let name = record.name, let country = record.country, !record.preventOverride else { continue }
@@ -135,15 +115,12 @@ public enum AccountClustering {
                 member = true
             }
             guard member else { continue }
-            (tokenID[index], tokenLength[index], prefixID[index], nameID[index]) = (id("=" + token), length, id("<" + prefix), id("n" + name))
-            slot[index] = prepared.count
-            prepared.append(PreparedName(name))
+            (tokenID[index], tokenLength[index], prefixID[index]) = (id("=" + token), length, id("<" + prefix))
         }
-        let threshold = settings.nameThreshold
         for (_, block) in blocks where block.members.count > 1 {
             let members = block.members
-            for (i, a) in members.enumerated() where !hasDomain[a] {
-                for (j, b) in members.enumerated() where j != i && (hasDomain[b] || j > i) {
+            for (i, a) in members.enumerated() where scorer.lacksOwnDomain(a) {
+                for (j, b) in members.enumerated() where j != i && (!scorer.lacksOwnDomain(b) || j > i) {
                     switch block.kind {
                     case .prefix:
                         guard tokenID[a] != tokenID[b], max(tokenLength[a], tokenLength[b]) == block.size else { continue }
@@ -152,46 +129,51 @@ public enum AccountClustering {
                         else { continue }
                     case .word: break
                     }
-                    let (low, high) = (min(a, b), max(a, b))
-                    let score = nameID[a] == nameID[b] ? 1 : prepared[slot[low]].similarity(to: prepared[slot[high]], atLeast: threshold)
-                    if score >= threshold { edges.append(MatchEdge(sorted[low].key, sorted[high].key, score: score, kind: .name)) }
+                    if let edge = scorer.nameEdge(a, b) { edges.append(edge) }
                 }
             }
         }
-        return edges
     }
 
-    /// Clusters from candidate edges (from any number of shards, in any
-    /// order, duplicates allowed): domain edges first, then name edges
-    /// best-first in a fixed order, never joining two different domains.
-    public static func resolve(_ records: [MatchRecord], edges: [MatchEdge]) -> [AccountCluster] {
-        let sorted = records.sorted { $0.key < $1.key }
-        var position: [RecordKey: Int] = [:]
-        for (index, record) in sorted.enumerated() { position[record.key] = index }
-        var sets = UnionFind(count: sorted.count, domains: sorted.map(\.domain))
-        var joinedByDomain = Set<Int>()
-        let unique = Set(edges)
-        for edge in unique where edge.kind == .domain {
-            guard let a = position[edge.a], let b = position[edge.b] else { continue }
-            if sets.union(a, b, allowDifferentDomains: false) { joinedByDomain.formUnion([a, b]) }
+    /// A blank country on one side: blocks of one exact name, holding the
+    /// records without a country and those with one. A block whose records
+    /// with a country are in several countries is ambiguous and gives nothing.
+    static func blankCountryEdges(_ sorted: [MatchRecord], scorer: inout PairScorer, mine: (String) -> Bool, into edges: inout [MatchEdge]) {
+        let wanted = Set(sorted.lazy.filter { $0.country == nil && !$0.preventOverride }.compactMap(\.name))
+        guard !wanted.isEmpty else { return }
+        var blocks: [String: [Int]] = [:]
+        for (index, record) in sorted.enumerated() where !record.preventOverride {
+            guard let name = record.name, wanted.contains(name), mine("b|" + name) else { continue }
+            blocks[name, default: []].append(index)
         }
-        let names = unique.filter { $0.kind == .name }.compactMap { edge -> (score: Double, a: Int, b: Int)? in
-            guard let a = position[edge.a], let b = position[edge.b] else { return nil }
-            return (edge.score, min(a, b), max(a, b))
-        }.sorted { ($0.score, -$0.a, -$0.b) > ($1.score, -$1.a, -$1.b) }
-        for edge in names { _ = sets.union(edge.a, edge.b, allowDifferentDomains: false) }
-
-        // Clusters, anchored on their smallest key; members that share the
-        // cluster's domain joined by domain, the others by name.
-        var groups: [Int: [Int]] = [:]
-        for index in sorted.indices { groups[sets.find(index), default: []].append(index) }
-        return groups.values.map { group in
-            var members: [RecordKey: MatchMethod] = [:]
-            for index in group {
-                members[sorted[index].key] = group.count == 1 ? .single : (joinedByDomain.contains(index) ? .domain : .name)
+        for (_, members) in blocks where members.count > 1 {
+            let countries = Set(members.compactMap { sorted[$0].country })
+            guard countries.count == 1, let country = countries.first else { continue }
+            for a in members where sorted[a].country == nil {
+                for b in members where sorted[b].country != nil && (scorer.lacksOwnDomain(a) || scorer.lacksOwnDomain(b)) {
+                    if let edge = scorer.blankCountryEdge(a, b, country: country) { edges.append(edge) }
+                }
             }
-            return AccountCluster(anchor: group.map { sorted[$0].key }.min() ?? sorted[group[0]].key, members: members)
-        }.sorted { $0.anchor < $1.anchor }
+        }
+    }
+
+    /// Two own domains of one company: records with an own domain and a
+    /// country, blocked by country and first name word, compared when their
+    /// domains differ.
+    static func alternateDomainEdges(_ sorted: [MatchRecord], scorer: inout PairScorer, mine: (String) -> Bool, into edges: inout [MatchEdge]) {
+        var blocks: [String: [Int]] = [:]
+        for (index, record) in sorted.enumerated() {
+            guard record.ownDomain != nil, let name = record.name, let country = record.country, !record.preventOverride else { continue }
+            let key = "\(country)|\(CompanyNameNormalizer.blockingToken(name))"
+            if mine("a|" + key) { blocks[key, default: []].append(index) }
+        }
+        for (_, members) in blocks where members.count > 1 {
+            for (i, a) in members.enumerated() {
+                for b in members[(i + 1)...] where sorted[a].domain != sorted[b].domain {
+                    if let edge = scorer.alternateDomainEdge(a, b) { edges.append(edge) }
+                }
+            }
+        }
     }
 
     /// FNV-1a 64: the same in every process (Swift's `Hasher` is seeded).
@@ -203,73 +185,11 @@ public enum AccountClustering {
         }
         return hash
     }
-}
 
-/// A possible match between two source records, found in one shard.
-public struct MatchEdge: Sendable, Hashable {
-    public enum Kind: String, Sendable, Hashable { case domain, name }
-    public var a: RecordKey
-    public var b: RecordKey
-    public var score: Double
-    public var kind: Kind
-
-    public init(_ first: RecordKey, _ second: RecordKey, score: Double, kind: Kind) {
-        a = min(first, second)
-        b = max(first, second)
-        self.score = score
-        self.kind = kind
-    }
-}
-
-extension AccountClustering {
-    /// Similarity of two normalized names that is not fooled by shared common
-    /// words: with the same number of words, the distinctive first word and
-    /// the rest are compared separately and the weaker score counts
-    /// ("vandmir systems" vs "vandur systems" is a different company); with a
-    /// different number of words, the whole names are compared.
-    /// Names whose numbers differ ("store 16" vs "store 160", "3m" vs "4m")
-    /// are different companies or branches, however alike the letters.
+    /// Similarity of two normalized names with every word weighing the same
+    /// (`PreparedName.similarity`): typos, descriptors and numbers count as
+    /// in matching, word rarity does not.
     public static func nameSimilarity(_ left: String, _ right: String) -> Double {
         PreparedName(left).similarity(to: PreparedName(right))
-    }
-}
-
-/// Union-find that remembers the identity domain of each set and can refuse
-/// to join sets carrying different domains.
-struct UnionFind {
-    private var parent: [Int]
-    private var rank: [Int]
-    private var domain: [String?]
-
-    init(count: Int, domains: [String?]) {
-        parent = Array(0..<count)
-        rank = [Int](repeating: 0, count: count)
-        domain = domains
-    }
-
-    mutating func find(_ x: Int) -> Int {
-        var root = x
-        while parent[root] != root { root = parent[root] }
-        var node = x
-        while parent[node] != root { (node, parent[node]) = (parent[node], root) }
-        return root
-    }
-
-    /// Joins the sets of `a` and `b`; returns false when they were already one
-    /// set or when joining would put two different domains in one set.
-    mutating func union(_ a: Int, _ b: Int, allowDifferentDomains: Bool) -> Bool {
-        let rootA = find(a), rootB = find(b)
-        if rootA == rootB { return false }
-        if !allowDifferentDomains, let left = domain[rootA], let right = domain[rootB], left != right { return false }
-        let merged = domain[rootA] ?? domain[rootB]
-        if rank[rootA] < rank[rootB] {
-            parent[rootA] = rootB
-            domain[rootB] = merged
-        } else {
-            parent[rootB] = rootA
-            domain[rootA] = merged
-            if rank[rootA] == rank[rootB] { rank[rootA] += 1 }
-        }
-        return true
     }
 }

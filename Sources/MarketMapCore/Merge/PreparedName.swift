@@ -1,101 +1,179 @@
-/// A normalized company name with everything name matching needs worked out
-/// once per record, not once per compared pair: its Unicode scalars, its first
-/// word and the rest, its numbers, and letter counts for a cheap upper bound
-/// that skips Jaro-Winkler on pairs that cannot reach the threshold.
-public struct PreparedName: Sendable {
-    let whole: [Unicode.Scalar]
-    let first: [Unicode.Scalar]
-    let rest: [Unicode.Scalar]
-    let wordCount: Int
-    /// The runs of digits, joined: names whose numbers differ never match.
-    let numbers: String
-    let wholeCounts: LetterCounts
-    let firstCounts: LetterCounts
+import Foundation
 
-    public init(_ name: String) {
-        whole = Array(name.unicodeScalars)
-        let words = name.split(separator: " ")
-        wordCount = words.count
-        first = words.first.map { Array($0.unicodeScalars) } ?? []
-        rest = words.count > 1 ? Array(words.dropFirst().joined(separator: " ").unicodeScalars) : []
-        numbers = name.split(whereSeparator: { !$0.isNumber }).joined(separator: "|")
-        wholeCounts = LetterCounts(whole)
-        firstCounts = LetterCounts(first)
+/// How common each word of the market's company names is, counted per run
+/// over every record: `technology` or `shenzhen` say little about which
+/// company a record is, `xsight` says much. Weights are inverse document
+/// frequencies; with no names counted every word weighs the same.
+public struct TermFrequencies: Sendable {
+    public private(set) var names = 0
+    var counts: [String: Int] = [:]
+
+    public init() {}
+    public init(_ names: some Sequence<String>) {
+        for name in names { add(name) }
     }
 
-    /// `AccountClustering.nameSimilarity` of the two names, or any value below
-    /// `threshold` when a bound shows it cannot reach it.
-    public func similarity(to other: PreparedName, atLeast threshold: Double = 0) -> Double {
-        if numbers != other.numbers { return 0 }
-        guard wordCount == other.wordCount, !first.isEmpty, !other.first.isEmpty else {
-            guard Self.bound(whole.count, other.whole.count, wholeCounts, other.wholeCounts) >= threshold else { return 0 }
-            return JaroWinkler.similarity(whole, other.whole)
-        }
-        // The distinctive first word: equal, or a typo away (length ±1).
-        if abs(first.count - other.first.count) > 1 { return 0 }
-        let firstScore: Double
-        if first == other.first {
-            firstScore = 1
-        } else {
-            guard Self.bound(first.count, other.first.count, firstCounts, other.firstCounts) >= threshold else { return 0 }
-            firstScore = JaroWinkler.similarity(first, other.first)
-        }
-        guard wordCount > 1 else { return firstScore }
-        if firstScore < threshold { return firstScore }
-        let restScore = rest == other.rest ? 1 : JaroWinkler.similarity(rest, other.rest)
-        return min(firstScore, restScore >= 0.9 ? 1 : restScore)
+    public mutating func add(_ name: String) {
+        names += 1
+        var seen = Set<Substring>()
+        for word in name.split(separator: " ") where seen.insert(word).inserted { counts[String(word), default: 0] += 1 }
     }
 
-    /// An upper bound of Jaro-Winkler: at most as many matches as shared
-    /// characters, and at most the full prefix bonus (Jaro-Winkler grows with Jaro).
-    static func bound(_ a: Int, _ b: Int, _ countsA: LetterCounts, _ countsB: LetterCounts) -> Double {
-        guard a > 0, b > 0 else { return a == 0 && b == 0 ? 1 : 0 }
-        // Counts are capped, so long names are not bounded by them.
-        let shared = Double(a > 120 || b > 120 ? min(a, b) : min(countsA.shared(with: countsB), a, b))
-        if shared == 0 { return 0 }
-        let jaro = (shared / Double(a) + shared / Double(b) + 1) / 3
-        return jaro + 0.4 * (1 - jaro)
+    public func count(_ word: String) -> Int { counts[word] ?? 0 }
+
+    /// `ln((N + 1) / (df + 1))`, at least 0.2 so that a word never weighs nothing.
+    public func weight(_ word: String) -> Double {
+        guard names > 0 else { return 1 }
+        return max(0.2, log(Double(names + 1) / Double(count(word) + 1)))
+    }
+
+    /// A word rare enough to tell companies apart: in at most 3 names, or
+    /// in at most one name in a thousand.
+    public func isDistinctive(_ word: String) -> Bool {
+        names == 0 || count(word) <= max(3, names / 1000)
     }
 }
 
-/// Occurrences per bucket (a–z, digits, space, four buckets for the rest) in
-/// 32 byte lanes of four words, capped at 127, so the characters two names
-/// share are counted with a few integer operations.
-public struct LetterCounts: Sendable {
-    var words: (UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0)
+/// A normalized company name with everything name matching needs worked out
+/// once per record, not once per compared pair: its words as integer ids with
+/// their weights, which are descriptors (`systems`, `group`), its numbers,
+/// and whether it has a distinctive word.
+public struct PreparedName: Sendable {
+    let ids: [Int32]
+    let words: [[Unicode.Scalar]]
+    let weights: [Double]
+    let descriptor: [Bool]
+    let total: Double
+    /// The runs of digits, joined: names whose numbers differ never match.
+    let numbers: String
+    /// The words without spaces (`net scout` ~ `netscout`).
+    let joined: Int32
+    public let isDistinctive: Bool
 
-    public static func bucket(_ scalar: Unicode.Scalar) -> Int {
-        let value = scalar.value
-        switch value {
-        case 97...122: return Int(value - 97)
-        case 48...57: return 26
-        case 32: return 27
-        default: return 28 + Int(value % 4)
+    /// Without a vocabulary: every word weighs the same (tests, one-off comparisons).
+    public init(_ name: String) {
+        var vocabulary = Vocabulary()
+        self.init(name, frequencies: TermFrequencies(), vocabulary: &vocabulary)
+    }
+
+    init(_ name: String, frequencies: TermFrequencies, vocabulary: inout Vocabulary) {
+        let all = name.split(separator: " ").prefix(64).map(String.init)
+        let kept = all.filter { !NameWords.stopWords.contains($0) }
+        let tokens = kept.isEmpty ? all : kept
+        ids = tokens.map { vocabulary.id($0) }
+        words = tokens.map { Array($0.unicodeScalars) }
+        descriptor = tokens.map { NameWords.descriptors.contains($0) && tokens.count > 1 }
+        weights = zip(tokens, descriptor).map { word, isDescriptor in
+            frequencies.weight(word) * (isDescriptor ? NameWords.descriptorWeight : 1)
         }
+        total = weights.reduce(0, +)
+        numbers = name.split(whereSeparator: { !$0.isNumber }).joined(separator: "|")
+        joined = vocabulary.id("~" + tokens.joined())
+        isDistinctive = zip(tokens, descriptor).contains { !$1 && frequencies.isDistinctive($0) }
     }
 
-    public init(_ scalars: [Unicode.Scalar]) {
-        var lanes = [UInt8](repeating: 0, count: 32)
-        for scalar in scalars where lanes[Self.bucket(scalar)] < 127 { lanes[Self.bucket(scalar)] += 1 }
-        func word(_ start: Int) -> UInt64 {
-            (0..<8).reduce(UInt64(0)) { $0 | UInt64(lanes[start + $1]) << (8 * $1) }
+    /// Weighted word agreement in [0, 1]: the weight of the words both names
+    /// share (a one-letter typo counts a little less, the more the shorter
+    /// the word) over the weight of all their words. Descriptor words weigh
+    /// little, so `cisco systems` ~ `cisco`, but two different descriptors
+    /// (`acme technology` / `acme systems`) count against. Any value below
+    /// `threshold` when a bound shows the pair cannot reach it (none yet: the
+    /// pair loop is integer comparisons and short typo checks).
+    public func similarity(to other: PreparedName, atLeast threshold: Double = 0) -> Double {
+        if numbers != other.numbers { return 0 }
+        if joined == other.joined { return 1 }
+        let denominator = total + other.total
+        guard denominator > 0 else { return 0 }
+        var usedOther: UInt64 = 0
+        func isFree(_ j: Int) -> Bool { usedOther & (1 << UInt64(j)) == 0 }
+        var unmatched: [Int] = []
+        var shared = 0.0
+        for (i, id) in ids.enumerated() {
+            if let j = other.ids.indices.first(where: { other.ids[$0] == id && isFree($0) }) {
+                usedOther |= 1 << UInt64(j)
+                shared += weights[i] + other.weights[j]
+            } else {
+                unmatched.append(i)
+            }
         }
-        words = (word(0), word(8), word(16), word(24))
+        let otherLeft = other.ids.count - usedOther.nonzeroBitCount
+        if unmatched.isEmpty && otherLeft == 0 { return 1 }
+        // Nothing left to pair on one side: the rest is lost, no typo to look for.
+        if unmatched.isEmpty || otherLeft == 0 {
+            let lost = (unmatched.contains { descriptor[$0] }, other.ids.indices.contains { isFree($0) && other.descriptor[$0] })
+            return shared / denominator * (lost.0 && lost.1 ? NameWords.descriptorConflict : 1)
+        }
+        var (selfLeft, otherLeftDescriptor) = (false, false)
+        for i in unmatched {
+            var found: (j: Int, quality: Double)?
+            for j in other.ids.indices where isFree(j) {
+                if let quality = Self.typoQuality(words[i], other.words[j]), quality > (found?.quality ?? 0) { found = (j, quality) }
+            }
+            if let found {
+                usedOther |= 1 << UInt64(found.j)
+                shared += (weights[i] + other.weights[found.j]) * found.quality
+            } else if descriptor[i] {
+                selfLeft = true
+            }
+        }
+        for j in other.ids.indices where isFree(j) && other.descriptor[j] {
+            otherLeftDescriptor = true
+        }
+        let score = shared / denominator
+        return selfLeft && otherLeftDescriptor ? score * NameWords.descriptorConflict : score
     }
 
-    /// Σ over buckets of min(self, other).
-    public func shared(with other: LetterCounts) -> Int {
-        Int(Self.minSum(words.0, other.words.0) + Self.minSum(words.1, other.words.1)
-            + Self.minSum(words.2, other.words.2) + Self.minSum(words.3, other.words.3))
+    /// How much a one-edit typo (insertion, deletion, substitution or swap of
+    /// neighbours) between two words of at least four letters is worth: the
+    /// shorter the word, the less (`umbrella`/`umbrela` 0.94, `moini`/`mooini`
+    /// 0.9, `acme`/`acne` 0.875). `nil` when the words are further apart.
+    static func typoQuality(_ a: [Unicode.Scalar], _ b: [Unicode.Scalar]) -> Double? {
+        let shorter = min(a.count, b.count)
+        guard shorter >= 4, abs(a.count - b.count) <= 1, Self.withinOneEdit(a, b) else { return nil }
+        return 1 - 0.5 / Double(shorter)
     }
 
-    /// Lane-wise minimum of two words of 7-bit lanes, summed.
-    static func minSum(_ x: UInt64, _ y: UInt64) -> UInt64 {
-        let high: UInt64 = 0x8080_8080_8080_8080
-        let xAtLeastY = (((x | high) &- y) & high) >> 7  // 1 in each lane where x >= y
-        let mask = xAtLeastY &* 0xFF
-        let minimum = (y & mask) | (x & ~mask)
-        let pairs = (minimum & 0x00FF_00FF_00FF_00FF) &+ ((minimum >> 8) & 0x00FF_00FF_00FF_00FF)
-        return (pairs &* 0x0001_0001_0001_0001) >> 48
+    public static func withinOneEdit(_ a: [Unicode.Scalar], _ b: [Unicode.Scalar]) -> Bool {
+        var start = 0
+        while start < a.count && start < b.count && a[start] == b[start] { start += 1 }
+        if start == a.count && start == b.count { return true }
+        var endA = a.count, endB = b.count
+        while endA > start && endB > start && a[endA - 1] == b[endB - 1] { endA -= 1; endB -= 1 }
+        let (restA, restB) = (endA - start, endB - start)
+        if restA + restB <= 1 { return true }  // one insertion or deletion
+        if restA == 1 && restB == 1 { return true }  // one substitution
+        // A swap of neighbours: "ab" ↔ "ba".
+        return restA == 2 && restB == 2 && a[start] == b[start + 1] && a[start + 1] == b[start]
     }
+}
+
+/// Word ids for one matching pass: integer comparisons in the pair loop.
+struct Vocabulary {
+    private var ids: [String: Int32] = [:]
+    mutating func id(_ word: String) -> Int32 {
+        if let known = ids[word] { return known }
+        let next = Int32(ids.count)
+        ids[word] = next
+        return next
+    }
+}
+
+/// Word lists of name matching.
+public enum NameWords {
+    /// Words that describe a company rather than name it: a name that lacks
+    /// one still matches (`Cisco Systems` / `Cisco`).
+    public static let descriptors: Set<String> = [
+        "systems", "technology", "solutions", "services", "group", "international", "global", "industries",
+        "enterprises", "worldwide", "holdings", "laboratories", "company", "usa", "america", "americas", "europe",
+        "asia", "pacific", "uk", "us", "na", "emea", "apac",
+    ]
+    /// The weight factor of a descriptor word.
+    public static let descriptorWeight = 0.05
+    /// The factor on a score where each name has a descriptor the other lacks.
+    public static let descriptorConflict = 0.85
+    /// Words that never count.
+    public static let stopWords: Set<String> = [
+        "and", "of", "the", "de", "der", "die", "das", "la", "le", "les", "et", "und", "y", "von", "van", "du", "des",
+        "del", "di", "da", "do", "dos", "e",
+    ]
 }

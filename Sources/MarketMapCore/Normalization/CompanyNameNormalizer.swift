@@ -1,19 +1,19 @@
 /// Company-name normalization of `DOMAIN.md` §2: NFKC, case-fold (and
 /// diacritics folded), `&` → `and`, punctuation stripped, a leading `the` and
-/// trailing legal forms dropped, spaces collapsed.
-/// `Acme, Inc.` / `ACME Incorporated` / `The Acme Co.` → `acme`.
+/// legal forms of every country dropped (trailing `Co., Ltd.`, `Sdn Bhd`,
+/// `Sp. z o.o.`, `S.A. de C.V.`, `A/S`; leading `PT`, `OOO`, `Kabushiki
+/// Kaisha`), location qualifiers dropped (`Acme Ltd - Luton`, `Acme
+/// (Germany)`, `Acme GmbH, Berlin`), the abbreviations CRM users type spelled
+/// out (`Hldgs`, `Mfg`, `Intl`, `Tech`, `Sys`, `Svcs`, `Labs`), spaces
+/// collapsed. `Acme, Inc.` / `ACME Incorporated` / `The Acme Co.` → `acme`.
 public enum CompanyNameNormalizer {
     public static func normalize(_ raw: String?) -> String? {
         guard let raw, !TextFolding.isPlaceholder(raw) else { return nil }
-        var words = TextFolding.words(raw)
+        var words = TextFolding.words(withoutQualifiers(raw)).map { abbreviations[$0] ?? $0 }
+        if words.isEmpty { words = TextFolding.words(raw) }
         while words.count > 1, words.first == "the" { words.removeFirst() }
         let base = words
-        var stripped = false
-        // Trailing legal forms, also chained ones: "GmbH & Co. KG", "Co., Ltd.".
-        while words.count > 1, let last = words.last, legalForms.contains(last) || (stripped && last == "and") {
-            words.removeLast()
-            stripped = true
-        }
+        stripLegalForms(&words)
         if words == ["and"] || words.isEmpty { words = base }
         let result = words.joined(separator: " ")
         return result.isEmpty ? nil : result
@@ -25,13 +25,103 @@ public enum CompanyNameNormalizer {
         String(normalized.split(separator: " ").first ?? "")
     }
 
+    /// The raw name without what only says where or which branch: a
+    /// parenthesised part, a part after a spaced dash or bar, a part after a
+    /// comma that follows a legal form (`Acme GmbH, Berlin`).
+    static func withoutQualifiers(_ raw: String) -> String {
+        var text = Substring(raw)
+        for separator in [" - ", " – ", " — ", " | ", " -- "] {
+            if let range = text.range(of: separator), !String(text[..<range.lowerBound]).trimmedWhitespace.isEmpty {
+                text = text[..<range.lowerBound]
+            }
+        }
+        var cleaned = ""
+        var depth = 0
+        for character in text {
+            switch character {
+            case "(", "[", "（": depth += 1
+            case ")", "]", "）": depth = max(0, depth - 1)
+            default: if depth == 0 { cleaned.append(character) }
+            }
+        }
+        if cleaned.trimmedWhitespace.isEmpty { cleaned = String(text) }
+        if let comma = cleaned.firstIndex(of: ",") {
+            let before = TextFolding.words(String(cleaned[..<comma]))
+            if before.count > 1, let last = before.last, legalForms.contains(last) { cleaned = String(cleaned[..<comma]) }
+        }
+        return cleaned
+    }
+
+    /// Drops leading and trailing legal forms, chained ones too
+    /// (`GmbH & Co. KG`, `Co., Ltd.`), and legal forms written as several
+    /// words (`S.A. de C.V.` → `sa de cv`); never the last word.
+    static func stripLegalForms(_ words: inout [String]) {
+        var stripped = false
+        while words.count > 1 {
+            if let phrase = legalPhrases.first(where: { words.count > $0.count && words.suffix($0.count).elementsEqual($0) }) {
+                words.removeLast(phrase.count)
+            } else if let last = words.last, legalForms.contains(last) || (stripped && last == "and") {
+                words.removeLast()
+            } else {
+                break
+            }
+            stripped = true
+        }
+        while words.count > 1 {
+            if let phrase = leadingLegalPhrases.first(where: { words.count > $0.count && words.prefix($0.count).elementsEqual($0) }) {
+                words.removeFirst(phrase.count)
+            } else if let first = words.first, leadingLegalForms.contains(first) {
+                words.removeFirst()
+            } else {
+                break
+            }
+        }
+    }
+
     /// Legal-form words, after punctuation is gone (`S.A.` → `sa`, `Co.,Ltd` → `co ltd`).
     public static let legalForms: Set<String> = [
         "inc", "incorporated", "llc", "llp", "lp", "lllp", "pllc", "ltd", "limited", "corp", "corporation", "co",
-        "company", "plc", "gmbh", "mbh", "ag", "kg", "kgaa", "ohg", "ug", "sa", "sas", "sasu", "sarl", "sca", "bv", "nv",
-        "vof", "pty", "srl", "srls", "spa", "sapa", "oy", "oyj", "ab", "publ", "as", "asa", "aps", "kk", "gk", "se",
-        "sl", "slu", "sau", "sac", "saa", "ltda", "eireli", "me", "pte", "pvt", "bhd", "sdn", "tbk", "kft", "zrt", "nyrt",
-        "sro", "doo", "dd", "ooo", "oao", "zao", "pao", "pjsc", "jsc", "lda", "sgps", "ehf", "hf", "spzoo", "sp",
-        "zoo", "holdings"
+        "company", "plc", "gmbh", "mbh", "ag", "kg", "kgaa", "ohg", "ug", "sa", "sas", "sasu", "sarl", "sca", "bv",
+        "nv", "vof", "pty", "srl", "srls", "spa", "sapa", "oy", "oyj", "ab", "publ", "as", "asa", "aps", "kk", "gk",
+        "se", "sl", "slu", "sau", "sac", "saa", "ltda", "eireli", "me", "pte", "pvt", "bhd", "sdn", "tbk", "kft",
+        "zrt", "nyrt", "sro", "doo", "dd", "ooo", "oao", "zao", "pao", "pjsc", "jsc", "lda", "sgps", "ehf", "hf",
+        "spzoo", "sp", "zoo", "holdings", "cv", "sde", "rl", "berhad", "pcl", "uab", "sia", "eood", "ood", "kht",
+        "tmi", "vos", "spol", "akc", "gbr", "mij", "maatschappij", "cvba", "bvba", "sprl", "scrl", "snc", "sccl",
+    ]
+
+    /// Legal forms written as several words (after folding), longest first.
+    static let legalPhrases: [[String]] = [
+        ["s", "de", "rl", "de", "cv"], ["sa", "de", "cv"], ["s", "a", "de", "c", "v"], ["sab", "de", "cv"],
+        ["s", "de", "rl"], ["sp", "z", "oo"], ["sp", "z", "o", "o"], ["spol", "s", "ro"], ["s", "r", "o"],
+        ["kabushiki", "kaisha"], ["kabushikigaisha"], ["yugen", "kaisha"], ["godo", "kaisha"], ["private", "limited"],
+        ["pvt", "ltd"], ["pte", "ltd"], ["pty", "ltd"], ["sdn", "bhd"], ["co", "ltd"], ["a", "s"], ["a", "g"], ["s", "a"],
+        ["s", "p", "a"], ["s", "r", "l"], ["n", "v"], ["b", "v"], ["l", "l", "c"], ["p", "l", "c"], ["s", "l"],
+        ["s", "a", "s"], ["oy", "ab"], ["ab", "publ"], ["public", "company", "limited"], ["limited", "liability", "company"],
+        ["limited", "partnership"], ["joint", "stock", "company"], ["public", "joint", "stock", "company"],
+    ].sorted { $0.count > $1.count }
+
+    /// Legal forms that stand before the name (Indonesia's `PT`, Russia's
+    /// `OOO`, Japan's `Kabushiki Kaisha`, Sweden's `AB`).
+    static let leadingLegalForms: Set<String> = ["pt", "ooo", "oao", "zao", "pao", "ao", "ab", "kk", "tov", "pp", "ud", "cv", "jsc", "pjsc"]
+    static let leadingLegalPhrases: [[String]] = [["kabushiki", "kaisha"], ["yugen", "kaisha"], ["p", "t"]]
+
+    /// Abbreviations CRM users type, spelled out the one way matching compares.
+    static let abbreviations: [String: String] = [
+        "hldgs": "holdings", "hldg": "holdings", "hlds": "holdings", "holding": "holdings",
+        "mfg": "manufacturing", "mfrs": "manufacturers", "mfr": "manufacturer", "manufacturing": "manufacturing",
+        "intl": "international", "intnl": "international", "internat": "international",
+        "tech": "technology", "techs": "technology", "technologies": "technology", "technol": "technology",
+        "sys": "systems", "syst": "systems", "system": "systems",
+        "svcs": "services", "svc": "services", "serv": "services", "service": "services", "srvcs": "services",
+        "labs": "laboratories", "lab": "laboratories", "laboratory": "laboratories", "labo": "laboratories",
+        "inds": "industries", "indus": "industries", "industry": "industries", "ind": "industries",
+        "grp": "group", "mgmt": "management", "mgt": "management", "natl": "national", "assn": "association",
+        "assoc": "associates", "bros": "brothers", "engg": "engineering", "eng": "engineering", "sols": "solutions",
+        "solution": "solutions", "ctr": "center", "centre": "center", "univ": "university", "elec": "electric",
+        "pharma": "pharmaceuticals", "pharmaceutical": "pharmaceuticals", "comms": "communications", "communication": "communications", "telecom": "telecommunications",
+        "dev": "development", "devel": "development", "dist": "distribution", "distr": "distribution",
+        "finl": "financial", "ins": "insurance", "invest": "investments", "inv": "investments",
+        "prods": "products", "prod": "products", "product": "products", "enterprise": "enterprises",
+        "electronic": "electronics", "network": "networks", "partner": "partners", "ptnrs": "partners",
     ]
 }

@@ -14,26 +14,49 @@ public struct NormalizedDomain: Sendable, Equatable {
     public var original: String
     /// Lower-case ASCII host without scheme, path, port, `www.`.
     public var host: String
-    /// The registrable domain: the company identity, unless `isIdentity` is false.
+    /// The registrable domain: the company identity, unless `isIdentity` is
+    /// false. For a hosting platform's tenant, the tenant
+    /// (`acme.wordpress.com`, `linkedin.com/company/acme`).
     public var registrable: String
-    /// False for free-mail, social and placeholder domains: never merge on them.
+    /// False for free-mail, social and placeholder domains and for platform
+    /// addresses without a tenant: never merge on them.
     public var isIdentity: Bool
+    /// True when `registrable` is a tenant of a hosting platform: an identity
+    /// on its own, but weaker than a company's own domain (never one that
+    /// keeps two companies apart, never one that joins two accounts).
+    public var isPlatformTenant: Bool = false
 }
 
 /// Website/domain normalization of `DOMAIN.md` §2.
 public struct DomainNormalizer: Sendable {
     public let resolver: any PublicSuffixResolver
+    public let platforms: HostingPlatforms
 
-    public init(resolver: any PublicSuffixResolver) { self.resolver = resolver }
+    public init(resolver: any PublicSuffixResolver, platforms: HostingPlatforms = HostingPlatforms()) {
+        self.resolver = resolver
+        self.platforms = platforms
+    }
 
     public func normalize(_ raw: String?) -> NormalizedDomain? {
-        guard let raw, let host = Self.host(raw), let registrable = resolver.registrableDomain(host) else { return nil }
-        return NormalizedDomain(
-            original: raw, host: host, registrable: registrable, isIdentity: !Self.nonIdentity.contains(registrable))
+        guard let raw, let (host, path) = Self.hostAndPath(raw) else { return nil }
+        switch platforms.verdict(host: host, path: path) {
+        case .tenant(let tenant):
+            return NormalizedDomain(original: raw, host: host, registrable: tenant, isIdentity: true, isPlatformTenant: true)
+        case .noTenant:
+            return NormalizedDomain(original: raw, host: host, registrable: resolver.registrableDomain(host) ?? host, isIdentity: false)
+        case .notPlatform:
+            guard let registrable = resolver.registrableDomain(host) else { return nil }
+            return NormalizedDomain(
+                original: raw, host: host, registrable: registrable, isIdentity: !Self.nonIdentity.contains(registrable))
+        }
     }
 
     /// The cleaned host, or `nil` when the value is no domain at all.
-    public static func host(_ raw: String) -> String? {
+    public static func host(_ raw: String) -> String? { hostAndPath(raw)?.host }
+
+    /// The cleaned host and the path after it (no query or fragment), or
+    /// `nil` when the value is no domain at all.
+    public static func hostAndPath(_ raw: String) -> (host: String, path: String)? {
         var text = raw.trimmedWhitespace.lowercased()
         if TextFolding.isPlaceholder(text) { return nil }
         if text.hasPrefix("mailto:") { text.removeFirst(7) }
@@ -42,7 +65,14 @@ public struct DomainNormalizer: Sendable {
         } else if text.hasPrefix("//") {
             text.removeFirst(2)
         }
-        if let end = text.firstIndex(where: { "/?#\\".contains($0) }) { text = String(text[..<end]) }
+        var path = ""
+        if let end = text.firstIndex(where: { "/?#\\".contains($0) }) {
+            if text[end] == "/" {
+                let rest = text[end...]
+                path = String(rest[..<(rest.firstIndex(where: { "?#".contains($0) }) ?? rest.endIndex)])
+            }
+            text = String(text[..<end])
+        }
         if let at = text.lastIndex(of: "@") { text = String(text[text.index(after: at)...]) }
         if let colon = text.lastIndex(of: ":"), text[text.index(after: colon)...].allSatisfy(\.isNumber) {
             text = String(text[..<colon])
@@ -69,7 +99,7 @@ public struct DomainNormalizer: Sendable {
         }
         // The last label must have a letter: not an IP address.
         guard let tld = encodedLabels.last, tld.utf8.contains(where: { isASCIILetterOrDigit($0) && $0 > UInt8(ascii: "9") }) else { return nil }
-        return encodedLabels.joined(separator: ".")
+        return (encodedLabels.joined(separator: "."), path)
     }
 
     static func isASCIILetterOrDigit(_ byte: UInt8) -> Bool {

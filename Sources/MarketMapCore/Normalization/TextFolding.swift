@@ -5,9 +5,21 @@ import Foundation
 enum TextFolding {
     static func fold(_ text: String) -> String {
         if text.utf8.allSatisfy({ $0 < 0x80 }) { return text.lowercased() }  // ASCII: NFKC and diacritics are no-ops
-        return text.precomposedStringWithCompatibilityMapping
+        let folded = text.precomposedStringWithCompatibilityMapping
             .folding(options: [.caseInsensitive, .diacriticInsensitive], locale: Locale(identifier: "en_US_POSIX"))
+        guard folded.unicodeScalars.contains(where: { letterSpellings[$0] != nil }) else { return folded }
+        var spelled = ""
+        for scalar in folded.unicodeScalars {
+            if let ascii = letterSpellings[scalar] { spelled += ascii } else { spelled.unicodeScalars.append(scalar) }
+        }
+        return spelled
     }
+
+    /// Latin letters that folding keeps but names are also typed without
+    /// (`Søren` / `Soren`, `Æble` / `Aeble`, `Łódź` / `Lodz`).
+    static let letterSpellings: [Unicode.Scalar: String] = [
+        "ø": "o", "æ": "ae", "œ": "oe", "ł": "l", "đ": "d", "ð": "d", "þ": "th", "ı": "i", "ħ": "h", "ŧ": "t",
+    ]
 
     static func collapseSpaces(_ text: String) -> String {
         text.split(whereSeparator: { $0.isWhitespace }).joined(separator: " ")

@@ -24,6 +24,8 @@ public struct AccountMerger: Sendable {
     /// Sources in order of trust for survivorship; unlisted sources come last.
     public let sourcePriority: [String]
     public let logger: Logger
+    /// Hosting platforms whose tenants are weak identities.
+    public let platforms: HostingPlatforms
 
     static let fields = [
         "name", "website", "domain", "industry", "employees", "annual_revenue", "country", "state", "city", "owner", "type",
@@ -36,8 +38,12 @@ public struct AccountMerger: Sendable {
         "last_activity",
     ]
 
-    public init(settings: MatchSettings = MatchSettings(), sourcePriority: [String] = [], logger: Logger) {
+    public init(
+        settings: MatchSettings = MatchSettings(), sourcePriority: [String] = [], platforms: HostingPlatforms = HostingPlatforms(),
+        logger: Logger
+    ) {
         self.settings = settings
+        self.platforms = platforms
         self.sourcePriority = sourcePriority
         self.logger = logger
     }
@@ -54,10 +60,12 @@ public struct AccountMerger: Sendable {
         var records: [MatchRecord] = []
         try db.copyOut(MergeQueries.matchRecords) { bytes in
             let f = CopyText.parseRow(bytes)
-            guard f.count == 6, let source = f[0], let id = f[1] else { return }
+            guard f.count == 7, let source = f[0], let id = f[1] else { return }
+            let domain = Self.nonEmpty(f[3])
             records.append(MatchRecord(
-                key: RecordKey(source: source, sourceID: id), name: Self.nonEmpty(f[2]), domain: Self.nonEmpty(f[3]),
-                country: Self.nonEmpty(f[4]), preventOverride: f[5] == "t"))
+                key: RecordKey(source: source, sourceID: id), name: Self.nonEmpty(f[2]), domain: domain,
+                country: Self.nonEmpty(f[4]), preventOverride: f[5] == "t", city: Self.nonEmpty(f[6]).flatMap(MatchRecord.foldedCity),
+                platformTenant: domain.map(platforms.isTenant) ?? false))
         }
         return records
     }
@@ -82,7 +90,10 @@ public struct AccountMerger: Sendable {
             try db.copyIn(MergeQueries.copyClusters) { writer in
                 for cluster in clusters {
                     for (key, method) in cluster.members {
-                        try writer.writeRow([key.source, key.sourceID, cluster.anchor.source, cluster.anchor.sourceID, method.rawValue])
+                        try writer.writeRow([
+                            key.source, key.sourceID, cluster.anchor.source, cluster.anchor.sourceID, method.rawValue,
+                            cluster.reasons[key] ?? "",
+                        ])
                     }
                 }
             }

@@ -14,7 +14,7 @@ import Postgres
 /// (`AccountClustering.candidates`).
 ///
 /// Run params: `shards` (default 8), `source_priority` (comma-separated),
-/// `name_threshold` (default 0.95).
+/// `name_threshold` (default `MatchSettings().nameThreshold`).
 enum MergeJobs {
     static func register(into registry: inout Registry) {
         registry.register(Match())
@@ -54,7 +54,7 @@ enum MergeJobs {
                 for edge in edges {
                     try writer.writeRow([
                         String(job.runID), String(job.shard), edge.a.source, edge.a.sourceID, edge.b.source, edge.b.sourceID,
-                        String(edge.score), edge.kind.rawValue,
+                        String(edge.score), edge.kind.rawValue, edge.reason,
                     ])
                 }
             }
@@ -77,14 +77,15 @@ enum MergeJobs {
             var edges: [MatchEdge] = []
             try db.copyOut(MergeQueries.copyRunEdges) { bytes in
                 let f = CopyText.parseRow(bytes)
-                guard f.count == 6, let aSource = f[0], let aID = f[1], let bSource = f[2], let bID = f[3],
+                guard f.count == 7, let aSource = f[0], let aID = f[1], let bSource = f[2], let bID = f[3],
                     let score = f[4].flatMap(Double.init), let kind = f[5].flatMap(MatchEdge.Kind.init(rawValue:))
                 else { return }
                 edges.append(MatchEdge(
-                    RecordKey(source: aSource, sourceID: aID), RecordKey(source: bSource, sourceID: bID), score: score, kind: kind))
+                    RecordKey(source: aSource, sourceID: aID), RecordKey(source: bSource, sourceID: bID), score: score, kind: kind,
+                    reason: f[6] ?? ""))
             }
             let loaded = clock.now
-            let clusters = AccountClustering.resolve(records, edges: edges)
+            let clusters = AccountClustering.resolve(records, edges: edges, settings: settings.match)
             let clustered = clock.now
             let report = try merger.write(clusters, on: db)
             let written = clock.now

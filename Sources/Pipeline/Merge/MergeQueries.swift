@@ -2,15 +2,17 @@
 enum MergeQueries {
     static let matchRecords = """
         COPY (SELECT source, source_id, coalesce(name_norm, ''), CASE WHEN domain_identity THEN domain ELSE '' END,
-                     coalesce(country, ''), prevent_override
+                     coalesce(country, ''), prevent_override, coalesce(city, '')
               FROM source_accounts) TO STDOUT
         """
     static let createClusters = """
         CREATE TEMP TABLE IF NOT EXISTS merge_clusters (
-            source text, source_id text, anchor_source text, anchor_source_id text, match_method text)
+            source text, source_id text, anchor_source text, anchor_source_id text, match_method text, match_reason text)
         """
     static let truncateClusters = "TRUNCATE merge_clusters"
-    static let copyClusters = "COPY merge_clusters (source, source_id, anchor_source, anchor_source_id, match_method) FROM STDIN"
+    static let copyClusters = """
+        COPY merge_clusters (source, source_id, anchor_source, anchor_source_id, match_method, match_reason) FROM STDIN
+        """
 
     /// Golden ids stay stable: a cluster keeps the smallest golden id its
     /// members already had; when an old account split, only the cluster with
@@ -42,13 +44,14 @@ enum MergeQueries {
             SELECT golden_id FROM merge_golden g WHERE NOT EXISTS (SELECT 1 FROM golden_accounts a WHERE a.id = g.golden_id);
         """
     static let writeLineage = """
-        INSERT INTO account_lineage AS l (source, source_id, golden_id, match_method)
-        SELECT c.source, c.source_id, g.golden_id, c.match_method
+        INSERT INTO account_lineage AS l (source, source_id, golden_id, match_method, match_reason)
+        SELECT c.source, c.source_id, g.golden_id, c.match_method, c.match_reason
         FROM merge_clusters c
         JOIN merge_golden g ON g.anchor_source = c.anchor_source AND g.anchor_source_id = c.anchor_source_id
         ON CONFLICT (source, source_id) DO UPDATE SET golden_id = excluded.golden_id, match_method = excluded.match_method,
-            updated_at = now()
+            match_reason = excluded.match_reason, updated_at = now()
         WHERE l.golden_id IS DISTINCT FROM excluded.golden_id OR l.match_method IS DISTINCT FROM excluded.match_method
+            OR l.match_reason IS DISTINCT FROM excluded.match_reason
         """
     static let dropOrphans = """
         DELETE FROM golden_accounts g WHERE NOT EXISTS (SELECT 1 FROM account_lineage l WHERE l.golden_id = g.id)
@@ -119,20 +122,20 @@ enum MergeQueries {
         """
     static let summary = """
         SELECT (SELECT count(*) FROM source_accounts)::int8, (SELECT count(*) FROM golden_accounts)::int8,
-               (SELECT count(*) FROM account_lineage WHERE match_method = 'name')::int8,
+               (SELECT count(*) FROM account_lineage WHERE match_method IN ('name', 'alt_domain'))::int8,
                (SELECT count(DISTINCT golden_id) FROM account_conflicts)::int8
         """
 
     // The sharded merge pipeline.
     static let deleteShardEdges = "DELETE FROM merge_edges WHERE run_id = $1 AND shard = $2"
-    static let copyEdges = "COPY merge_edges (run_id, shard, a_source, a_id, b_source, b_id, score, kind) FROM STDIN"
+    static let copyEdges = "COPY merge_edges (run_id, shard, a_source, a_id, b_source, b_id, score, kind, reason) FROM STDIN"
     /// COPY takes no parameters: the run's edges go through a temporary table.
     static let stageRunEdges = """
-        CREATE TEMP TABLE IF NOT EXISTS resolve_edges (a_source text, a_id text, b_source text, b_id text, score float8, kind text);
+        CREATE TEMP TABLE IF NOT EXISTS resolve_edges (a_source text, a_id text, b_source text, b_id text, score float8, kind text, reason text);
         TRUNCATE resolve_edges;
         """
     static let fillRunEdges = """
-        INSERT INTO resolve_edges SELECT a_source, a_id, b_source, b_id, score, kind FROM merge_edges WHERE run_id = $1
+        INSERT INTO resolve_edges SELECT a_source, a_id, b_source, b_id, score, kind, reason FROM merge_edges WHERE run_id = $1
         """
     static let copyRunEdges = "COPY resolve_edges TO STDOUT"
     static let dropRunEdges = "DELETE FROM merge_edges WHERE run_id = $1"

@@ -1,0 +1,107 @@
+/// Identity of one source record.
+public struct RecordKey: Sendable, Hashable, Comparable, CustomStringConvertible {
+    public var source: String
+    public var sourceID: String
+    public init(source: String, sourceID: String) {
+        self.source = source
+        self.sourceID = sourceID
+    }
+    public static func < (lhs: RecordKey, rhs: RecordKey) -> Bool { (lhs.source, lhs.sourceID) < (rhs.source, rhs.sourceID) }
+    public var description: String { "\(source)/\(sourceID)" }
+}
+
+/// What matching looks at for one source account.
+public struct MatchRecord: Sendable, Equatable {
+    public var key: RecordKey
+    public var name: String?
+    /// The registrable domain, only when it is a company identity (a hosting
+    /// platform's tenant, `acme.wordpress.com`, counts, as a weak one).
+    public var domain: String?
+    public var country: String?
+    public var preventOverride: Bool
+    /// The city, folded (`TextFolding.words` joined), when known: evidence.
+    public var city: String?
+    /// `domain` is a hosting platform's tenant, not the company's own domain.
+    public var platformTenant: Bool
+
+    public init(
+        key: RecordKey, name: String?, domain: String?, country: String?, preventOverride: Bool = false, city: String? = nil,
+        platformTenant: Bool = false
+    ) {
+        self.key = key
+        self.name = name
+        self.domain = domain
+        self.country = country
+        self.preventOverride = preventOverride
+        self.city = city
+        self.platformTenant = platformTenant
+    }
+
+    /// A city as matching compares it: `Frankfurt am Main` / `FRANKFURT AM MAIN`.
+    public static func foldedCity(_ raw: String) -> String? {
+        let words = TextFolding.words(raw)
+        return words.isEmpty || TextFolding.isPlaceholder(raw) ? nil : words.joined(separator: " ")
+    }
+
+    /// A domain of the company's own: it joins on sight and keeps apart.
+    var ownDomain: String? { platformTenant ? nil : domain }
+}
+
+public enum MatchMethod: String, Sendable, Codable {
+    /// Alone, or the cluster's anchor.
+    case single
+    /// Joined on the same registrable domain (or the same platform tenant).
+    case domain
+    /// Joined on a fuzzy name match within the same country: review these.
+    case name
+    /// Joined on another domain of the same company (`siemens.de` / `siemens.com`):
+    /// the same name and country and a domain label that fits both. Review these.
+    case altDomain = "alt_domain"
+}
+
+public struct MatchSettings: Sendable, Equatable {
+    /// Name agreement (`PreparedName.similarity`, weighted by how rare each
+    /// word is in the market) at or above which two records without a shared
+    /// domain are the same company.
+    public var nameThreshold: Double = 0.9
+    /// Name agreement at or above which two records with different domains
+    /// whose labels fit the name (`siemens.de` / `siemens.com`) are one company.
+    public var alternateDomainThreshold: Double = 0.97
+    /// At most this many own domains in one account: a chain of alternate
+    /// domains longer than this is a runaway cluster, not a company.
+    public var maxDomainsPerAccount: Int = 3
+    public init(nameThreshold: Double = 0.9, alternateDomainThreshold: Double = 0.97, maxDomainsPerAccount: Int = 3) {
+        self.nameThreshold = nameThreshold
+        self.alternateDomainThreshold = alternateDomainThreshold
+        self.maxDomainsPerAccount = maxDomainsPerAccount
+    }
+}
+
+/// One golden account: its source records, how each joined and why.
+public struct AccountCluster: Sendable, Equatable {
+    /// The smallest member key: a stable anchor for the golden id.
+    public var anchor: RecordKey
+    public var members: [RecordKey: MatchMethod]
+    /// The evidence of the edge that joined each member (empty for the anchor
+    /// of a single), e.g. `name 0.97, country GB, city agrees`.
+    public var reasons: [RecordKey: String] = [:]
+}
+
+/// A possible match between two source records, found in one shard.
+public struct MatchEdge: Sendable, Hashable {
+    public enum Kind: String, Sendable, Hashable { case domain, name, altDomain = "alt_domain" }
+    public var a: RecordKey
+    public var b: RecordKey
+    public var score: Double
+    public var kind: Kind
+    /// The evidence, for lineage and review.
+    public var reason: String
+
+    public init(_ first: RecordKey, _ second: RecordKey, score: Double, kind: Kind, reason: String = "") {
+        a = min(first, second)
+        b = max(first, second)
+        self.score = score
+        self.kind = kind
+        self.reason = reason
+    }
+}
