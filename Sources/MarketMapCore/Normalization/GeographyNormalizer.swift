@@ -1,6 +1,7 @@
 import Foundation
 
-/// Countries to ISO 3166-1 alpha-2 (`United States`, `USA`, `U.S.` → `US`),
+/// Countries to ISO 3166-1 alpha-2 (`United States`, `USA`, `U.S.` → `US`,
+/// `Deutschland`, `DEU` → `DE`, `日本` → `JP`) from the generated `CountryTable`,
 /// states and provinces of the US and Canada to their codes (`Calif.` → `CA`).
 public enum GeographyNormalizer {
     public static func country(_ raw: String?) -> String? {
@@ -24,37 +25,10 @@ public enum GeographyNormalizer {
         }
     }
 
-    /// English names of every ISO region (from the system's locale data),
-    /// their codes, and the aliases CRM exports use.
-    static let countries: [String: String] = {
-        var table: [String: String] = [:]
-        let english = Locale(identifier: "en_US")
-        for region in Locale.Region.isoRegions where region.identifier.count == 2 && region.identifier.allSatisfy(\.isLetter) {
-            let code = region.identifier.uppercased()
-            table[code.lowercased()] = code
-            if let name = english.localizedString(forRegionCode: code) {
-                table[TextFolding.words(name).joined(separator: " ")] = code
-            }
-        }
-        for (alias, code) in countryAliases { table[TextFolding.words(alias).joined(separator: " ")] = code }
-        return table
-    }()
-
-    static let countryAliases: [String: String] = [
-        "USA": "US", "U.S.": "US", "U.S.A.": "US", "United States of America": "US", "America": "US", "Estados Unidos": "US",
-        "UK": "GB", "U.K.": "GB", "Great Britain": "GB", "Britain": "GB", "England": "GB", "Scotland": "GB", "Wales": "GB",
-        "Northern Ireland": "GB", "GBR": "GB", "Deutschland": "DE", "DEU": "DE", "Germany, Federal Republic of": "DE",
-        "FRA": "FR", "République française": "FR", "Holland": "NL", "The Netherlands": "NL", "Nederland": "NL", "NLD": "NL",
-        "España": "ES", "ESP": "ES", "Italia": "IT", "ITA": "IT", "Schweiz": "CH", "Suisse": "CH", "Svizzera": "CH",
-        "Österreich": "AT", "Belgique": "BE", "België": "BE", "Sverige": "SE", "Norge": "NO", "Danmark": "DK",
-        "Suomi": "FI", "Polska": "PL", "Česko": "CZ", "Czech Republic": "CZ", "Brasil": "BR", "BRA": "BR", "México": "MX",
-        "MEX": "MX", "CAN": "CA", "AUS": "AU", "Nippon": "JP", "JPN": "JP", "Korea": "KR", "Republic of Korea": "KR",
-        "Korea, Republic of": "KR", "Russia": "RU", "Russian Federation": "RU", "UAE": "AE", "U.A.E.": "AE",
-        "Ivory Coast": "CI", "Turkey": "TR", "Türkiye": "TR", "Viet Nam": "VN", "PRC": "CN", "China, People's Republic of": "CN",
-        "Hong Kong SAR": "HK", "Taiwan, Province of China": "TW", "Republic of Ireland": "IE", "Eire": "IE",
-        "India, Republic of": "IN", "IND": "IN", "Singapore, Republic of": "SG", "SGP": "SG", "KSA": "SA",
-        "Macedonia": "MK", "Swaziland": "SZ", "Burma": "MM", "Cape Verde": "CV", "Czechoslovakia": "CZ",
-    ]
+    /// Every key of the country table (`CountryTable`: ISO 3166-1 codes, names
+    /// in English, the countries' own languages and the big CRM languages, and
+    /// CRM spellings) folded like `country` folds its input, to its alpha-2 code.
+    static var countries: [String: String] { CountryTable.index.keys }
 
     static let usStates: [String: String] = table([
         "AL": ["alabama", "ala"], "AK": ["alaska"], "AZ": ["arizona", "ariz"], "AR": ["arkansas", "ark"],
@@ -90,4 +64,65 @@ public enum GeographyNormalizer {
         }
         return result
     }
+}
+
+extension CountryTable {
+    /// One country of the table.
+    struct Entry: Sendable, Equatable {
+        let alpha2: String
+        let alpha3: String
+        let name: String
+        let officialName: String?
+        let commonName: String?
+        /// Its names in the languages spoken there.
+        let ownNames: [String]
+        /// Its names in the big CRM languages (see `CountryTable`).
+        let translatedNames: [String]
+        /// Hand-written CRM spellings (ops/gen-countries `ALIASES`).
+        let aliases: [String]
+
+        /// Every name and code, codes first.
+        var allNames: [String] {
+            [alpha2, alpha3, name] + [officialName, commonName].compactMap { $0 } + ownNames + translatedNames + aliases
+        }
+    }
+
+    /// The records, parsed.
+    static let entries: [Entry] = records.flatMap { $0.split(separator: "\n") }.map { line in
+        let fields = line.split(separator: "|", omittingEmptySubsequences: false).map(String.init)
+        precondition(fields.count == 8, "CountryTable: bad record \(line)")
+        func list(_ field: String) -> [String] { field.split(separator: ";").map(String.init) }
+        return Entry(
+            alpha2: fields[0], alpha3: fields[1], name: fields[2], officialName: fields[3].isEmpty ? nil : fields[3],
+            commonName: fields[4].isEmpty ? nil : fields[4], ownNames: list(fields[5]), translatedNames: list(fields[6]),
+            aliases: list(fields[7]))
+    }
+
+    /// The lookup keys. Every name's folded key; then, for a key of several
+    /// words, the same without spaces (`hongkong`, `southkorea`) unless it is
+    /// already a key or two countries' keys share it. `collisions` lists keys
+    /// two countries claimed after folding (ops/gen-countries settles every one,
+    /// so it is empty; a test says so).
+    static let index: (keys: [String: String], collisions: [String]) = {
+        var keys: [String: String] = [:]
+        var collisions: [String] = []
+        var compact: [String: String] = [:]
+        var ambiguous: Set<String> = []  // compact keys of two countries
+        for entry in entries {
+            for name in entry.allNames {
+                let key = TextFolding.words(name).joined(separator: " ")
+                if let code = keys[key] {
+                    if code != entry.alpha2 { collisions.append("\(key): \(code) \(entry.alpha2)") }
+                    continue
+                }
+                keys[key] = entry.alpha2
+                guard key.contains(" ") else { continue }
+                let squeezed = key.replacingOccurrences(of: " ", with: "")
+                if let claimed = compact[squeezed], claimed != entry.alpha2 { ambiguous.insert(squeezed) }
+                compact[squeezed] = entry.alpha2
+            }
+        }
+        for (key, code) in compact where keys[key] == nil && !ambiguous.contains(key) { keys[key] = code }
+        return (keys, collisions)
+    }()
 }
