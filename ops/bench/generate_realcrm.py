@@ -171,22 +171,31 @@ def split_legal(name):
     return base, " ".join(forms)
 
 
+FORM_CASE = {"co ltd": "Co., Ltd.", "inc": "Inc.", "ltd": "Ltd.", "limited": "Limited", "corporation": "Corporation",
+             "corp": "Corp.", "gmbh": "GmbH", "company": "Company", "co": "Co.", "llc": "LLC", "company limited": "Company Limited",
+             "gmbh and co kg": "GmbH & Co. KG", "oy": "Oy", "oyj": "Oyj", "sdn bhd": "Sdn Bhd", "pvt ltd": "Pvt Ltd"}
+
+
+def plain_base(name):
+    """The name without legal form and parenthesised parts: `Coosea Group (HK) Co., Ltd` → `Coosea Group`."""
+    base = split_legal(name)[0]
+    stripped = re.sub(r"\s*[(（][^)）]*[)）]\s*", " ", base).strip(" ,")
+    return re.sub(r"\s+", " ", stripped) if len(fold(stripped)) >= 2 else base
+
+
 def smart_title(name):
+    """`ATEN INTERNATIONAL CO., LTD.` → `Aten International Co., Ltd.` (acronyms and short legal forms kept)."""
     if name.upper() != name or not any(c.isalpha() for c in name):
         return name
-    keep = {"GMBH": "GmbH", "AG": "AG", "AB": "AB", "LLC": "LLC", "SA": "SA", "NV": "NV", "BV": "BV", "KG": "KG",
-            "PLC": "PLC", "SE": "SE", "OY": "Oy", "OYJ": "Oyj", "CO.,LTD": "Co.,Ltd", "CO.,LTD.": "Co.,Ltd.",
-            "SDN": "Sdn", "BHD": "Bhd", "SPA": "SpA", "SRL": "Srl", "ASA": "ASA", "LTD": "Ltd", "LTD.": "Ltd.", "INC": "Inc"}
+    base, form = split_legal(name)
     out = []
-    for word in name.split(" "):
+    for word in base.split(" "):
         bare = word.strip(",.()")
-        if word in keep:
-            out.append(keep[word])
-        elif len(bare) <= 3 and not re.search(r"[AEIOUY]", bare):
+        if len(bare) <= 3 or (len(bare) <= 4 and not re.search(r"[AEIOUY]", bare)):
             out.append(word)  # an acronym: IBM, LG, NEC
         else:
             out.append("-".join(part[:1] + part[1:].lower() for part in word.split("-")))
-    return " ".join(out)
+    return " ".join(out) + (" " + FORM_CASE.get(fold(form), form) if form else "")
 
 
 # ---------------------------------------------------------------- public suffix list
@@ -341,9 +350,11 @@ US_STATES = {
 CITY_FIRST = {"san", "santa", "los", "las", "new", "fort", "ft", "st", "saint", "el", "la", "palo", "mountain", "salt",
               "baton", "grand", "cedar", "ann", "des", "sioux", "little", "long", "rancho", "redwood", "menlo", "foster",
               "daly", "union", "culver", "north", "south", "east", "west", "park", "bad", "hong", "kuala", "sao", "rio",
-              "buenos", "tel", "abu", "port", "le", "den", "mexico", "costa", "newport", "pleasant", "college", "round"}
+              "buenos", "tel", "abu", "port", "le", "den", "mexico", "costa", "newport", "pleasant", "college", "round", "bayan",
+              "owings", "sha", "kwun", "tai", "kwai", "wan", "tsuen", "petaling", "shah", "johor", "hoofddorp"}
 CITY_SECOND = {"city", "park", "view", "alto", "beach", "springs", "falls", "heights", "hills", "valley", "grove", "rapids",
-               "creek", "lakes", "harbor", "rock", "haven", "bay", "island", "point", "village", "prairie", "ridge", "plains"}
+               "creek", "lakes", "harbor", "rock", "haven", "bay", "island", "point", "village", "prairie", "ridge", "plains",
+               "hill", "grove", "glen", "lake", "river", "mills", "woods", "forest", "meadows", "gardens"}
 INDEX_COUNTRY = {
     "AEX": "NL", "BEL 20": "BE", "CAC_40": "FR", "CAC Mid 60": "FR", "DAX": "DE", "MDAX": "DE", "SDAX": "DE", "TecDAX": "DE",
     "DOW JONES": "US", "NASDAQ 100": "US", "S&P 100": "US", "S&P 500": "US", "S&P 600": "US", "FTSE 100": "GB",
@@ -503,34 +514,90 @@ def load_tickers(countries, psl):
     return out
 
 
+KNOWN_CITIES = {
+    "CN": sorted(CN_REGIONS - {"jiangsu", "zhejiang", "fujian", "guangdong", "sichuan", "anhui", "shandong", "hunan", "hubei",
+                               "henan", "hebei", "jiangxi", "shaanxi", "liaoning", "guangxi", "yunnan", "guizhou", "hainan", "shanxi"}),
+    "TW": ["taipei", "new taipei", "hsinchu", "taichung", "tainan", "kaohsiung", "taoyuan", "keelung", "zhubei", "chupei",
+           "miaoli", "changhua", "yilan", "pingtung", "nantou", "zhongli", "chungli", "tucheng", "xindian", "neihu", "banqiao"],
+    "KR": ["seoul", "busan", "incheon", "daegu", "daejeon", "gwangju", "ulsan", "suwon", "seongnam", "anyang", "yongin",
+           "bucheon", "goyang", "hwaseong", "pyeongtaek", "cheonan", "gumi", "changwon", "pohang", "ansan", "gunpo", "uiwang",
+           "gimpo", "paju", "cheongju", "jeonju", "osan", "icheon", "pangyo", "guri", "hanam", "siheung", "gwangmyeong"],
+    "JP": ["tokyo", "osaka", "yokohama", "kawasaki", "nagoya", "kyoto", "kobe", "fukuoka", "sapporo", "sendai", "saitama",
+           "chiba", "hiroshima", "hamamatsu", "shizuoka", "kanazawa", "niigata", "okayama", "kumamoto", "sagamihara",
+           "hachioji", "atsugi", "tachikawa", "kadoma", "sakai", "matsumoto", "nagano", "kawaguchi", "mitaka", "fuchu"],
+    "HK": ["hong kong", "kowloon", "kwun tong", "tsuen wan", "sha tin", "shatin", "kwai chung", "tai po", "wan chai"],
+}
+ADDRESS_NOISE = {
+    "district", "province", "prov", "county", "state", "region", "road", "rd", "drive", "dr", "street", "st", "ave",
+    "avenue", "blvd", "ltd", "building", "bldg", "floor", "fl", "park", "industrial", "zone", "area", "town", "new", "hi",
+    "tech", "science", "nl", "city", "prefecture", "ken", "gu", "si", "do", "shi", "ku", "select", "suite", "ste", "unit",
+    "room", "no", "box", "po", "p o", "lane", "way", "center", "centre", "tower", "plaza", "estate", "square", "sec",
+    "section", "village", "xiang", "zhen", "guang", "dong", "jiang", "su", "zhe", "cedex", "hauts", "seine", "south",
+    "north", "east", "west", "kedah", "penang", "pinang", "fiz", "phase", "lothian", "belgium", "germany", "france",
+    "japan", "china", "taiwan", "korea", "usa", "hsien", "united", "null", "none", "sweden", "italy", "spain", "india", "canada", "israel",
+}
+REGIONS = PROVINCES | {
+    "karnataka", "maharashtra", "tamil nadu", "telangana", "kerala", "gujarat", "rajasthan", "haryana", "delhi",
+    "uttar pradesh", "west bengal", "andhra pradesh", "rheinland pfalz", "nordrhein westfalen", "baden wuerttemberg",
+    "sachsen", "thueringen", "brandenburg", "schleswig holstein", "hesse", "bihor", "ilfov", "cluj", "kent", "surrey",
+    "essex", "oxfordshire", "hertfordshire", "middlesex", "lancashire", "yorkshire", "wiltshire", "devon", "ontario",
+    "alberta", "british columbia", "gyeonggido", "kyonggi", "chungcheongnam", "chungcheongbuk", "gyeongsangbuk",
+    "gyeongsangnam", "jeollanam", "jeollabuk", "gangwon", "kanagawa ken", "lombardia", "piemonte", "veneto", "emilia romagna",
+    "toscana", "lazio", "selangor", "penang", "johor", "noord holland", "zuid holland", "noord brabant", "utrecht", "gelderland",
+    "ticino", "bern", "aargau", "st gallen", "luzern", "geneve", "catalonia", "catalunya", "madrid", "andalucia", "israel",
+    "gauteng", "western cape", "victoria", "queensland", "south australia", "western australia", "tasmania", "auckland",
+}
+
+
 def parse_address(address, iso):
-    tokens = address.split()
+    """`... ShenZhen GuangDong CN 518101` → (CN, Shenzhen, 518101); `... Mountain View CA US 94043` → (US, Mountain View, 94043)."""
+    tokens = address.replace(",", " , ").split()
     positions = [i for i, t in enumerate(tokens) if t in iso]
+    if len(positions) > 1 and re.fullmatch(r"\d{4}", tokens[positions[-1] - 1]):
+        positions.pop()                                              # NL 7521 PG: a Dutch postcode, not Papua New Guinea
     if not positions:
         return None, "", ""
     i = positions[-1]
     code = tokens[i]
-    after = [t for t in tokens[i + 1:] if t]
-    before = tokens[:i]
+    after = [t for t in tokens[i + 1:] if t != ","]
+    before = [t for t in tokens[:i]]
     postcode = " ".join(after[:2]) if after and any(ch.isdigit() for ch in "".join(after[:2])) else ""
-    if before and re.fullmatch(r"\d{3,6},?", before[-1]) and not postcode:
-        postcode = before.pop().strip(",")
-    while before and (fold(before[-1]) in PROVINCES or fold(before[-1]).replace(" ", "") in PROVINCES
-                      or (code in ("US", "CA", "AU") and re.fullmatch(r"[A-Z]{2,3}\.?", before[-1]))
-                      or fold(before[-1]) in US_STATES.values() or re.search(r"-do$", before[-1])):
-        if len(before) == 1:
-            break
-        before.pop()
-    if not before:
+    if not postcode:
+        digits = [t for t in before[-3:] if re.fullmatch(r"\d{3,6}", t)]
+        postcode = digits[-1] if digits else ""
+    postcode = re.sub(r"^[A-Z]{1,3}-(?=\d)", "", postcode)             # FIN-02631
+    folded = [fold(t) for t in before]
+    known = KNOWN_CITIES.get(code)
+    if known:
+        words = " ".join(folded[-14:]).split()
+        compact = {c.replace(" ", ""): c for c in known}
+        for j in range(len(words) - 1, -1, -1):
+            for candidate in (words[j - 1] + words[j] if j else "", words[j], words[j] + (words[j + 1] if j + 1 < len(words) else "")):
+                candidate = re.sub(r"(?:si|shi|city)$", "", candidate) if candidate not in compact else candidate
+                if candidate in compact:
+                    return code, " ".join(w.capitalize() for w in compact[candidate].split()), postcode
+    words = [(t.strip(",."), f) for t, f in zip(before, folded) if t != ","]
+    while len(words) > 1 and (not words[-1][1] or words[-1][1] in ADDRESS_NOISE or words[-1][1] in REGIONS
+                              or words[-1][1].replace(" ", "") in REGIONS or words[-1][1] in US_STATES.values()
+                              or re.search(r"\d", words[-1][0])
+                              or re.fullmatch(r"[A-Z]{2}\.?", words[-1][0]) or len(words[-1][1]) <= 1
+                              or (code in ("US", "CA", "AU", "IT", "BR", "IN") and re.fullmatch(r"[A-Z]{3}\.?", words[-1][0]))
+                              or (len(words) > 1 and f"{words[-2][1]} {words[-1][1]}" in REGIONS)
+                              or re.search(r"-do$", words[-1][0], re.I)):
+        if len(words) > 1 and f"{words[-2][1]} {words[-1][1]}" in REGIONS:
+            words.pop()
+        words.pop()
+    if not words:
         return code, "", postcode
-    city_words = [before[-1].strip(",")]
-    if len(before) > 1 and (fold(before[-2]) in CITY_FIRST or fold(city_words[0]) in CITY_SECOND):
-        city_words.insert(0, before[-2].strip(","))
+    city_words = [words[-1][0]]
+    if len(words) > 1 and (words[-2][1] in CITY_FIRST or words[-1][1] in CITY_SECOND) and not re.search(r"\d", words[-2][0]):
+        city_words.insert(0, words[-2][0])
     city = " ".join(city_words).strip(" ,.")
-    if not re.search(r"[A-Za-z]", city) or re.search(r"\d", city) or len(city) < 2:
+    if (not re.search(r"[A-Za-z]", city) or re.search(r"\d|\.\.|/", city) or len(city) < 3 or fold(city) in ADDRESS_NOISE
+            or fold(city) in REGIONS):
         city = ""
     if city.isupper() or city.islower():
-        city = " ".join(w.capitalize() for w in city.split())
+        city = " ".join("-".join(p.capitalize() for p in w.split("-")) for w in city.split())
     return code, city, postcode
 
 
@@ -639,8 +706,19 @@ class Generator:
         self.entities.append(entity)
         return entity
 
+    def rename(self, entity, name):
+        self.keys[entity["key"]] -= 1
+        self.cores[entity["core"]] -= 1
+        entity["name"], entity["key"], entity["core"] = name, key(name), core(name)
+        self.keys[entity["key"]] += 1
+        self.cores[entity["core"]] += 1
+
+    def others(self, entity, k):
+        """How many other companies have `k` as their name key or core."""
+        return self.keys.get(k, 0) + self.cores.get(k, 0) - (k == entity["key"]) - (k == entity["core"])
+
     def claim(self, domain, entity_id):
-        if not domain or domain in self.used_domains or domain in self.freemail_domains:
+        if not domain or domain in self.used_domains or domain in self.freemail_domains or self.psl.registrable(domain) != domain:
             return False
         self.used_domains[domain] = entity_id
         return True
@@ -652,8 +730,10 @@ class Generator:
         if not words:
             return ""
         first = words[0]
-        if len(first) < 4 and len(words) > 1:
-            first += words[1]
+        for word in words[1:]:
+            if len(first) >= 4:
+                break
+            first += word
         return re.sub(r"[^a-z0-9]", "", first)[:24]
 
     def tlds(self, code):
@@ -718,7 +798,7 @@ class Generator:
         brands = load_brands(self.countries)
         ticker_cores = {core(t["name"]) for t in tickers} | {key(t["name"]) for t in tickers}
         oui = [o for o in oui if core(o["name"]) not in ticker_cores and key(o["name"]) not in ticker_cores]
-        ticker_country_cores = {(core(t["name"]), t["country"]) for t in tickers}
+        ticker_country_cores = {(core(t["name"]), t["country"]) for t in tickers + oui}
         brands = [b for b in brands if (core(b["name"]), b["country"]) not in ticker_country_cores]
         brands_by = defaultdict(list)
         for b in brands:
@@ -798,6 +878,13 @@ class Generator:
             if e["origin"] == "ticker":
                 continue
             if e["origin"] == "mbpi":
+                r = rng.random()
+                local = (self.countries.local.get(e["country"]) or [self.countries.english(e["country"])])[0]
+                if r < 0.25 and re.fullmatch(r"[\w .'-]+", local):
+                    e["name"] = f"{e['name']} {local}"                                    # Vodafone Italia
+                elif r < 0.5:
+                    e["name"] = f"{e['name']} {LEGAL_FORMS.get(e['country'], DEFAULT_FORMS)[0][0]}"  # Vodafone GmbH
+                self.rename(e, e["name"])
                 tld = SECOND_LEVEL.get(e["country"], [e["country"].lower()])[0]
                 domain = f"{re.sub(r'[^a-z0-9-]', '', e['brand'].replace(' ', ''))}.{tld}"
                 if rng.random() < 0.8 and self.claim(domain, e["id"]):
@@ -831,8 +918,9 @@ class Generator:
         # Derived subsidiaries: "X" / "X Bank" on separate domains.
         for parent in take(int(n * 0.025), lambda e: bool(e["domains"])):
             word, slug = rng.choice(SUBSIDIARY_WORDS)
-            base = split_legal(parent["name"])[0]
-            child = {"name": f"{base} {word}", "country": parent["country"], "domains": [], "city": parent["city"],
+            base = plain_base(parent["name"])
+            form = rng.choice(LEGAL_FORMS.get(parent["country"], DEFAULT_FORMS)[0]) if rng.random() < 0.5 else ""
+            child = {"name": f"{base} {word} {form}".strip(), "country": parent["country"], "domains": [], "city": parent["city"],
                      "postcode": "", "employees": None, "origin": "derived"}
             if key(child["name"]) in self.keys:
                 continue
@@ -845,17 +933,12 @@ class Generator:
                     break
         # Legal twins: "Acme GmbH" acme.de / "Acme AG" acme-ag.de in one country.
         for first in take(int(n * 0.03), lambda e: e["country"] in TWIN_FORMS):
-            base, form = split_legal(first["name"])
+            base, form = plain_base(first["name"]), split_legal(first["name"])[1]
             pair = rng.choice(TWIN_FORMS[first["country"]])
             mine, theirs = (pair if fold(form) != fold(pair[1]) else (pair[1], pair[0]))
             if key(base) != first["key"] or len(key(base)) < 3:
                 continue
-            self.keys[first["key"]] -= 1
-            self.cores[first["core"]] -= 1
-            first["name"] = f"{base} {mine}"
-            first["key"], first["core"] = key(first["name"]), core(first["name"])
-            self.keys[first["key"]] += 1
-            self.cores[first["core"]] += 1
+            self.rename(first, f"{base} {mine}")
             twin = self.add({"name": f"{base} {theirs}", "country": first["country"], "domains": [], "city": first["city"],
                              "postcode": "", "employees": None, "origin": "derived"}, "legal_twin")
             first["classes"] = ["legal_twin"]
@@ -863,7 +946,8 @@ class Generator:
             if first["domains"] or rng.random() < 0.7:
                 label = self.label(base)
                 tld = first["domains"][0].split(".", 1)[1] if first["domains"] else rng.choice(self.tlds(first["country"]))
-                slug = re.sub(r"[^a-z0-9]", "", fold(theirs))
+                slug = {"gmbh and co kg": "kg", "s a de c v": "sa", "s de r l de c v": "srl", "holding ab": "holding"}.get(
+                    fold(theirs), re.sub(r"[^a-z0-9]", "", fold(theirs)))
                 if not first["domains"] and self.claim(f"{label}.{tld}", first["id"]):
                     first["domains"] = [f"{label}.{tld}"]
                 for domain in (f"{label}-{slug}.{tld}", f"{label}{slug}.{tld}", f"{label}-{slug}.com"):
@@ -914,9 +998,7 @@ class Generator:
         k = key(name)
         if not k:
             return False
-        if k == entity["key"]:
-            return True
-        return self.keys.get(k, 0) == 0 and self.cores.get(k, 0) == 0
+        return k == entity["key"] or self.others(entity, k) == 0
 
     def legal_noise(self, entity, name):
         base, form = split_legal(name)
@@ -932,10 +1014,10 @@ class Generator:
             return f"{base}, {form}" if self.rng.random() < 0.5 else base
         return f"{base} {self.rng.choice(groups[0])}"                # added
 
-    def typed(self, entity, name):
+    def typed(self, entity, name, done=()):
         rng = self.rng
         base, form = split_legal(name)
-        options = ["abbreviate", "drop", "location", "legal", "translit", "punct", "typo"]
+        options = [o for o in ["abbreviate", "drop", "location", "legal", "translit", "punct", "typo"] if o not in done]
         rng.shuffle(options)
         for option in options:
             out = None
@@ -982,20 +1064,20 @@ class Generator:
             elif option == "typo":
                 out = typo(name, rng)
             if out and out.strip() != name and self.safe(entity, out):
-                return re.sub(r" {3,}", "  ", out.strip())
-        return name
+                return re.sub(r" {3,}", "  ", out.strip()), option
+        return name, None
 
     def record_name(self, entity):
         rng = self.rng
         name = entity["name"]
-        if "typed_name" in entity["classes"]:
-            name = self.typed(entity, name)
-            if rng.random() < 0.3:
-                name = self.typed(entity, name)
         if "twin_form" not in entity and rng.random() < 0.15:
             candidate = self.legal_noise(entity, name)
             if self.safe(entity, candidate):
                 name = candidate
+        if "typed_name" in entity["classes"]:
+            name, done = self.typed(entity, name)
+            if rng.random() < 0.3:
+                name, _ = self.typed(entity, name, (done,))
         r = rng.random()
         if r < 0.08:
             name = name.upper()
@@ -1042,10 +1124,10 @@ class Generator:
             domain = entity["domains"][0] if len(entity["domains"]) == 1 or rng.random() < 0.8 else rng.choice(entity["domains"])
         return self.url(domain)
 
-    def record_country(self, entity, source, has_site):
+    def record_country(self, entity, source, has_site, name):
         rng = self.rng
         code = entity["country"]
-        determinable = has_site or self.cores[entity["core"]] <= 1
+        determinable = has_site or self.others(entity, key(name)) == 0   # a blank country must not make it ambiguous
         if determinable and rng.random() < 0.11:
             entity["blank"] = True
             return ""
@@ -1094,6 +1176,9 @@ class Generator:
                                f"{area}.{rest[:3]}.{rest[3:]}", f"{area}{rest}", f"1-{area}-{rest[:3]}-{rest[3:]}",
                                f"+1 ({area}) {rest[:3]}-{rest[3:]} ext. {rng.randint(100, 999)}"])
         half = len(rest) // 2
+        if not area:
+            return rng.choice([f"+{cc} {rest}", f"+{cc}-{rest[:half]}-{rest[half:]}", f"00{cc} {rest[:half]} {rest[half:]}",
+                               f"{rest[:half]} {rest[half:]}", rest, f"(+{cc}) {rest}"])
         return rng.choice([f"+{cc} {area} {rest}", f"+{cc}-{area}-{rest}", f"00{cc} {area} {rest[:half]} {rest[half:]}",
                            f"0{area} {rest}" if area else rest, f"(0{area}) {rest[:half]} {rest[half:]}" if area else rest,
                            f"+{cc}{area}{rest}", f"+{cc} ({area}) {rest[:half]}-{rest[half:]}"])
@@ -1105,9 +1190,10 @@ class Generator:
         employees = entity["employees"]
         r = self.rng.random()
         employees = "" if r < 0.12 else str(max(1, int(employees * self.rng.uniform(0.8, 1.25)))) if r < 0.35 else str(employees)
+        name = name or self.record_name(entity)
         self.rows[source].append({
-            "id": record_id, "name": name or self.record_name(entity), "site": site,
-            "country": self.record_country(entity, source, has_site), "prevent": "true" if prevent else "",
+            "id": record_id, "name": name, "site": site,
+            "country": self.record_country(entity, source, has_site, name), "prevent": "true" if prevent else "",
             "employees": employees, "city": self.record_city(entity.get("city")),
             "postcode": self.record_postcode(entity.get("postcode") or ""), "phone": self.record_phone(entity)})
         self.truth.append((source, record_id, entity["id"]))
@@ -1120,20 +1206,21 @@ class Generator:
             placement = rng.random()
             sources = ["sfdc", "hubspot"] if placement < 0.34 else ["sfdc"] if placement < 0.67 else ["hubspot"]
             if rng.random() < 0.025:
-                sources.append(rng.choice(["sfdc", "hubspot"]))
+                sources.append(rng.choice(sources))   # a duplicate inside one CRM
             tenant_index = rng.randrange(len(sources))
             for index, source in enumerate(sources):
                 self.emit(source, entity, index, tenant_index)
             if entity["domains"] and "tenant" not in entity and rng.random() < 0.012:
                 branches.append(entity)
+        counts = Counter((e["country"], e["city"]) for e in self.entities if e.get("city"))
         cities = defaultdict(list)
-        for e in self.entities:
-            if e.get("city"):
-                cities[e["country"]].append(e["city"])
+        for (country, city), seen in sorted(counts.items()):
+            if seen >= 3:
+                cities[country].append(city)
         for parent in branches:
-            others = [c for c in cities[parent["country"]] if c != parent.get("city")] or ["Nord"]
+            others = [c for c in cities[parent["country"]] if c != parent.get("city")] or ["Nord", "Sud", "Ost", "West"]
             city = rng.choice(others)
-            base = split_legal(parent["name"])[0]
+            base = plain_base(parent["name"])
             branch = self.add({"name": rng.choice(FRANCHISE).format(b=base, c=city), "country": parent["country"],
                                "domains": parent["domains"][:1], "city": city, "postcode": "", "origin": "derived",
                                "employees": rng.randint(5, 200)}, "franchise")

@@ -190,6 +190,6 @@ public enum AccountClustering {
     /// (`PreparedName.similarity`): typos, descriptors and numbers count as
     /// in matching, word rarity does not.
     public static func nameSimilarity(_ left: String, _ right: String) -> Double {
-        PreparedName(left).similarity(to: PreparedName(right))
+        PreparedName.similarity(left, right)
     }
 }

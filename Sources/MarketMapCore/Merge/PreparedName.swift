@@ -50,10 +50,12 @@ public struct PreparedName: Sendable {
     let joined: Int32
     public let isDistinctive: Bool
 
-    /// Without a vocabulary: every word weighs the same (tests, one-off comparisons).
-    public init(_ name: String) {
+    /// The similarity of two names prepared with one vocabulary: word ids
+    /// compare only within one vocabulary.
+    public static func similarity(_ left: String, _ right: String, frequencies: TermFrequencies = TermFrequencies()) -> Double {
         var vocabulary = Vocabulary()
-        self.init(name, frequencies: TermFrequencies(), vocabulary: &vocabulary)
+        let a = PreparedName(left, frequencies: frequencies, vocabulary: &vocabulary)
+        return a.similarity(to: PreparedName(right, frequencies: frequencies, vocabulary: &vocabulary))
     }
 
     init(_ name: String, frequencies: TermFrequencies, vocabulary: inout Vocabulary) {
