@@ -135,19 +135,22 @@ public enum AccountClustering {
         }
     }
 
-    /// A blank country on one side: blocks of one exact name, holding the
+    /// A blank country on one side: blocks of one name without its
+    /// descriptor words (`infineon technologies` / `infineon`), holding the
     /// records without a country and those with one. A block whose records
-    /// with a country are in several countries is ambiguous and gives nothing.
+    /// with a country (platform pages aside) are in several countries is
+    /// ambiguous and gives nothing.
     static func blankCountryEdges(_ sorted: [MatchRecord], scorer: inout PairScorer, mine: (String) -> Bool, into edges: inout [MatchEdge]) {
-        let wanted = Set(sorted.lazy.filter { $0.country == nil && !$0.preventOverride }.compactMap(\.name))
+        let wanted = Set(sorted.lazy.filter { $0.country == nil && !$0.preventOverride }.compactMap(\.name).map(core))
         guard !wanted.isEmpty else { return }
         var blocks: [String: [Int]] = [:]
         for (index, record) in sorted.enumerated() where !record.preventOverride {
-            guard let name = record.name, wanted.contains(name), mine("b|" + name) else { continue }
+            guard let name = record.name.map(core), wanted.contains(name), mine("b|" + name) else { continue }
             blocks[name, default: []].append(index)
         }
         for (_, members) in blocks where members.count > 1 {
-            let countries = Set(members.compactMap { sorted[$0].country })
+            // Platform pages do not count: a page never changes how other records cluster.
+            let countries = Set(members.lazy.filter { !sorted[$0].platformTenant }.compactMap { sorted[$0].country })
             guard countries.count == 1, let country = countries.first else { continue }
             for a in members where sorted[a].country == nil {
                 for b in members where sorted[b].country != nil && (scorer.lacksOwnDomain(a) || scorer.lacksOwnDomain(b)) {
@@ -155,6 +158,12 @@ public enum AccountClustering {
                 }
             }
         }
+    }
+
+    /// A name without its descriptor words, unless that leaves nothing.
+    static func core(_ name: String) -> String {
+        let words = name.split(separator: " ").filter { !NameWords.descriptors.contains(String($0)) }
+        return words.isEmpty ? name : words.joined(separator: " ")
     }
 
     /// Two own domains of one company: records with an own domain and a

@@ -21,7 +21,8 @@ extension AccountClustering {
     /// 3. name edges between records that are not platform pages, best-first,
     ///    never joining two accounts whose own domains differ;
     /// 4. last, each group of platform pages (records of one tenant) joins the
-    ///    one account its name edges point to, or none when they point to several.
+    ///    one account its name edges point to when every page of the group has
+    ///    such an edge; none when they point to several or some page has none.
     /// So a platform page never joins two accounts and never changes how the
     /// other records cluster.
     public static func resolution(_ records: [MatchRecord], edges: [MatchEdge], settings: MatchSettings = MatchSettings()) -> ClusterResolution {
@@ -73,13 +74,25 @@ extension AccountClustering {
             }
         }
 
-        // 4. Platform pages: one account each, or none when several fit.
+        // 4. Platform pages: a group of pages of one tenant joins an account
+        //    when every page of it has name evidence for that one account.
         var targets: [Int: Set<Int>] = [:]
-        for item in platformEdges { targets[sets.find(item.page), default: []].insert(sets.find(item.other)) }
+        var pagesWithEvidence: [Int: Set<Int>] = [:]
+        for item in platformEdges {
+            let group = sets.find(item.page)
+            targets[group, default: []].insert(sets.find(item.other))
+            pagesWithEvidence[group, default: []].insert(item.page)
+        }
+        var groupSize: [Int: Int] = [:]
+        for index in sorted.indices where targets[sets.find(index)] != nil { groupSize[sets.find(index), default: 0] += 1 }
         for item in platformEdges {
             let group = sets.find(item.page)
             guard !sets.isSolid(group) else { continue }
-            if targets[group]?.count == 1 { join(item.edge, item.page, item.other) } else { refused.append(item.edge) }
+            if targets[group]?.count == 1 && pagesWithEvidence[group]?.count == groupSize[group] {
+                join(item.edge, item.page, item.other)
+            } else {
+                refused.append(item.edge)
+            }
         }
 
         var groups: [Int: [Int]] = [:]

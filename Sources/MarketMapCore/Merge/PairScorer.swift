@@ -59,14 +59,14 @@ struct PairScorer {
         return MatchEdge(records[a].key, records[b].key, score: score, kind: .name, reason: reason)
     }
 
-    /// The same distinctive name, one side without a country.
+    /// The same distinctive name (descriptors aside), one side without a country.
     mutating func blankCountryEdge(_ blank: Int, _ other: Int, country: String) -> MatchEdge? {
-        guard let left = name(blank), let right = name(other), left.isDistinctive || right.isDistinctive,
-            cities(blank, other) != .differ
+        guard let (score, cities, distinctive) = score(blank, other), score >= settings.nameThreshold, distinctive,
+            cities != .differ
         else { return nil }
         return MatchEdge(
-            records[blank].key, records[other].key, score: settings.nameThreshold, kind: .name,
-            reason: "same distinctive name, country blank on one side (other \(country))")
+            records[blank].key, records[other].key, score: score, kind: .name,
+            reason: "name \(Self.format(score)), country blank on one side (other \(country))")
     }
 
     /// Two own domains of one company: a near-identical name, the same
@@ -80,7 +80,7 @@ struct PairScorer {
         let (labelA, labelB) = (Self.label(domainA), Self.label(domainB))
         if labelA != labelB {
             let fitting = Self.derivations(nameA).union(Self.derivations(nameB))
-            guard fitting.contains(labelA), fitting.contains(labelB) else { return nil }
+            guard Self.fits(labelA, fitting), Self.fits(labelB, fitting) else { return nil }
         }
         return MatchEdge(
             records[a].key, records[b].key, score: score, kind: .altDomain,
@@ -91,6 +91,16 @@ struct PairScorer {
     static func label(_ domain: String) -> String {
         String(domain.prefix { $0 != "." }).replacingOccurrences(of: "-", with: "")
     }
+
+    /// A label is the name, or the name and a word companies put in their
+    /// domains (`toyota-global.com`, `acmegroup.com`); never the name and a
+    /// legal form (`acme-ag.de` is another company's).
+    static func fits(_ label: String, _ names: Set<String>) -> Bool {
+        if names.contains(label) { return true }
+        return domainWords.contains { word in label.hasSuffix(word) && names.contains(String(label.dropLast(word.count))) }
+    }
+
+    static let domainWords = ["global", "group", "grp", "hq", "usa", "us", "uk", "online", "world", "worldwide", "intl", "international", "official"]
 
     /// The labels a company's domain could have by its name: its first one,
     /// two, ... words run together (`netscout systems` → `netscout`, `netscoutsystems`).

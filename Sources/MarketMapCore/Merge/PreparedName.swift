@@ -27,10 +27,10 @@ public struct TermFrequencies: Sendable {
         return max(0.2, log(Double(names + 1) / Double(count(word) + 1)))
     }
 
-    /// A word rare enough to tell companies apart: in at most 3 names, or
+    /// A word rare enough to tell companies apart: in at most 10 names, or
     /// in at most one name in a thousand.
     public func isDistinctive(_ word: String) -> Bool {
-        names == 0 || count(word) <= max(3, names / 1000)
+        names == 0 || count(word) <= max(10, names / 1000)
     }
 }
 
@@ -126,12 +126,13 @@ public struct PreparedName: Sendable {
     }
 
     /// How much a one-edit typo (insertion, deletion, substitution or swap of
-    /// neighbours) between two words of at least four letters is worth: the
-    /// shorter the word, the less (`umbrella`/`umbrela` 0.94, `moini`/`mooini`
-    /// 0.9, `acme`/`acne` 0.875). `nil` when the words are further apart.
+    /// neighbours) is worth: the shorter the word, the less (`umbrella` /
+    /// `umbrela` 0.94, `moini` / `mooini` 0.9, `acme` / `acmee` 0.875). Two
+    /// words of four letters a letter apart are different names (`keda` /
+    /// `kedi`), not a typo. `nil` when the words are further apart.
     static func typoQuality(_ a: [Unicode.Scalar], _ b: [Unicode.Scalar]) -> Double? {
         let shorter = min(a.count, b.count)
-        guard shorter >= 4, abs(a.count - b.count) <= 1, Self.withinOneEdit(a, b) else { return nil }
+        guard shorter >= 4, max(a.count, b.count) >= 5, abs(a.count - b.count) <= 1, Self.withinOneEdit(a, b) else { return nil }
         return 1 - 0.5 / Double(shorter)
     }
 
