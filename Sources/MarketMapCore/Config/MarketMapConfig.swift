@@ -12,10 +12,11 @@ public struct MarketMapConfig: Sendable, Equatable, Decodable {
     public var alerts: AlertThresholds
     public var push: [PushTarget]
     public var enrichment: EnrichmentSettings
+    public var match: MatchConfig
 
     public init(from decoder: any Decoder) throws {
         let root = try decoder.container(keyedBy: ConfigKey.self)
-        try root.rejectUnknown(["icp", "valuation", "personas", "priority", "territories", "alerts", "push", "enrichment"])
+        try root.rejectUnknown(["icp", "valuation", "personas", "priority", "territories", "alerts", "push", "enrichment", "match"])
         let icp = try root.nestedContainer(keyedBy: ConfigKey.self, forKey: ConfigKey("icp"))
         try icp.rejectUnknown(["tiers", "products"])
         let defaultTiers = try icp.decodeIfPresent(TiersConfig.self, forKey: ConfigKey("tiers"))?.thresholds ?? TierThresholds()
@@ -29,6 +30,7 @@ public struct MarketMapConfig: Sendable, Equatable, Decodable {
         territories = try root.value("territories", or: TerritorySettings())
         alerts = try root.value("alerts", or: AlertThresholds())
         enrichment = try root.decodeIfPresent(EnrichmentConfig.self, forKey: ConfigKey("enrichment"))?.settings ?? EnrichmentSettings()
+        match = try root.value("match", or: MatchConfig())
         push = []
         if root.contains(ConfigKey("push")) {
             let p = try root.nestedContainer(keyedBy: ConfigKey.self, forKey: ConfigKey("push"))

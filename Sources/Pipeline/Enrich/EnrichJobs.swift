@@ -35,7 +35,7 @@ enum EnrichJobs {
             try EnrichmentStore.loadCSV(
                 provider: provider, path: absolute, keyColumn: table.keyColumn, domains: DomainNormalizer(resolver: LibPSLResolver.shared), on: db)
         }
-        let shards = MergeJobs.settings(run.params).shards
+        let shards = MergeJobs.shards(run.params)
         return (0..<shards).map { JobSpec(kind: kind, shard: $0, payload: run.params.text) }
     }
 
@@ -46,14 +46,14 @@ enum EnrichJobs {
         private let prepared = Mutex<[Int: ShardEnrichment.Result]>([:])
 
         func prepare(_ job: ClaimedJob, context: JobContext, on db: isolated Connection) throws {
-            let shards = MergeJobs.settings(job.payload).shards
+            let shards = MergeJobs.shards(job.payload)
             let enrichment = ShardEnrichment(config: try ScoreJobs.scoring(job.payload).config, environment: ProcessInfo.processInfo.environment)
             let result = try enrichment.lookUp(shard: job.shard, of: shards, run: job.runID, on: db)
             prepared.withLock { $0[job.id] = result }
         }
 
         func handle(_ job: ClaimedJob, context: JobContext, on db: isolated Connection) throws {
-            let shards = MergeJobs.settings(job.payload).shards
+            let shards = MergeJobs.shards(job.payload)
             guard let result = prepared.withLock({ $0.removeValue(forKey: job.id) }) else {
                 throw PipelineError.notPrepared(job: job.id)
             }

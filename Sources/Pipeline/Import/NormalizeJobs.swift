@@ -1,4 +1,5 @@
 import Enrichment
+import Foundation
 import JobQueue
 import Logging
 import MarketMapCore
@@ -25,19 +26,26 @@ enum NormalizeJobs {
 
     static func plan(_ run: RunInfo, on db: isolated Connection) throws -> [JobSpec] {
         let perJob = max(100, run.params.field("lines_per_job", as: Int.self) ?? 25_000)
+        // The configuration's hosting platforms, as a JSON array, for every job.
+        let additions = try run.params.field("config", as: String.self).map { try ConfigLoader.parse($0, file: "the run's configuration").match.platformAdditions } ?? []
+        let platforms = String(decoding: try JSONEncoder().encode(additions), as: UTF8.self)
         let files = try db.query(ImportQueries.stagedFiles).map { (try $0.decode(0, as: Int.self), try $0.decode(1, as: Int.self)) }
         try importer().prepareStaged(files: files.map(\.0), on: db)
         var jobs: [JobSpec] = []
         for (id, lastLine) in files {
             for from in stride(from: 1, through: lastLine, by: perJob) {
-                jobs.append(JobSpec(kind: kind, shard: jobs.count, payload: "{\"file\":\(id),\"from\":\(from),\"to\":\(from + perJob)}"))
+                jobs.append(JobSpec(
+                    kind: kind, shard: jobs.count,
+                    payload: "{\"file\":\(id),\"from\":\(from),\"to\":\(from + perJob),\"platforms\":\(platforms)}"))
             }
         }
         return jobs
     }
 
-    static func importer() -> Importer {
-        Importer(domains: DomainNormalizer(resolver: LibPSLResolver.shared), logger: Logger(label: "marketmap.import"))
+    static func importer(platforms additions: [String] = []) -> Importer {
+        Importer(
+            domains: DomainNormalizer(resolver: LibPSLResolver.shared, platforms: HostingPlatforms().adding(additions)),
+            logger: Logger(label: "marketmap.import"))
     }
 
     struct Normalize: JobHandler {
@@ -48,7 +56,8 @@ enum NormalizeJobs {
             guard let file = job.payload.field("file", as: Int.self), let from = job.payload.field("from", as: Int.self),
                 let to = job.payload.field("to", as: Int.self), from < to
             else { throw NormalizeError.badFileRow(-1, "job payload \(job.payload.text) lacks file, from and to") }
-            try NormalizeJobs.importer().normalize(file: file, lines: from..<to, on: db)
+            let platforms = job.payload.field("platforms", as: [String].self) ?? []
+            try NormalizeJobs.importer(platforms: platforms).normalize(file: file, lines: from..<to, on: db)
         }
     }
 }

@@ -14,7 +14,7 @@ import Postgres
 /// (`AccountClustering.candidates`).
 ///
 /// Run params: `shards` (default 8), `source_priority` (comma-separated),
-/// `name_threshold` (default `MatchSettings().nameThreshold`).
+/// `config` (its `match:` section), `name_threshold` (over the configuration's).
 enum MergeJobs {
     static func register(into registry: inout Registry) {
         registry.register(Match())
@@ -22,16 +22,23 @@ enum MergeJobs {
         registry.register(PipelineDefinition(name: "merge", stages: { _ in ["normalize", "match", "resolve"] }, planner: Planner()))
     }
 
-    static func settings(_ payload: PostgresJSON) -> (shards: Int, priority: [String], match: MatchSettings) {
-        let shards = max(1, payload.field("shards", as: Int.self) ?? 8)
+    /// Shard jobs per sharded stage (run param `shards`, default 8).
+    static func shards(_ payload: PostgresJSON) -> Int { max(1, payload.field("shards", as: Int.self) ?? 8) }
+
+    /// The run's merge settings: the configuration's `match:` section when
+    /// the run has a configuration, a `name_threshold` param over it.
+    static func settings(_ payload: PostgresJSON) throws -> (shards: Int, priority: [String], match: MatchConfig) {
+        let shards = shards(payload)
         let priority = (payload.field("source_priority", as: String.self) ?? "").split(separator: ",").map { String($0).trimmedWhitespace }
-        let threshold = payload.field("name_threshold", as: Double.self) ?? MatchSettings().nameThreshold
-        return (shards, priority, MatchSettings(nameThreshold: threshold))
+        var match = try payload.field("config", as: String.self).map { try ConfigLoader.parse($0, file: "the run's configuration").match }
+            ?? MatchConfig()
+        if let threshold = payload.field("name_threshold", as: Double.self) { match.settings.nameThreshold = threshold }
+        return (shards, priority, match)
     }
 
     struct Planner: StagePlanner {
         func jobs(for stage: String, run: RunInfo, on db: isolated Connection) throws -> [JobSpec] {
-            let shards = MergeJobs.settings(run.params).shards
+            let shards = MergeJobs.shards(run.params)
             switch stage {
             case "normalize": return try NormalizeJobs.plan(run, on: db)
             case "match": return (0..<shards).map { JobSpec(kind: "merge.match", shard: $0, payload: run.params.text) }
@@ -45,10 +52,10 @@ enum MergeJobs {
         let batchSize = 1
 
         func handle(_ job: ClaimedJob, context: JobContext, on db: isolated Connection) throws {
-            let settings = MergeJobs.settings(job.payload)
-            let merger = AccountMerger(settings: settings.match, logger: Logger(label: "marketmap.merge"))
+            let settings = try MergeJobs.settings(job.payload)
+            let merger = AccountMerger(settings: settings.match.settings, platforms: settings.match.platforms, logger: Logger(label: "marketmap.merge"))
             let records = try merger.matchRecords(on: db)
-            let edges = AccountClustering.candidates(records, settings: settings.match, shard: job.shard, shards: settings.shards)
+            let edges = AccountClustering.candidates(records, settings: settings.match.settings, shard: job.shard, shards: settings.shards)
             try db.query(MergeQueries.deleteShardEdges, job.runID, job.shard)
             try db.copyIn(MergeQueries.copyEdges) { writer in
                 for edge in edges {
@@ -66,9 +73,10 @@ enum MergeJobs {
         let batchSize = 1
 
         func handle(_ job: ClaimedJob, context: JobContext, on db: isolated Connection) throws {
-            let settings = MergeJobs.settings(job.payload)
+            let settings = try MergeJobs.settings(job.payload)
             let logger = Logger(label: "marketmap.merge")
-            let merger = AccountMerger(settings: settings.match, sourcePriority: settings.priority, logger: logger)
+            let merger = AccountMerger(
+                settings: settings.match.settings, sourcePriority: settings.priority, platforms: settings.match.platforms, logger: logger)
             let clock = ContinuousClock()
             let started = clock.now
             let records = try merger.matchRecords(on: db)
@@ -85,7 +93,7 @@ enum MergeJobs {
                     reason: f[6] ?? ""))
             }
             let loaded = clock.now
-            let clusters = AccountClustering.resolve(records, edges: edges, settings: settings.match)
+            let clusters = AccountClustering.resolve(records, edges: edges, settings: settings.match.settings)
             let clustered = clock.now
             let report = try merger.write(clusters, on: db)
             let written = clock.now

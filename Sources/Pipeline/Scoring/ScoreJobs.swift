@@ -27,7 +27,7 @@ enum ScoreJobs {
         func jobs(for stage: String, run: RunInfo, on db: isolated Connection) throws -> [JobSpec] {
             if stage == "enrich" { return try EnrichJobs.plan(run, on: db) }
             guard stage == "score" else { return try MergeJobs.Planner().jobs(for: stage, run: run, on: db) }
-            let shards = MergeJobs.settings(run.params).shards
+            let shards = MergeJobs.shards(run.params)
             return (0..<shards).map { JobSpec(kind: ScoreJobs.kind, shard: $0, payload: run.params.text) }
         }
     }
@@ -47,7 +47,7 @@ enum ScoreJobs {
         let batchSize = 1
 
         func handle(_ job: ClaimedJob, context: JobContext, on db: isolated Connection) throws {
-            let shards = MergeJobs.settings(job.payload).shards
+            let shards = MergeJobs.shards(job.payload)
             try ScoreJobs.scoring(job.payload).score(shard: job.shard, of: shards, on: db)
         }
     }
