@@ -7,14 +7,27 @@ public struct JobSpec: Sendable, Equatable {
     public var shard: Int
     public var payload: String
     public var priority: Int
+    /// Failures (the handler threw) before the job is a dead letter.
     public var maxAttempts: Int
+    /// Lost workers (the lease expired: killed, out of memory, cut off)
+    /// before the job is a dead letter. Larger than `maxAttempts`: losing a
+    /// worker is rarely the job's fault, but a job that kills its own worker
+    /// every time must still end.
+    public var maxLeaseExpiries: Int
 
-    public init(kind: String, shard: Int, payload: String = "{}", priority: Int = 0, maxAttempts: Int = 5) {
+    public static let defaultMaxAttempts = 5
+    public static let defaultMaxLeaseExpiries = 20
+
+    public init(
+        kind: String, shard: Int, payload: String = "{}", priority: Int = 0,
+        maxAttempts: Int = JobSpec.defaultMaxAttempts, maxLeaseExpiries: Int = JobSpec.defaultMaxLeaseExpiries
+    ) {
         self.kind = kind
         self.shard = shard
         self.payload = payload
         self.priority = priority
         self.maxAttempts = maxAttempts
+        self.maxLeaseExpiries = maxLeaseExpiries
     }
 }
 
@@ -27,8 +40,13 @@ public struct ClaimedJob: Sendable, Equatable {
     public var stage: String
     public var shard: Int
     public var payload: PostgresJSON
+    /// This attempt, 1-based: the failures so far plus one (a lost worker
+    /// does not count).
     public var attempt: Int
     public var maxAttempts: Int
+    /// How often a worker holding this job was lost before.
+    public var leaseExpiries: Int
+    public var maxLeaseExpiries: Int
     public var claimID: String
     public var priority: Int
 
@@ -43,11 +61,27 @@ public struct ClaimedJob: Sendable, Equatable {
         maxAttempts = try row.decode(7)
         claimID = try row.decode(8)
         priority = try row.decode(9)
+        leaseExpiries = try row.decode(10)
+        maxLeaseExpiries = try row.decode(11)
     }
 
-    /// A payload field, decoded from the job's JSON.
+    /// A payload field, decoded from the job's JSON; nil when absent or of
+    /// another type (for optional knobs with a default).
     public func parameter<T: Decodable>(_ key: String, as type: T.Type = T.self) -> T? {
         payload.field(key, as: type)
+    }
+
+    /// The whole payload as `T`. A payload that does not decode never will:
+    /// the error is a `JobPayloadError`, which is permanent (the job becomes
+    /// a dead letter at once instead of failing every attempt the same way).
+    public func decodePayload<T: Decodable>(_ type: T.Type = T.self) throws(JobPayloadError) -> T {
+        do {
+            return try payload.decode(type)
+        } catch let error as DecodingError {
+            throw JobPayloadError(job: id, kind: kind, problem: JobPayloadError.describe(error))
+        } catch {
+            throw JobPayloadError(job: id, kind: kind, problem: "\(error)")
+        }
     }
 }
 
@@ -68,9 +102,29 @@ extension ClaimedJob {
 /// What happened to a failed job.
 public enum FailureOutcome: Sendable, Equatable {
     case retry(afterSeconds: Double)
-    case dead
+    /// Moved to the dead letters: attempts used up, or a permanent error.
+    case dead(DeadLetterCause)
     /// The claim was no longer current (lease expired and re-queued).
     case leaseLost
+}
+
+/// Why a job became a dead letter (`dead_letters.cause`).
+public enum DeadLetterCause: String, Sendable, Equatable, CaseIterable {
+    /// It failed `max_attempts` times.
+    case attempts
+    /// Its error was permanent (`PermanentJobError`): retrying cannot help.
+    case permanent
+    /// Its worker was lost (lease expired) `max_lease_expiries` times.
+    case leaseExpiries = "lease_expiries"
+
+    /// For listings: what happened, in words.
+    public var summary: String {
+        switch self {
+        case .attempts: return "attempts used up"
+        case .permanent: return "permanent error"
+        case .leaseExpiries: return "worker lost too often"
+        }
+    }
 }
 
 public enum QueueError: Error, CustomStringConvertible {
@@ -101,7 +155,13 @@ public struct DeadLetter: Sendable {
     public var stage: String
     public var shard: Int
     public var attempts: Int
+    public var maxAttempts: Int
+    public var leaseExpiries: Int
+    public var maxLeaseExpiries: Int
+    public var cause: DeadLetterCause
     public var lastError: String
     public var diedAt: Date
     public var history: String
+
+    public var isPermanent: Bool { cause == .permanent }
 }

@@ -27,7 +27,7 @@ public struct JobQueue: Sendable {
         guard !jobs.isEmpty else { return 0 }
         let inserted = try db.query(
             QueueQueries.enqueue, jobs.map(\.kind), run, stage, jobs.map(\.shard), jobs.map(\.payload),
-            jobs.map(\.priority), jobs.map(\.maxAttempts)
+            jobs.map(\.priority), jobs.map(\.maxAttempts), jobs.map(\.maxLeaseExpiries)
         ).affectedRows ?? 0
         try db.query(QueueQueries.wakeWorkers, stage)
         return inserted
@@ -65,46 +65,65 @@ public struct JobQueue: Sendable {
         }
     }
 
-    /// Records a failure: back off and retry, or after `max_attempts` move the
-    /// job to the dead letters with its error history.
-    public func fail(_ job: ClaimedJob, error: String, on db: isolated Connection) throws -> FailureOutcome {
-        let delay = backoff.delay(attempt: job.attempt)
-        let rows = try db.query(QueueQueries.recordFailure, job.claimID, String(error.prefix(4000)), delay, job.id)
-        guard let row = rows.first else { return .leaseLost }
-        Counter(label: "marketmap_jobs_failed_total", dimensions: [("kind", job.kind)]).increment()
-        let attempts: Int = try row.decode(1)
-        let maxAttempts: Int = try row.decode(2)
-        if attempts >= maxAttempts {
-            try db.query(QueueQueries.moveToDeadLetters, [job.id])
-            Counter(label: "marketmap_jobs_dead_total", dimensions: [("kind", job.kind)]).increment()
-            return .dead
+    /// Records a failure and charges the attempt. A permanent error
+    /// (`PermanentJobError`) moves the job to the dead letters at once; any
+    /// other error backs off and retries, and the failure that uses up
+    /// `max_attempts` moves it there too. Either way the error is kept in the
+    /// job's history. Returns `leaseLost` if the claim is no longer current.
+    public func fail(_ job: ClaimedJob, error: any Error, on db: isolated Connection) throws -> FailureOutcome {
+        try fail(job, reason: "\(error)", permanent: Self.isPermanent(error), on: db)
+    }
+
+    /// `fail` with the error already in words.
+    public func fail(_ job: ClaimedJob, reason: String, permanent: Bool = false, on db: isolated Connection) throws -> FailureOutcome {
+        let reason = String(reason.prefix(4000))
+        let failed = Counter(label: "marketmap_jobs_failed_total", dimensions: [("kind", job.kind)])
+        // `job.attempt` is the failures so far plus this one (claims do not charge).
+        let cause: DeadLetterCause? = permanent ? .permanent : job.attempt >= job.maxAttempts ? .attempts : nil
+        if let cause {
+            let moved = try db.query(QueueQueries.failToDeadLetters, job.id, job.claimID, reason, cause.rawValue)
+            guard !moved.isEmpty else { return .leaseLost }
+            failed.increment()
+            Counter(label: "marketmap_jobs_dead_total", dimensions: [("kind", job.kind), ("cause", cause.rawValue)]).increment()
+            return .dead(cause)
         }
+        let delay = backoff.delay(attempt: job.attempt)
+        let rows = try db.query(QueueQueries.recordFailure, job.claimID, reason, delay, job.id)
+        guard !rows.isEmpty else { return .leaseLost }
+        failed.increment()
         return .retry(afterSeconds: delay)
     }
 
-    /// Gives claims back untouched (shutdown, lost connection): the attempt
-    /// does not count.
+    /// Gives claims back untouched (shutdown, lost connection): no attempt
+    /// and no lease expiry is charged.
     @discardableResult
     public func release(_ claims: [Claim], on db: isolated Connection) throws -> Int {
         guard !claims.isEmpty else { return 0 }
         return try db.query(QueueQueries.release, claims.map(\.job), claims.map(\.id)).affectedRows ?? 0
     }
 
-    /// Returns jobs whose lease expired to the queue; those that used up their
-    /// attempts (a poison job that crashes every worker) become dead letters.
+    /// Returns jobs whose lease expired (their worker was killed, ran out of
+    /// memory, hung or was cut off) to the queue without charging an attempt;
+    /// a job whose worker was lost `max_lease_expiries` times (a poison job
+    /// that kills every worker it runs on) becomes a dead letter instead. One
+    /// statement, so a job is either requeued or dead, never both.
     public func reapExpired(on db: isolated Connection) throws -> (requeued: Int, dead: Int) {
         let rows = try db.query(QueueQueries.reapExpired)
-        var exhausted: [Int] = []
-        for row in rows where try row.decode(1, as: Int.self) >= row.decode(2, as: Int.self) {
-            exhausted.append(try row.decode(0))
+        guard let row = rows.first else { return (0, 0) }
+        let requeued: Int = try row.decode(0)
+        let dead: Int = try row.decode(1)
+        if dead > 0 {
+            for kind in try row.decode(2, as: [String].self) {
+                Counter(label: "marketmap_jobs_dead_total", dimensions: [("kind", kind), ("cause", DeadLetterCause.leaseExpiries.rawValue)]).increment()
+            }
         }
-        if !exhausted.isEmpty { try db.query(QueueQueries.moveToDeadLetters, exhausted) }
-        return (rows.count - exhausted.count, exhausted.count)
+        return (requeued, dead)
     }
 
     // MARK: operating
 
-    /// Moves dead letters back to the queue (fresh attempts) by id, by run, or
+    /// Moves dead letters back to the queue (fresh attempts and lease
+    /// expiries, their limits kept; whatever their cause) by id, by run, or
     /// all; re-opens their runs. Returns how many jobs came back.
     @discardableResult
     public func retryDeadLetters(ids: [Int] = [], runs: [Int] = [], all: Bool = false, on db: isolated Connection) throws -> Int {
@@ -131,7 +150,9 @@ public struct JobQueue: Sendable {
         try db.query(QueueQueries.deadLetters, run, limit).map { row throws(PostgresError) in
             DeadLetter(
                 id: try row.decode(0), kind: try row.decode(1), runID: try row.decode(2), stage: try row.decode(3),
-                shard: try row.decode(4), attempts: try row.decode(5), lastError: try row.decode(6),
+                shard: try row.decode(4), attempts: try row.decode(5), maxAttempts: try row.decode(9),
+                leaseExpiries: try row.decode(10), maxLeaseExpiries: try row.decode(11),
+                cause: DeadLetterCause(rawValue: try row.decode(12)) ?? .attempts, lastError: try row.decode(6),
                 diedAt: try row.decode(7), history: try row.decode(8))
         }
     }

@@ -1,15 +1,19 @@
-/// Every SQL statement of the job queue (schema: sql/0002_job_queue.sql).
+/// Every SQL statement of the job queue (schema: sql/0002_job_queue.sql,
+/// failure policy: sql/0015_queue_failure_policy.sql).
 enum QueueQueries {
     // MARK: jobs
 
     static let enqueue = """
-        INSERT INTO jobs (kind, run_id, stage, shard, payload, priority, max_attempts)
-        SELECT k, $2, $3, s, p::jsonb, pr, ma
-        FROM unnest($1::text[], $4::int8[], $5::text[], $6::int8[], $7::int8[]) AS t(k, s, p, pr, ma)
+        INSERT INTO jobs (kind, run_id, stage, shard, payload, priority, max_attempts, max_lease_expiries)
+        SELECT k, $2, $3, s, p::jsonb, pr, ma, ml
+        FROM unnest($1::text[], $4::int8[], $5::text[], $6::int8[], $7::int8[], $8::int8[]) AS t(k, s, p, pr, ma, ml)
         ON CONFLICT (run_id, stage, shard) DO NOTHING
         """
     static let wakeWorkers = "SELECT pg_notify('marketmap_jobs', $1)"
 
+    /// A claim charges nothing: `attempts` counts failures (`recordFailure`,
+    /// `failToDeadLetters`) and `lease_expiries` lost workers (`reapExpired`).
+    /// The attempt handed to the handler is the failures so far plus one.
     static let claim = """
         WITH saturated AS (
             SELECT l.kind FROM job_kind_limits l
@@ -24,12 +28,12 @@ enum QueueQueries {
             FOR UPDATE SKIP LOCKED
         )
         UPDATE jobs j
-        SET state = 'running', attempts = j.attempts + 1, lease_owner = $2,
+        SET state = 'running', lease_owner = $2,
             lease_expires_at = now() + make_interval(secs => $4), claim_id = gen_random_uuid(),
             updated_at = now()
         FROM picked WHERE j.id = picked.id
-        RETURNING j.id, j.kind, j.run_id, j.stage, j.shard, j.payload, j.attempts, j.max_attempts,
-                  j.claim_id::text, j.priority
+        RETURNING j.id, j.kind, j.run_id, j.stage, j.shard, j.payload, j.attempts + 1, j.max_attempts,
+                  j.claim_id::text, j.priority, j.lease_expiries, j.max_lease_expiries
         """
 
     static let heartbeat = """
@@ -47,43 +51,77 @@ enum QueueQueries {
 
     static let release = """
         UPDATE jobs
-        SET state = 'queued', attempts = greatest(attempts - 1, 0), lease_owner = NULL,
+        SET state = 'queued', lease_owner = NULL,
             lease_expires_at = NULL, claim_id = NULL, run_after = now(), updated_at = now()
         WHERE id = ANY($1::int8[]) AND claim_id = ANY($2::text[]::uuid[]) AND state = 'running'
         """
 
+    /// A failure that will be retried: charges the attempt, backs off.
     static let recordFailure = """
         UPDATE jobs
-        SET state = 'queued', lease_owner = NULL, lease_expires_at = NULL, claim_id = NULL,
+        SET state = 'queued', attempts = attempts + 1, lease_owner = NULL, lease_expires_at = NULL, claim_id = NULL,
             last_error = $2, run_after = now() + make_interval(secs => $3), updated_at = now(),
             history = history || jsonb_build_array(jsonb_build_object(
-                'attempt', attempts, 'at', now(), 'error', $2::text, 'retry_in_s', $3::float8, 'worker', lease_owner))
+                'attempt', attempts + 1, 'at', now(), 'error', $2::text, 'retry_in_s', $3::float8, 'worker', lease_owner))
         WHERE id = $4 AND claim_id = $1::uuid AND state = 'running'
-        RETURNING id, attempts, max_attempts
+        RETURNING id
         """
 
+    /// A failure that ends the job (its last attempt, or a permanent error,
+    /// `$4` = the cause): charges the attempt and moves the job to the dead
+    /// letters in one statement, only while the claim is current.
+    static let failToDeadLetters = """
+        WITH moved AS (
+            DELETE FROM jobs WHERE id = $1 AND claim_id = $2::uuid AND state = 'running' RETURNING *
+        )
+        INSERT INTO dead_letters (id, kind, run_id, stage, shard, payload, priority, attempts, max_attempts,
+                                  lease_expiries, max_lease_expiries, cause, last_error, history, created_at)
+        SELECT id, kind, run_id, stage, shard, payload, priority, attempts + 1, max_attempts,
+               lease_expiries, max_lease_expiries, $4, $3,
+               history || jsonb_build_array(jsonb_build_object(
+                   'attempt', attempts + 1, 'at', now(), 'error', $3::text, 'permanent', $4 = 'permanent', 'worker', lease_owner)),
+               created_at
+        FROM moved
+        RETURNING id
+        """
+
+    /// Expired leases: the worker was lost. Charges a lease expiry, not an
+    /// attempt; the expiry that reaches `max_lease_expiries` makes a dead
+    /// letter. Returns (requeued, dead, kinds of the dead).
     static let reapExpired = """
         WITH expired AS (
-            SELECT id FROM jobs WHERE state = 'running' AND lease_expires_at < now()
+            SELECT id, lease_expiries + 1 >= max_lease_expiries AS lost FROM jobs
+            WHERE state = 'running' AND lease_expires_at < now()
             FOR UPDATE SKIP LOCKED
+        ), requeued AS (
+            UPDATE jobs j
+            SET state = 'queued', run_after = now(), updated_at = now(), lease_expiries = j.lease_expiries + 1,
+                last_error = 'lease expired: worker ' || coalesce(j.lease_owner, '?') || ' stopped heartbeating (killed, out of memory, hung or cut off)',
+                history = j.history || jsonb_build_array(jsonb_build_object(
+                    'attempt', j.attempts + 1, 'lease_expiry', j.lease_expiries + 1, 'at', now(),
+                    'error', 'lease expired', 'worker', j.lease_owner)),
+                lease_owner = NULL, lease_expires_at = NULL, claim_id = NULL
+            FROM expired e WHERE j.id = e.id AND NOT e.lost
+            RETURNING j.id
+        ), lost AS (
+            DELETE FROM jobs j USING expired e WHERE j.id = e.id AND e.lost
+            RETURNING j.*
+        ), buried AS (
+            INSERT INTO dead_letters (id, kind, run_id, stage, shard, payload, priority, attempts, max_attempts,
+                                      lease_expiries, max_lease_expiries, cause, last_error, history, created_at)
+            SELECT id, kind, run_id, stage, shard, payload, priority, attempts, max_attempts,
+                   lease_expiries + 1, max_lease_expiries, 'lease_expiries',
+                   'worker lost ' || (lease_expiries + 1) || ' times: the lease expired each time (last worker '
+                       || coalesce(lease_owner, '?') || '); a job that kills or hangs every worker it runs on is poison, see its history',
+                   history || jsonb_build_array(jsonb_build_object(
+                       'attempt', attempts + 1, 'lease_expiry', lease_expiries + 1, 'at', now(),
+                       'error', 'lease expired', 'worker', lease_owner)),
+                   created_at
+            FROM lost
+            RETURNING kind
         )
-        UPDATE jobs j
-        SET state = 'queued', run_after = now(), updated_at = now(),
-            last_error = 'lease expired: worker ' || coalesce(j.lease_owner, '?') || ' stopped heartbeating (killed, hung or cut off)',
-            history = j.history || jsonb_build_array(jsonb_build_object(
-                'attempt', j.attempts, 'at', now(), 'error', 'lease expired', 'worker', j.lease_owner)),
-            lease_owner = NULL, lease_expires_at = NULL, claim_id = NULL
-        FROM expired WHERE j.id = expired.id
-        RETURNING j.id, j.attempts, j.max_attempts
-        """
-
-    static let moveToDeadLetters = """
-        WITH moved AS (DELETE FROM jobs WHERE id = ANY($1::int8[]) RETURNING *)
-        INSERT INTO dead_letters (id, kind, run_id, stage, shard, payload, priority, attempts,
-                                  max_attempts, last_error, history, created_at)
-        SELECT id, kind, run_id, stage, shard, payload, priority, attempts, max_attempts,
-               last_error, history, created_at
-        FROM moved
+        SELECT (SELECT count(*) FROM requeued)::int8, (SELECT count(*) FROM buried)::int8,
+               coalesce((SELECT array_agg(kind) FROM buried), '{}')::text[]
         """
 
     static let retryDeadLetters = """
@@ -92,8 +130,11 @@ enum QueueQueries {
             WHERE id = ANY($1::int8[]) OR run_id = ANY($2::int8[]) OR $3
             RETURNING *
         )
-        INSERT INTO jobs (id, kind, run_id, stage, shard, payload, priority, max_attempts, history, created_at)
-        SELECT id, kind, run_id, stage, shard, payload, priority, max_attempts, history, created_at
+        INSERT INTO jobs (id, kind, run_id, stage, shard, payload, priority, max_attempts, max_lease_expiries,
+                          history, created_at)
+        SELECT id, kind, run_id, stage, shard, payload, priority, max_attempts, max_lease_expiries,
+               history || jsonb_build_array(jsonb_build_object('at', now(), 'event', 'retried by hand', 'cause', cause)),
+               created_at
         FROM revived
         RETURNING run_id, stage
         """
@@ -117,7 +158,8 @@ enum QueueQueries {
         """
 
     static let deadLetters = """
-        SELECT id, kind, run_id, stage, shard, attempts, coalesce(last_error, ''), died_at, history::text
+        SELECT id, kind, run_id, stage, shard, attempts, coalesce(last_error, ''), died_at, history::text,
+               max_attempts, lease_expiries, max_lease_expiries, cause
         FROM dead_letters
         WHERE ($1::int8 IS NULL OR run_id = $1)
         ORDER BY died_at, id
@@ -151,7 +193,8 @@ enum QueueQueries {
     static let stageProgress = """
         SELECT (SELECT CASE WHEN EXISTS (SELECT 1 FROM jobs WHERE run_id = $1 AND stage = $2) THEN 1 ELSE 0 END)::int8,
                (SELECT count(*) FROM dead_letters d WHERE d.run_id = $1 AND d.stage = $2)::int8,
-               (SELECT last_error FROM dead_letters d WHERE d.run_id = $1 AND d.stage = $2 ORDER BY died_at LIMIT 1)
+               (SELECT CASE d.cause WHEN 'permanent' THEN 'permanent error, not retried: ' ELSE '' END || d.last_error
+                FROM dead_letters d WHERE d.run_id = $1 AND d.stage = $2 ORDER BY died_at LIMIT 1)
         """
     static let analyzeJobs = "ANALYZE jobs"
     static let finishStage = """

@@ -173,21 +173,24 @@ public final class Worker: Sendable {
     }
 
     private func recordFailure(_ job: ClaimedJob, _ error: any Error, on db: isolated Connection) throws {
-        let outcome = try queue.fail(job, error: "\(error)", on: db)
+        let outcome = try queue.fail(job, error: error, on: db)
         var meta = metadata(job)
         meta["error"] = "\(error)"
         switch outcome {
         case .retry(let seconds):
             meta["retry_in_s"] = "\(String(format: "%.1f", seconds))"
             logger.warning("job failed; will retry", metadata: meta)
-        case .dead: logger.error("job failed for good; moved to dead letters", metadata: meta)
+        case .dead(.permanent):
+            logger.error("job failed with a permanent error (a retry cannot fix it); moved to dead letters without retrying", metadata: meta)
+        case .dead:
+            logger.error("job failed for good; moved to dead letters", metadata: meta)
         case .leaseLost: logger.warning("job failed after its lease was lost", metadata: meta)
         }
     }
 
     private func metadata(_ job: ClaimedJob) -> Logger.Metadata {
         ["job": "\(job.id)", "kind": "\(job.kind)", "run": "\(job.runID)", "stage": "\(job.stage)",
-         "shard": "\(job.shard)", "attempt": "\(job.attempt)"]
+         "shard": "\(job.shard)", "attempt": "\(job.attempt)", "lease_expiries": "\(job.leaseExpiries)"]
     }
 
     private func track(_ claims: [Claim]) { inFlight.withLock { $0.formUnion(claims) } }

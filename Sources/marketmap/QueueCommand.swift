@@ -28,7 +28,14 @@ struct QueueCommand: AsyncParsableCommand {
     }
 
     struct Dead: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "List dead letters with their last error.")
+        static let configuration = CommandConfiguration(
+            abstract: "List dead letters with their last error and why they died.",
+            discussion: """
+                Each dead letter says why it died: "attempts used up" (it failed max_attempts times), \
+                "permanent error" (its handler said a retry cannot fix it: a configuration or payload error; \
+                it ran once) or "worker lost too often" (its lease expired max_lease_expiries times: a job \
+                that kills or hangs its worker). Fix the cause, then `marketmap queue retry`.
+                """)
         @OptionGroup var global: GlobalOptions
         @Option(help: "Only this run.") var run: Int?
         @Option(help: "At most this many.") var limit = 50
@@ -40,7 +47,10 @@ struct QueueCommand: AsyncParsableCommand {
                 let letters = try await JobQueue().deadLetters(run: run, limit: limit, on: db)
                 if letters.isEmpty { print("no dead letters") }
                 for letter in letters {
-                    print("job \(letter.id)  run \(letter.runID)  \(letter.stage)/\(letter.shard)  \(letter.kind)  attempts \(letter.attempts)  died \(letter.diedAt.formatted(.iso8601))")
+                    print("job \(letter.id)  run \(letter.runID)  \(letter.stage)/\(letter.shard)  \(letter.kind)  "
+                        + "attempts \(letter.attempts)/\(letter.maxAttempts)  workers lost \(letter.leaseExpiries)/\(letter.maxLeaseExpiries)  "
+                        + "\(letter.isPermanent ? "permanent  " : "")died \(letter.diedAt.formatted(.iso8601))")
+                    print("  why: \(letter.cause.summary)\(letter.isPermanent ? " (a retry cannot fix it, so it ran once)" : "")")
                     print("  last error: \(letter.lastError)")
                     if history { print("  history: \(letter.history)") }
                 }
@@ -49,7 +59,8 @@ struct QueueCommand: AsyncParsableCommand {
     }
 
     struct Retry: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Put dead letters back in the queue with fresh attempts.")
+        static let configuration = CommandConfiguration(
+            abstract: "Put dead letters back in the queue with fresh attempts (whatever they died of).")
         @OptionGroup var global: GlobalOptions
         @Option(name: .customLong("id"), help: "Dead letter id (repeatable).") var ids: [Int] = []
         @Option(name: .customLong("run"), help: "Every dead letter of this run (repeatable).") var runs: [Int] = []

@@ -70,21 +70,145 @@ struct QueueTests {
         }
     }
 
-    @Test("a lease that expires on its last attempt makes a dead letter (poison job)")
+    /// Expires every running lease now, as if its worker had been killed.
+    func expireLeases(_ db: Connection) async throws {
+        try await db.execute("UPDATE jobs SET lease_expires_at = now() - interval '1 second' WHERE state = 'running'")
+    }
+
+    // Poison job, under the failure policy of sql/0015: a lost worker no longer
+    // charges an attempt (that used to make this job dead after max_attempts
+    // expiries), so the job is protected by its own, separate limit:
+    // max_lease_expiries. max_attempts is 2 here and the job still survives
+    // two lost workers, never charged an attempt, and dies on the third.
+    @Test("a lease that keeps expiring is requeued without charging an attempt; at max_lease_expiries it is a dead letter (poison job)")
     func poisonJob() async throws {
         try await withTestConnection { db in
             let run = try await makeRun(db)
             let queue = JobQueue()
-            try await queue.enqueue([JobSpec(kind: "a", shard: 0, maxAttempts: 2)], run: run, stage: "s1", on: db)
-            for expected in [(1, 0), (0, 1)] {
-                #expect(try await queue.claim(limit: 1, owner: "doomed", on: db).count == 1)
-                try await db.execute("UPDATE jobs SET lease_expires_at = now() - interval '1 second'")
+            try await queue.enqueue([JobSpec(kind: "a", shard: 0, maxAttempts: 2, maxLeaseExpiries: 3)], run: run, stage: "s1", on: db)
+            for (lost, expected) in [(0, (1, 0)), (1, (1, 0)), (2, (0, 1))] {
+                let claimed = try await queue.claim(limit: 1, owner: "doomed", on: db)
+                #expect(claimed.map(\.attempt) == [1], "no attempt charged for \(lost) lost worker(s)")
+                #expect(claimed.map(\.leaseExpiries) == [lost])
+                try await expireLeases(db)
                 #expect(try await queue.reapExpired(on: db) == expected)
             }
+            #expect(try await db.query("SELECT count(*) FROM jobs")[0].decode(0, as: Int.self) == 0)
             let letters = try await queue.deadLetters(on: db)
             #expect(letters.count == 1)
-            #expect(letters.first?.lastError.contains("lease expired") == true)
-            #expect(letters.first?.attempts == 2)
+            let letter = try #require(letters.first)
+            #expect(letter.cause == .leaseExpiries)
+            #expect(!letter.isPermanent)
+            #expect((letter.attempts, letter.leaseExpiries, letter.maxLeaseExpiries) == (0, 3, 3))
+            #expect(letter.lastError.hasPrefix("worker lost 3 times: the lease expired each time (last worker doomed)"), "\(letter.lastError)")
+            let history = try JSONSerialization.jsonObject(with: Data(letter.history.utf8)) as? [[String: Any]] ?? []
+            #expect(history.compactMap { $0["lease_expiry"] as? Int } == [1, 2, 3])
+        }
+    }
+
+    @Test("failures charge attempts, lost workers and releases do not; the failure that uses up max_attempts makes a dead letter")
+    func attemptsAndLeaseExpiriesApart() async throws {
+        try await withTestConnection { db in
+            let run = try await makeRun(db)
+            let queue = JobQueue(backoff: Backoff(baseSeconds: 0.001, capSeconds: 0.001))
+            try await queue.enqueue([JobSpec(kind: "a", shard: 0, maxAttempts: 2)], run: run, stage: "s1", on: db)
+            let first = try #require(try await queue.claim(limit: 1, owner: "w", on: db).first)
+            #expect((first.attempt, first.leaseExpiries, first.maxLeaseExpiries) == (1, 0, JobSpec.defaultMaxLeaseExpiries))
+            guard case .retry = try await queue.fail(first, reason: "boom", on: db) else {
+                Issue.record("the first of 2 attempts is retried")
+                return
+            }
+            try await Task.sleep(for: .milliseconds(20))
+            let second = try #require(try await queue.claim(limit: 1, owner: "w", on: db).first)
+            #expect((second.attempt, second.leaseExpiries) == (2, 0), "one failure charged one attempt")
+            try await expireLeases(db)
+            #expect(try await queue.reapExpired(on: db) == (1, 0))
+            let third = try #require(try await queue.claim(limit: 1, owner: "w", on: db).first)
+            #expect((third.attempt, third.leaseExpiries) == (2, 1), "the lost worker charged a lease expiry, not an attempt")
+            #expect(try await queue.release([third.claim], on: db) == 1)
+            let fourth = try #require(try await queue.claim(limit: 1, owner: "w", on: db).first)
+            #expect((fourth.attempt, fourth.leaseExpiries) == (2, 1), "a release charges nothing")
+            // A stale claim cannot fail the job.
+            #expect(try await queue.fail(third, reason: "late", on: db) == .leaseLost)
+            #expect(try await queue.fail(fourth, reason: "boom again", on: db) == .dead(.attempts))
+            let letter = try #require(try await queue.deadLetters(on: db).first)
+            #expect((letter.cause, letter.attempts, letter.maxAttempts, letter.leaseExpiries) == (.attempts, 2, 2, 1))
+            #expect(letter.lastError == "boom again")
+        }
+    }
+
+    struct Misconfigured: PermanentJobError, CustomStringConvertible {
+        var description: String { "config.yaml: icp.products[0]: required key is missing" }
+    }
+
+    struct Flaky: Error {}
+
+    @Test("a permanent error makes a dead letter on its first attempt, with its reason; `queue retry` still brings it back")
+    func permanentError() async throws {
+        try await withTestConnection { db in
+            let run = try await makeRun(db)
+            let queue = JobQueue()
+            try await queue.enqueue(
+                [JobSpec(kind: "a", shard: 0, maxAttempts: 5, maxLeaseExpiries: 7), JobSpec(kind: "a", shard: 1, maxAttempts: 5)],
+                run: run, stage: "s1", on: db)
+            let jobs = try await queue.claim(limit: 2, owner: "w", on: db)
+            #expect(jobs.count == 2)
+            #expect(try await queue.fail(jobs[0], error: Misconfigured(), on: db) == .dead(.permanent))
+            guard case .retry = try await queue.fail(jobs[1], error: Flaky(), on: db) else {
+                Issue.record("a transient error is retried")
+                return
+            }
+            #expect(try await db.query("SELECT shard FROM jobs")[0].decode(0, as: Int.self) == 1)
+            let letter = try #require(try await queue.deadLetters(on: db).first)
+            #expect(letter.isPermanent)
+            #expect((letter.id, letter.attempts, letter.maxAttempts, letter.leaseExpiries) == (jobs[0].id, 1, 5, 0))
+            #expect(letter.lastError == "config.yaml: icp.products[0]: required key is missing")
+            let history = try JSONSerialization.jsonObject(with: Data(letter.history.utf8)) as? [[String: Any]] ?? []
+            #expect(history.count == 1)
+            #expect(history.first?["permanent"] as? Bool == true)
+            #expect(history.first?["retry_in_s"] == nil, "a dead letter is not scheduled for a retry")
+            // By hand: back with fresh attempts and lease expiries, the limits kept.
+            #expect(try await db.transaction { db in try queue.retryDeadLetters(ids: [jobs[0].id], on: db) } == 1)
+            let revived = try await db.query(
+                "SELECT attempts, max_attempts, lease_expiries, max_lease_expiries FROM jobs WHERE id = $1", jobs[0].id)
+            #expect(try revived.map { [try $0.decode(0, as: Int.self), try $0.decode(1), try $0.decode(2), try $0.decode(3)] } == [[0, 5, 0, 7]])
+            #expect(try await queue.deadLetters(on: db).isEmpty)
+        }
+    }
+
+    struct LineRange: Decodable {
+        var file: Int
+        var from: Int
+    }
+
+    @Test("a payload that does not decode is a permanent JobPayloadError naming the field")
+    func payloadError() async throws {
+        try await withTestConnection { db in
+            let run = try await makeRun(db)
+            let queue = JobQueue()
+            try await queue.enqueue(
+                [JobSpec(kind: "a", shard: 0, payload: #"{"file": "seven", "from": 1}"#), JobSpec(kind: "a", shard: 1, payload: #"{"file": 7}"#),
+                 JobSpec(kind: "a", shard: 2, payload: #"{"file": 7, "from": 1, "extra": true}"#)],
+                run: run, stage: "s1", on: db)
+            let jobs = try await queue.claim(limit: 3, owner: "w", on: db).sorted { $0.shard < $1.shard }
+            #expect(throws: JobPayloadError.self) { try jobs[0].decodePayload(LineRange.self) }
+            do {
+                _ = try jobs[0].decodePayload(LineRange.self)
+            } catch {
+                #expect(JobQueue.isPermanent(error))
+                #expect("\(error)".contains("field file: expected Int"), "\(error)")
+                #expect("\(error)".contains("job \(jobs[0].id) (a)"), "\(error)")
+            }
+            do {
+                _ = try jobs[1].decodePayload(LineRange.self)
+                Issue.record("a missing field must not decode")
+            } catch {
+                #expect("\(error)".contains("field from is missing"), "\(error)")
+            }
+            #expect(try jobs[2].decodePayload(LineRange.self).file == 7)
+            #expect(try await queue.fail(jobs[0], error: JobPayloadError(job: jobs[0].id, kind: "a", problem: "x"), on: db) == .dead(.permanent))
+            #expect(!JobQueue.isPermanent(Flaky()))
+            #expect(JobQueue.isPermanent(PermanentFailure(Flaky())))
         }
     }
 

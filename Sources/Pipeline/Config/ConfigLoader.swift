@@ -1,6 +1,12 @@
 import Foundation
+import JobQueue
 import MarketMapCore
 import Yams
+
+/// A configuration that does not parse inside a job (the run carries its
+/// configuration text) parses no better on a retry: the job is a dead letter
+/// at once, with the key path in its reason.
+extension ConfigError: PermanentJobError {}
 
 /// Reads the YAML configuration (`ops/examples/marketmap.yaml`) before any
 /// work starts. Every failure is a `ConfigError` naming the file, the key path

@@ -52,12 +52,21 @@ enum NormalizeJobs {
         let kind = NormalizeJobs.kind
         let batchSize = 1
 
+        /// The payload `plan` writes: a file and a line range of it.
+        struct Payload: Decodable {
+            var file: Int
+            var from: Int
+            var to: Int
+            /// The configuration's hosting platforms (`match.hosting_platforms`).
+            var platforms: [String]?
+        }
+
         func handle(_ job: ClaimedJob, context: JobContext, on db: isolated Connection) throws {
-            guard let file = job.payload.field("file", as: Int.self), let from = job.payload.field("from", as: Int.self),
-                let to = job.payload.field("to", as: Int.self), from < to
-            else { throw NormalizeError.badFileRow(-1, "job payload \(job.payload.text) lacks file, from and to") }
-            let platforms = job.payload.field("platforms", as: [String].self) ?? []
-            try NormalizeJobs.importer(platforms: platforms).normalize(file: file, lines: from..<to, on: db)
+            let range = try job.decodePayload(Payload.self)
+            guard range.from < range.to else {
+                throw JobPayloadError(job: job.id, kind: kind, problem: "the line range \(range.from)..<\(range.to) is empty")
+            }
+            try NormalizeJobs.importer(platforms: range.platforms ?? []).normalize(file: range.file, lines: range.from..<range.to, on: db)
         }
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import JobQueue
 import MarketMapCore
 import Postgres
 
@@ -7,7 +8,9 @@ public struct NormalizeCounts: Sendable, Equatable {
     public var records = 0, new = 0, changed = 0, unchanged = 0, rejected = 0
 }
 
-public enum NormalizeError: Error, CustomStringConvertible {
+/// Permanent (`PermanentJobError`): a staged file that is gone or whose row
+/// lacks its format stays so; a normalize job retrying it would fail alike.
+public enum NormalizeError: PermanentJobError, CustomStringConvertible {
     case unknownFile(Int)
     case badFileRow(Int, String)
 
