@@ -37,8 +37,8 @@ struct MergeCommand: AsyncParsableCommand {
     var inputs: [InputSpec] = []
     @Option(help: "Sources in order of trust for survivorship, comma-separated (unlisted ones come last).")
     var sourcePriority: String = ""
-    @Option(help: "Jaro-Winkler similarity of normalized names needed to match records without a shared domain.")
-    var nameThreshold = 0.95
+    @Option(help: "Weighted name agreement needed to match records without a shared domain (docs/merge.md).")
+    var nameThreshold = MatchSettings().nameThreshold
     @Flag(help: "Print the report as JSON.") var json = false
 
     func validate() throws {

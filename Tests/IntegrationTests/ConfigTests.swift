@@ -1,3 +1,4 @@
+import Enrichment
 import Foundation
 import MarketMapCore
 import Pipeline
@@ -47,6 +48,25 @@ struct ConfigTests {
         valuation:
           base: {bands: [{range: [0, null], value: 1000}]}
         """
+
+    @Test("match: thresholds and hosting platforms from the configuration; bad values name their key")
+    func match() throws {
+        let good = Self.minimal.replacingOccurrences(of: "range: [10]", with: "range: [1, 2]")
+        let config = try ConfigLoader.parse(
+            good + "\nmatch: {name_threshold: 0.93, max_domains_per_account: 2, hosting_platforms: [mysites.example, portal.example/shops]}\n",
+            file: "match.yaml")
+        #expect(config.match.settings.nameThreshold == 0.93)
+        #expect(config.match.settings.maxDomainsPerAccount == 2)
+        #expect(config.match.settings.alternateDomainThreshold == MatchSettings().alternateDomainThreshold)
+        let domains = DomainNormalizer(resolver: LibPSLResolver.shared, platforms: config.match.platforms)
+        #expect(domains.normalize("https://acme.mysites.example/")?.registrable == "acme.mysites.example")
+        #expect(domains.normalize("portal.example/shops/acme/home")?.registrable == "portal.example/shops/acme")
+        #expect(domains.normalize("portal.example/shops/acme")?.isPlatformTenant == true)
+        #expect(try ConfigLoader.parse(good, file: "default.yaml").match == MatchConfig())
+        #expect(error(good + "\nmatch: {name_threshold: 2}\n") == "bad.yaml: match.name_threshold: expected a similarity above 0.5 and at most 1, e.g. 0.9")
+        #expect(error(good + "\nmatch: {hosting_platforms: [nodot]}\n").hasPrefix("bad.yaml: match.hosting_platforms: expected hosts like"))
+        #expect(error(good + "\nmatch: {threshold: 0.9}\n").hasPrefix("bad.yaml: match.threshold: unknown key"))
+    }
 
     @Test("a bad config names the file, the key path and what was expected")
     func keyPaths() {

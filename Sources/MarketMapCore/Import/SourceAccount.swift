@@ -63,7 +63,7 @@ public struct AccountRowMapper: Sendable {
         let name = value("name").map(TextFolding.collapseSpaces)
         let website = value("domain") ?? value("website")
         let domain = domains.normalize(value("domain")) ?? domains.normalize(value("website"))
-        let normalizedName = CompanyNameNormalizer.normalize(name)
+        let normalizedName = CompanyNameNormalizer.normalize(name, city: value("city"))
         guard normalizedName != nil || domain != nil else {
             return .failure(RowProblem(reason: website == nil ? "no company name and no website/domain" : "no company name and the website \"\(website ?? "")\" is not a domain"))
         }

@@ -50,13 +50,25 @@ public enum AccountClustering {
         shard: Int = 0, shards: Int = 1
     ) -> [MatchEdge] {
         func mine(_ key: String) -> Bool { shards <= 1 || Int(stableHash(key) % UInt64(shards)) == shard }
-        let sorted = records.sorted { $0.key < $1.key }
+        let sorted = records.sorted { $0.key < $1.key }.map(withDomainCountry)
         var edges = domainEdges(sorted, mine: mine)
         var pairs = PairScorer(sorted, settings: settings, frequencies: frequencies ?? termFrequencies(records))
         nameEdges(sorted, scorer: &pairs, mine: mine, into: &edges)
         blankCountryEdges(sorted, scorer: &pairs, mine: mine, into: &edges)
         alternateDomainEdges(sorted, scorer: &pairs, mine: mine, into: &edges)
         return edges
+    }
+
+    /// A record without a country takes the one its own domain's country
+    /// suffix names (`orange.cm` → `CM`), marked so.
+    static func withDomainCountry(_ record: MatchRecord) -> MatchRecord {
+        guard record.country == nil, let domain = record.ownDomain, let country = GeographyNormalizer.country(ofDomain: domain) else {
+            return record
+        }
+        var copy = record
+        copy.country = country
+        copy.countryFromDomain = true
+        return copy
     }
 
     /// The plain records of a domain join its first one; a branch joins only

@@ -23,11 +23,17 @@ public struct MatchRecord: Sendable, Equatable {
     public var city: String?
     /// `domain` is a hosting platform's tenant, not the company's own domain.
     public var platformTenant: Bool
+    /// The name as the CRM holds it: its legal form is evidence
+    /// (`CompanyNameNormalizer.legalFamily`).
+    public var rawName: String?
+    /// `country` was read off the domain's country suffix, the record has none.
+    public var countryFromDomain = false
 
     public init(
         key: RecordKey, name: String?, domain: String?, country: String?, preventOverride: Bool = false, city: String? = nil,
-        platformTenant: Bool = false
+        platformTenant: Bool = false, rawName: String? = nil
     ) {
+        self.rawName = rawName
         self.key = key
         self.name = name
         self.domain = domain

@@ -7,12 +7,53 @@ struct PairScorer {
     let frequencies: TermFrequencies
     private var vocabulary = Vocabulary()
     private var prepared: [PreparedName?]
+    private var families: [String??]
+    /// Records per (country, normalized name): a name of common words that
+    /// few records of its country carry (`Bank of America`) still tells
+    /// companies apart; one that many carry (`First National Bank`) does not.
+    private let sameName: [String: Int]
 
     init(_ records: [MatchRecord], settings: MatchSettings, frequencies: TermFrequencies) {
         self.records = records
         self.settings = settings
         self.frequencies = frequencies
         prepared = Array(repeating: nil, count: records.count)
+        families = Array(repeating: nil, count: records.count)
+        var counts: [String: Int] = [:]
+        for record in records {
+            if let name = record.name, let country = record.country { counts[country + "|" + name, default: 0] += 1 }
+        }
+        sameName = counts
+    }
+
+    /// The legal family of a record's raw name, worked out once.
+    mutating func family(_ index: Int) -> String? {
+        if let known = families[index] { return known }
+        let family = records[index].rawName.flatMap(CompanyNameNormalizer.legalFamily)
+        families[index] = .some(family)
+        return family
+    }
+
+    /// Both names carry legal forms that one country's law keeps apart:
+    /// `Acme GmbH` / `Acme AG`, `Acme K.K.` / `Acme G.K.`, `Acme Inc` / `Acme LP`.
+    /// Forms of different countries (`Acme B.V.` / `Acme LLC`) are how CRM users
+    /// type one company, not evidence.
+    mutating func legalConflict(_ a: Int, _ b: Int) -> Bool {
+        guard let left = family(a), let right = family(b), left != right else { return false }
+        return CompanyNameNormalizer.conflictingLegalFamilies.contains([left, right])
+    }
+
+    /// Both names carry legal forms, of different families.
+    mutating func legalDifference(_ a: Int, _ b: Int) -> Bool {
+        guard let left = family(a), let right = family(b) else { return false }
+        return left != right
+    }
+
+    /// A name with a rare word, or one that few records of its country carry.
+    func distinctive(_ index: Int, _ name: PreparedName) -> Bool {
+        if name.isDistinctive { return true }
+        guard let text = records[index].name, let country = records[index].country else { return false }
+        return (sameName[country + "|" + text] ?? 0) <= 3
     }
 
     func lacksOwnDomain(_ index: Int) -> Bool { records[index].ownDomain == nil }
@@ -32,27 +73,40 @@ struct PairScorer {
         return left == right ? .agree : .differ
     }
 
-    /// Weighted name agreement, nudged by the city where both have one.
+    /// Weighted name agreement, nudged by the city where both have one, and
+    /// pushed below any threshold by legal forms of different kinds or, for a
+    /// name of common words only, by different cities.
     mutating func score(_ a: Int, _ b: Int) -> (score: Double, cities: Cities, distinctive: Bool)? {
         let (low, high) = (min(a, b), max(a, b))
         guard let left = name(low), let right = name(high) else { return nil }
         var score = records[low].name == records[high].name ? 1 : left.similarity(to: right, atLeast: settings.nameThreshold)
+        guard score >= 0.5 else { return (score, .unknown, false) }
         let cities = cities(low, high)
         switch cities {
         case .agree: score = min(1, score + 0.03)
         case .differ: score -= 0.05
         case .unknown: break
         }
-        return (score, cities, left.isDistinctive || right.isDistinctive)
+        let rare = left.isDistinctive || right.isDistinctive
+        if legalConflict(low, high) || (!rare && cities == .differ) {
+            score *= 0.8
+        } else if legalDifference(low, high) {
+            // `Acme Inc` / `Acme LLC`: often one company typed two ways, but a
+            // candidate with the same legal form goes first.
+            score *= 0.95
+        }
+        return (score, cities, rare || distinctive(low, left) || distinctive(high, right))
     }
 
     /// A name match within one country, where either side lacks an own domain.
-    /// A name of common words only (`First National Bank`) needs the city to agree.
+    /// A name of common words that many records share (`First National Bank`)
+    /// needs the city to agree.
     mutating func nameEdge(_ a: Int, _ b: Int) -> MatchEdge? {
         guard let (score, cities, distinctive) = score(a, b), score >= settings.nameThreshold,
             distinctive || cities == .agree
         else { return nil }
         var reason = "name " + Self.format(score) + ", country " + (records[a].country ?? "?")
+        if records[a].countryFromDomain || records[b].countryFromDomain { reason += " (one from the domain)" }
         if cities == .agree { reason += ", city agrees" }
         if !distinctive { reason += ", common words only" }
         if records[a].platformTenant || records[b].platformTenant { reason += ", a platform page" }
@@ -69,22 +123,26 @@ struct PairScorer {
             reason: "name \(Self.format(score)), country blank on one side (other \(country))")
     }
 
-    /// Two own domains of one company: a near-identical name, the same
-    /// country (the block's), no city conflict, and labels that fit the name.
+    /// Two own domains of one company: the same normalized name (a word more
+    /// or less is another company: `Jorell` / `Jorell Labs`), distinctive, no
+    /// two legal forms (`Acme Inc` / `Acme LLC` with their own domains are
+    /// twins), the same country (the block's), no city conflict, and labels
+    /// that fit the name.
     mutating func alternateDomainEdge(_ a: Int, _ b: Int) -> MatchEdge? {
         guard let domainA = records[a].ownDomain, let domainB = records[b].ownDomain,
-            let nameA = records[a].name, let nameB = records[b].name,
+            let nameA = records[a].name, nameA == records[b].name,
             let (score, cities, distinctive) = score(a, b), score >= settings.alternateDomainThreshold, distinctive,
             cities != .differ
         else { return nil }
+        guard !legalDifference(a, b) else { return nil }
         let (labelA, labelB) = (Self.label(domainA), Self.label(domainB))
         if labelA != labelB {
-            let fitting = Self.derivations(nameA).union(Self.derivations(nameB))
+            let fitting = Self.derivations(nameA)
             guard Self.fits(labelA, fitting), Self.fits(labelB, fitting) else { return nil }
         }
         return MatchEdge(
             records[a].key, records[b].key, score: score, kind: .altDomain,
-            reason: "alternate domains \(min(domainA, domainB)) ~ \(max(domainA, domainB)): name \(Self.format(score)), country \(records[a].country ?? "?")")
+            reason: "alternate domains \(min(domainA, domainB)) ~ \(max(domainA, domainB)): same name, country \(records[a].country ?? "?")")
     }
 
     /// The first label of a domain without hyphens (`acme-ag.de` → `acmeag`).
@@ -92,15 +150,20 @@ struct PairScorer {
         String(domain.prefix { $0 != "." }).replacingOccurrences(of: "-", with: "")
     }
 
-    /// A label is the name, or the name and a word companies put in their
-    /// domains (`toyota-global.com`, `acmegroup.com`); never the name and a
-    /// legal form (`acme-ag.de` is another company's).
+    /// A label is the name, or the name with a word companies put in their
+    /// domains (`toyota-global.com`, `getadvantest.com`), never with a legal
+    /// form: `acme.com` / `acme-llc.com` is how legal-form twins tell apart.
     static func fits(_ label: String, _ names: Set<String>) -> Bool {
         if names.contains(label) { return true }
-        return domainWords.contains { word in label.hasSuffix(word) && names.contains(String(label.dropLast(word.count))) }
+        let stem = domainPrefixes.first { label.hasPrefix($0) && names.contains(String(label.dropFirst($0.count))) }
+        if stem != nil { return true }
+        return domainSuffixes.contains { word in label.hasSuffix(word) && names.contains(String(label.dropLast(word.count))) }
     }
 
-    static let domainWords = ["global", "group", "grp", "hq", "usa", "us", "uk", "online", "world", "worldwide", "intl", "international", "official"]
+    static let domainPrefixes = ["get", "try", "use", "join", "go", "hello", "hey", "the", "my", "we", "meet"]
+    static let domainSuffixes = [
+        "global", "group", "grp", "hq", "usa", "us", "uk", "online", "world", "worldwide", "intl", "international", "official",
+    ]
 
     /// The labels a company's domain could have by its name: its first one,
     /// two, ... words run together (`netscout systems` → `netscout`, `netscoutsystems`).

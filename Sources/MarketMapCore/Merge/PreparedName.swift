@@ -102,10 +102,11 @@ public struct PreparedName: Sendable {
         if unmatched.isEmpty && otherLeft == 0 { return 1 }
         // Nothing left to pair on one side: the rest is lost, no typo to look for.
         if unmatched.isEmpty || otherLeft == 0 {
-            let lost = (unmatched.contains { descriptor[$0] }, other.ids.indices.contains { isFree($0) && other.descriptor[$0] })
-            return shared / denominator * (lost.0 && lost.1 ? NameWords.descriptorConflict : 1)
+            let meaningful = unmatched.contains { !descriptor[$0] } || other.ids.indices.contains { isFree($0) && !other.descriptor[$0] }
+            return shared / denominator * (meaningful ? NameWords.extraWord : 1)
         }
         var (selfLeft, otherLeftDescriptor) = (false, false)
+        var unmatchedWords: [Int] = []
         for i in unmatched {
             var found: (j: Int, quality: Double)?
             for j in other.ids.indices where isFree(j) {
@@ -114,40 +115,57 @@ public struct PreparedName: Sendable {
             if let found {
                 usedOther |= 1 << UInt64(found.j)
                 shared += (weights[i] + other.weights[found.j]) * found.quality
-            } else if descriptor[i] {
-                selfLeft = true
+            } else {
+                unmatchedWords.append(i)
+                if descriptor[i] { selfLeft = true }
             }
         }
-        for j in other.ids.indices where isFree(j) && other.descriptor[j] {
-            otherLeftDescriptor = true
+        var meaningfulLeft = unmatchedWords.contains { !descriptor[$0] }
+        for j in other.ids.indices where isFree(j) {
+            if other.descriptor[j] { otherLeftDescriptor = true } else { meaningfulLeft = true }
         }
-        let score = shared / denominator
-        return selfLeft && otherLeftDescriptor ? score * NameWords.descriptorConflict : score
+        var score = shared / denominator
+        if selfLeft && otherLeftDescriptor { score *= NameWords.descriptorConflict }
+        // A word more than descriptors on either side is another company
+        // (`Siemens Energy` / `Siemens`, `2 France Marine Insurance` / `2 France Marine`).
+        return meaningfulLeft ? score * NameWords.extraWord : score
     }
 
-    /// How much a one-edit typo (insertion, deletion, substitution or swap of
-    /// neighbours) is worth: the shorter the word, the less (`umbrella` /
-    /// `umbrela` 0.94, `moini` / `mooini` 0.9, `acme` / `acmee` 0.875). Two
-    /// words of four letters a letter apart are different names (`keda` /
-    /// `kedi`), not a typo. `nil` when the words are further apart.
+    /// How much a one-edit typo is worth. A letter dropped, doubled or
+    /// swapped with its neighbour (how hands mistype): the shorter the word,
+    /// the less (`umbrella` / `umbrela` 0.94, `moini` / `mooini` 0.92, `news`
+    /// / `neews` 0.9). A letter replaced by another is as often another name
+    /// (`kalvex` / `kalbex`): it counts only in long words (0.9 at ten
+    /// letters). A different first letter is another name (`senell` /
+    /// `zenell`), and so are four-letter words a letter apart (`keda` /
+    /// `kedi`). `nil` when the words are further apart.
     static func typoQuality(_ a: [Unicode.Scalar], _ b: [Unicode.Scalar]) -> Double? {
         let shorter = min(a.count, b.count)
-        guard shorter >= 4, max(a.count, b.count) >= 5, abs(a.count - b.count) <= 1, Self.withinOneEdit(a, b) else { return nil }
-        return 1 - 0.5 / Double(shorter)
+        guard shorter >= 4, max(a.count, b.count) >= 5, abs(a.count - b.count) <= 1, a.first == b.first,
+            let edit = Self.oneEdit(a, b)
+        else { return nil }
+        return 1 - (edit == .substitution ? 1.0 : 0.4) / Double(shorter)
     }
 
-    public static func withinOneEdit(_ a: [Unicode.Scalar], _ b: [Unicode.Scalar]) -> Bool {
+    enum Edit { case none, insertion, substitution, swap }
+
+    /// The one edit that turns `a` into `b`, if one does.
+    static func oneEdit(_ a: [Unicode.Scalar], _ b: [Unicode.Scalar]) -> Edit? {
         var start = 0
         while start < a.count && start < b.count && a[start] == b[start] { start += 1 }
-        if start == a.count && start == b.count { return true }
+        if start == a.count && start == b.count { return Edit.none }
         var endA = a.count, endB = b.count
         while endA > start && endB > start && a[endA - 1] == b[endB - 1] { endA -= 1; endB -= 1 }
         let (restA, restB) = (endA - start, endB - start)
-        if restA + restB <= 1 { return true }  // one insertion or deletion
-        if restA == 1 && restB == 1 { return true }  // one substitution
-        // A swap of neighbours: "ab" ↔ "ba".
-        return restA == 2 && restB == 2 && a[start] == b[start + 1] && a[start + 1] == b[start]
+        if restA + restB <= 1 { return .insertion }
+        if restA == 1 && restB == 1 { return .substitution }
+        if restA == 2 && restB == 2 && a[start] == b[start + 1] && a[start + 1] == b[start] { return .swap }
+        return nil
     }
+
+    /// Whether one insertion, deletion, substitution or swap of neighbours
+    /// (or nothing) turns `a` into `b`.
+    public static func withinOneEdit(_ a: [Unicode.Scalar], _ b: [Unicode.Scalar]) -> Bool { oneEdit(a, b) != nil }
 }
 
 /// Word ids for one matching pass: integer comparisons in the pair loop.
@@ -174,6 +192,8 @@ public enum NameWords {
     public static let descriptorWeight = 0.05
     /// The factor on a score where each name has a descriptor the other lacks.
     public static let descriptorConflict = 0.85
+    /// The factor on a score where a name has a word, not a descriptor, that the other lacks.
+    public static let extraWord = 0.85
     /// Words that never count.
     public static let stopWords: Set<String> = [
         "and", "of", "the", "de", "der", "die", "das", "la", "le", "les", "et", "und", "y", "von", "van", "du", "des",

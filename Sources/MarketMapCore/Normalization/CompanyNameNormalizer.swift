@@ -9,7 +9,7 @@
 public enum CompanyNameNormalizer {
     public static func normalize(_ raw: String?) -> String? {
         guard let raw, !TextFolding.isPlaceholder(raw) else { return nil }
-        var words = TextFolding.words(withoutQualifiers(raw)).map { abbreviations[$0] ?? $0 }
+        var words = TextFolding.words(withoutQualifiers(raw)).map { legalMisspellings[$0] ?? abbreviations[$0] ?? $0 }
         if words.isEmpty { words = TextFolding.words(raw) }
         while words.count > 1, words.first == "the" { words.removeFirst() }
         let base = words
@@ -47,9 +47,31 @@ public enum CompanyNameNormalizer {
         if cleaned.trimmedWhitespace.isEmpty { cleaned = String(text) }
         if let comma = cleaned.firstIndex(of: ",") {
             let before = TextFolding.words(String(cleaned[..<comma]))
-            if before.count > 1, let last = before.last, legalForms.contains(last) { cleaned = String(cleaned[..<comma]) }
+            let after = TextFolding.words(String(cleaned[cleaned.index(after: comma)...])).filter { !legalForms.contains($0) }
+            if before.count > 1, let last = before.last, legalForms.contains(last), after.count <= 2,
+                !after.contains(where: branchWords.contains)
+            {
+                cleaned = String(cleaned[..<comma])
+            }
         }
         return cleaned
+    }
+
+    /// Words that make a name a branch of another: never stripped as a qualifier.
+    static let branchWords: Set<String> = ["branch", "filiale", "niederlassung", "succursale", "sucursal", "filial", "zweigniederlassung"]
+
+    /// The name without a trailing location that is the record's own city
+    /// (`Atlas Copco, Stockholm County` in Stockholm County, `Acme Berlin`
+    /// in Berlin), when something is left.
+    public static func normalize(_ raw: String?, city: String?) -> String? {
+        guard let name = normalize(raw) else { return nil }
+        guard let city, !TextFolding.isPlaceholder(city) else { return name }
+        let place = TextFolding.words(city)
+        var words = name.split(separator: " ").map(String.init)
+        guard !place.isEmpty, words.count > place.count, words.suffix(place.count).elementsEqual(place) else { return name }
+        words.removeLast(place.count)
+        stripLegalForms(&words)
+        return words.joined(separator: " ")
     }
 
     /// Drops leading and trailing legal forms, chained ones too
@@ -85,9 +107,57 @@ public enum CompanyNameNormalizer {
         "nv", "vof", "pty", "srl", "srls", "spa", "sapa", "oy", "oyj", "ab", "publ", "as", "asa", "aps", "kk", "gk",
         "se", "sl", "slu", "sau", "sac", "saa", "ltda", "eireli", "me", "pte", "pvt", "bhd", "sdn", "tbk", "kft",
         "zrt", "nyrt", "sro", "doo", "dd", "ooo", "oao", "zao", "pao", "pjsc", "jsc", "lda", "sgps", "ehf", "hf",
-        "spzoo", "sp", "zoo", "holdings", "cv", "sde", "rl", "berhad", "pcl", "uab", "sia", "eood", "ood", "kht",
+        "spzoo", "sp", "zoo", "coltd", "pvtltd", "ptyltd", "pteltd", "sdnbhd", "cv", "sde", "rl", "berhad", "pcl", "uab", "sia", "eood", "ood", "kht",
         "tmi", "vos", "spol", "akc", "gbr", "mij", "maatschappij", "cvba", "bvba", "sprl", "scrl", "snc", "sccl",
     ]
+
+    /// Misspellings of legal forms seen in CRMs, read as the form.
+    static let legalMisspellings: [String: String] = [
+        "gbmh": "gmbh", "gmhb": "gmbh", "gmbg": "gmbh", "limted": "limited", "limitd": "limited", "limired": "limited",
+        "limitied": "limited", "limted.": "limited", "incorparated": "incorporated", "corporaton": "corporation",
+        "coporation": "corporation", "corportion": "corporation", "ltd.": "ltd", "lltd": "ltd", "ldt": "ltd",
+    ]
+
+    /// The kind of legal entity a raw name says it is, when it says: forms
+    /// of one kind (`Inc`, `Corp`, `Ltd`, `Co`: CRM users mix these freely)
+    /// share a family; `GmbH` and `AG`, `K.K.` and `G.K.`, `SA` and `SAS`,
+    /// `Inc` and `LP`, `Ltd` and `PLC` are different entities of one name.
+    public static func legalFamily(_ raw: String) -> String? {
+        let words = TextFolding.words(withoutQualifiers(raw)).map { legalMisspellings[$0] ?? $0 }
+        guard words.count > 1 else { return nil }
+        if let phrase = legalPhrases.first(where: { words.count > $0.count && words.suffix($0.count).elementsEqual($0) }) {
+            return legalFamilies[phrase.joined()] ?? phrase.joined()
+        }
+        for word in words.reversed().prefix(3) {
+            if let family = legalFamilies[word] { return family }
+            guard legalForms.contains(word) || word == "and" else { break }
+        }
+        if let first = words.first, leadingLegalForms.contains(first) { return legalFamilies[first] ?? first }
+        return nil
+    }
+
+    /// Pairs of legal families that name different entities under one law.
+    public static let conflictingLegalFamilies: Set<Set<String>> = [
+        ["gmbh", "ag"], ["gmbh", "kg"], ["ag", "kg"], ["kk", "gk"], ["sa", "sas"], ["company", "partnership"],
+        ["llc", "partnership"], ["company", "plc"], ["bv", "nv"], ["oy", "oyj"], ["sa", "sacv"], ["ab", "oy"],
+    ]
+
+    /// Legal forms → their family; forms not listed are their own family.
+    static let legalFamilies: [String: String] = {
+        var table: [String: String] = [:]
+        let families: [String: [String]] = [
+            "company": ["inc", "incorporated", "corp", "corporation", "co", "company", "ltd", "limited", "coltd", "pvt", "pvtltd",
+                        "privatelimited", "pte", "pteltd", "pty", "ptyltd", "colltd"],
+            "llc": ["llc", "pllc", "limitedliabilitycompany", "ooo", "tov"], "partnership": ["lp", "llp", "lllp", "limitedpartnership"],
+            "gmbh": ["gmbh", "mbh"], "kg": ["kg", "gmbhcokg", "kgaa"], "ag": ["ag"], "sa": ["sa", "sau"], "sas": ["sas", "sasu"],
+            "kk": ["kk", "kabushikikaisha", "kabushikigaisha"], "gk": ["gk", "godokaisha"], "bv": ["bv"], "nv": ["nv"],
+            "ab": ["ab", "abpubl", "publ"], "oy": ["oy"], "oyj": ["oyj"], "plc": ["plc", "publiccompanylimited", "pcl"],
+            "sdnbhd": ["sdn", "bhd", "sdnbhd", "berhad"], "sacv": ["sadecv", "sabdecv", "sdercdecv", "sdercldecv"],
+            "spzoo": ["spzoo", "zoo", "sp"], "oao": ["oao", "pao", "pjsc", "jsc", "ao", "zao"],
+        ]
+        for (family, forms) in families { for form in forms { table[form] = family } }
+        return table
+    }()
 
     /// Legal forms written as several words (after folding), longest first.
     static let legalPhrases: [[String]] = [

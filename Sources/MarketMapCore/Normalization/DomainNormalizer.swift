@@ -46,8 +46,7 @@ public struct DomainNormalizer: Sendable {
             return NormalizedDomain(original: raw, host: host, registrable: resolver.registrableDomain(host) ?? host, isIdentity: false)
         case .notPlatform:
             guard let registrable = resolver.registrableDomain(host) else { return nil }
-            return NormalizedDomain(
-                original: raw, host: host, registrable: registrable, isIdentity: !Self.nonIdentity.contains(registrable))
+            return NormalizedDomain(original: raw, host: host, registrable: registrable, isIdentity: !Self.isNonIdentity(registrable))
         }
     }
 
@@ -105,6 +104,24 @@ public struct DomainNormalizer: Sendable {
     static func isASCIILetterOrDigit(_ byte: UInt8) -> Bool {
         (UInt8(ascii: "a")...UInt8(ascii: "z")).contains(byte) || (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte)
     }
+
+    /// A free-mail, social or placeholder domain: one of the list, or a
+    /// free-mail brand under any suffix (`yahoo.co.jp`, `hotmail.com.tw`, `gmx.at`).
+    public static func isNonIdentity(_ registrable: String) -> Bool {
+        if nonIdentity.contains(registrable) { return true }
+        guard let dot = registrable.firstIndex(of: ".") else { return false }
+        return freeMailBrands.contains(String(registrable[..<dot]))
+    }
+
+    /// Free-mail providers that run the same service under many country suffixes.
+    /// Only brands whose every domain is a mail service: a telecom or portal
+    /// that is also a company (`orange.fr`, `naver.com`) is not one of them.
+    public static let freeMailBrands: Set<String> = [
+        "gmail", "googlemail", "yahoo", "ymail", "rocketmail", "hotmail", "outlook", "live", "msn", "aol", "gmx",
+        "protonmail", "icloud", "zohomail", "rediffmail", "hanmail", "foxmail", "tutanota", "fastmail", "mailinator",
+        "libero", "virgilio", "wanadoo", "btinternet", "sbcglobal", "bellsouth", "sympatico", "ozemail", "abv", "mail",
+        "email", "example", "noemail", "nowebsite",
+    ]
 
     /// Free-mail, social-profile and placeholder domains: never a company identity.
     public static let nonIdentity: Set<String> = [

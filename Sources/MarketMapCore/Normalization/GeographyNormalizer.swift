@@ -6,11 +6,32 @@ import Foundation
 public enum GeographyNormalizer {
     public static func country(_ raw: String?) -> String? {
         guard let raw, !TextFolding.isPlaceholder(raw) else { return nil }
+        if let code = lookup(raw) { return code }
+        // `France (FR)`, `JP - Japan`, `DE / Germany`: every part that names a
+        // country names the same one.
+        let parts = raw.split(whereSeparator: { "()[]/|–-".contains($0) }).map { String($0) }.filter { !$0.trimmedWhitespace.isEmpty }
+        guard parts.count > 1 else { return nil }
+        let codes = Set(parts.compactMap(lookup))
+        return codes.count == 1 && parts.allSatisfy({ lookup($0) != nil }) ? codes.first : nil
+    }
+
+    static func lookup(_ raw: String) -> String? {
         let key = TextFolding.words(raw).joined(separator: " ")
         if let code = countries[key] { return code }
-        let compact = key.replacingOccurrences(of: " ", with: "")
-        return countries[compact]
+        return countries[key.replacingOccurrences(of: " ", with: "")]
     }
+
+    /// The country a domain's country-code suffix names (`orange.cm` → `CM`,
+    /// `keio.co.jp` → `JP`); none for the ones used worldwide (`.io`, `.co`, `.ai`, `.me`, `.tv`).
+    public static func country(ofDomain domain: String) -> String? {
+        guard let dot = domain.lastIndex(of: "."), !domain.contains("/") else { return nil }
+        let suffix = domain[domain.index(after: dot)...]
+        guard suffix.count == 2, !generic.contains(String(suffix)) else { return nil }
+        let code = suffix == "uk" ? "GB" : suffix.uppercased()
+        return lookup(code) == code ? code : nil
+    }
+
+    static let generic: Set<String> = ["io", "co", "ai", "me", "tv", "ly", "fm", "am", "gg", "to", "cc", "ws", "nu", "su", "eu", "so", "sh", "ac", "vc", "la", "im"]
 
     /// A state or province code for US/CA (or an unknown country), else nil.
     public static func state(_ raw: String?, country: String?) -> String? {

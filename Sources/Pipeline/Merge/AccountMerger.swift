@@ -60,12 +60,12 @@ public struct AccountMerger: Sendable {
         var records: [MatchRecord] = []
         try db.copyOut(MergeQueries.matchRecords) { bytes in
             let f = CopyText.parseRow(bytes)
-            guard f.count == 7, let source = f[0], let id = f[1] else { return }
+            guard f.count == 8, let source = f[0], let id = f[1] else { return }
             let domain = Self.nonEmpty(f[3])
             records.append(MatchRecord(
                 key: RecordKey(source: source, sourceID: id), name: Self.nonEmpty(f[2]), domain: domain,
                 country: Self.nonEmpty(f[4]), preventOverride: f[5] == "t", city: Self.nonEmpty(f[6]).flatMap(MatchRecord.foldedCity),
-                platformTenant: domain.map(platforms.isTenant) ?? false))
+                platformTenant: domain.map(platforms.isTenant) ?? false, rawName: Self.nonEmpty(f[7])))
         }
         return records
     }
@@ -181,7 +181,7 @@ public struct AccountMerger: Sendable {
         if conflicts.isEmpty { conflicts = "{}" }
         let value = { (field: String) -> String? in record.values[field] }
         return [
-            id, value("name"), CompanyNameNormalizer.normalize(value("name")), value("website"), value("domain"),
+            id, value("name"), CompanyNameNormalizer.normalize(value("name"), city: value("city")), value("website"), value("domain"),
             value("industry"), value("employees"), value("annual_revenue"), value("country"), value("state"), value("city"),
             value("owner"), value("type"), value("last_activity"), group.contains(where: \.preventOverride) ? "t" : "f",
             String(group.count), conflicts,

@@ -2,7 +2,7 @@
 enum MergeQueries {
     static let matchRecords = """
         COPY (SELECT source, source_id, coalesce(name_norm, ''), CASE WHEN domain_identity THEN domain ELSE '' END,
-                     coalesce(country, ''), prevent_override, coalesce(city, '')
+                     coalesce(country, ''), prevent_override, coalesce(city, ''), coalesce(name, '')
               FROM source_accounts) TO STDOUT
         """
     static let createClusters = """
