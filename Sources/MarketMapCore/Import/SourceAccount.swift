@@ -63,7 +63,10 @@ public struct AccountRowMapper: Sendable {
         let name = value("name").map(TextFolding.collapseSpaces)
         let website = value("domain") ?? value("website")
         let domain = domains.normalize(value("domain")) ?? domains.normalize(value("website"))
-        let normalizedName = CompanyNameNormalizer.normalize(name, city: value("city"))
+        // A franchise branch keeps its location: it is what sets it apart from the corporate record.
+        let branch = ValueParsers.flag(value("prevent_override"))
+        let normalizedName = branch ? CompanyNameNormalizer.normalize(name, keepingQualifiers: true)
+            : CompanyNameNormalizer.normalize(name, city: value("city"))
         guard normalizedName != nil || domain != nil else {
             return .failure(RowProblem(reason: website == nil ? "no company name and no website/domain" : "no company name and the website \"\(website ?? "")\" is not a domain"))
         }
@@ -99,7 +102,7 @@ public struct AccountRowMapper: Sendable {
             industry: value("industry"), employees: employees, annualRevenue: revenue, country: country,
             countryRaw: countryRaw, state: GeographyNormalizer.state(stateRaw, country: country) ?? stateRaw,
             city: value("city"), owner: value("owner"), parentID: value("parent_id"), type: value("type"),
-            lastActivity: lastActivity, preventOverride: ValueParsers.flag(value("prevent_override")), extra: extra,
+            lastActivity: lastActivity, preventOverride: branch, extra: extra,
             contentHash: "")
         account.contentHash = ContentHash.of(
             [account.sourceID, name, website, account.industry, employees.map(String.init), revenue.map { String($0) },

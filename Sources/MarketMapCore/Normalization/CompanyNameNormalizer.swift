@@ -7,9 +7,11 @@
 /// out (`Hldgs`, `Mfg`, `Intl`, `Tech`, `Sys`, `Svcs`, `Labs`), spaces
 /// collapsed. `Acme, Inc.` / `ACME Incorporated` / `The Acme Co.` → `acme`.
 public enum CompanyNameNormalizer {
-    public static func normalize(_ raw: String?) -> String? {
+    /// `keepingQualifiers`: a location or branch qualifier stays (a franchise
+    /// branch's name is what sets it apart).
+    public static func normalize(_ raw: String?, keepingQualifiers: Bool = false) -> String? {
         guard let raw, !TextFolding.isPlaceholder(raw) else { return nil }
-        var words = TextFolding.words(withoutQualifiers(raw)).map { legalMisspellings[$0] ?? abbreviations[$0] ?? $0 }
+        var words = TextFolding.words(keepingQualifiers ? raw : withoutQualifiers(raw)).map { legalMisspellings[$0] ?? abbreviations[$0] ?? $0 }
         if words.isEmpty { words = TextFolding.words(raw) }
         while words.count > 1, words.first == "the" { words.removeFirst() }
         let base = words
