@@ -37,12 +37,11 @@ extension Importer {
         for note in layout.notes { logger.notice("\(note)", metadata: ["file": "\(path)"]) }
         let delimiter = layout.delimiter
         let header = try Self.header(of: path, layout: layout)
-        let mapping: HeaderMapping, stage: Stage
+        let stage = try self.stage(kind, header: header.fields, format: format, path: path)
+        let mapping = stage.mapping
         do {
-            stage = try self.stage(kind, header: header.fields, format: format, path: path)
-            mapping = try HeaderMapping(header: header.fields, kind: kind, format: format)
             try RecordIdentity.check(mapping, header: header.fields, kind: kind, format: format, derivedIDs: options.derivedIDs)
-        } catch let error as HeaderError {
+        } catch {
             throw ImportError.header(path, error)
         }
         let keyColumn = mapping.fields["source_id"]

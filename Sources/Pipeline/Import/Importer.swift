@@ -85,6 +85,7 @@ public struct Importer: Sendable {
 
     /// The statements and row mapping of one kind's stage.
     struct Stage {
+        var mapping: HeaderMapping
         var table: ImportQueries.StageTable
         var create: String, copy: String, upsert: String
         var map: ([String]) -> Result<[String?], RowProblem>
@@ -100,17 +101,17 @@ public struct Importer: Sendable {
         case .accounts:
             let mapper = AccountRowMapper(context)
             return Stage(
-                table: .accounts, create: ImportQueries.createAccountStage, copy: ImportQueries.copyAccountStage,
+                mapping: mapping, table: .accounts, create: ImportQueries.createAccountStage, copy: ImportQueries.copyAccountStage,
                 upsert: ImportQueries.upsertAccounts, map: { cells in mapper.map(cells).map(Self.stageRow) }, recordID: mapper.recordID)
         case .contacts:
             let mapper = ContactRowMapper(context)
             return Stage(
-                table: .contacts, create: ImportQueries.createContactStage, copy: ImportQueries.copyContactStage,
+                mapping: mapping, table: .contacts, create: ImportQueries.createContactStage, copy: ImportQueries.copyContactStage,
                 upsert: ImportQueries.upsertContacts, map: { cells in mapper.map(cells).map(Self.stageRow) }, recordID: mapper.recordID)
         case .opportunities:
             let mapper = OpportunityRowMapper(context)
             return Stage(
-                table: .opportunities, create: ImportQueries.createOpportunityStage, copy: ImportQueries.copyOpportunityStage,
+                mapping: mapping, table: .opportunities, create: ImportQueries.createOpportunityStage, copy: ImportQueries.copyOpportunityStage,
                 upsert: ImportQueries.upsertOpportunities, map: { cells in mapper.map(cells).map(Self.stageRow) }, recordID: mapper.recordID)
         }
     }
