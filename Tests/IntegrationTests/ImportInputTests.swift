@@ -210,4 +210,28 @@ extension ImportTests {
             #expect(badEncoding.status != 0 && badEncoding.output.contains("--encoding"), "\(badEncoding.output)")
         }
     }
+
+    @Test("a manifest's sources take delimiter, encoding and derived_ids (auto and false by default); a bad value names its key")
+    func manifestOptions() throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("mm-manifest-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        try "Account ID\tAccount Name\n1\tA\n".write(to: directory.appendingPathComponent("a.csv"), atomically: true, encoding: .utf8)
+        let config = TestServer.repositoryRoot.appendingPathComponent("ops/sample/marketmap.yaml").path
+        func manifest(_ first: String) throws -> String {
+            let path = directory.appendingPathComponent("manifest.yaml").path
+            try "config: \(config)\nsources:\n  - {source: s, format: salesforce, file: a.csv\(first)}\n  - {source: t, format: hubspot, file: a.csv}\n"
+                .write(toFile: path, atomically: true, encoding: .utf8)
+            return path
+        }
+        let plan = try RunPlan.load(try manifest(", delimiter: tab, encoding: UTF-16LE, derived_ids: true"), out: nil)
+        #expect(plan.manifest.sources[0].options == ImportOptions(delimiter: 0x09, encoding: .utf16LE, derivedIDs: true))
+        #expect(plan.manifest.sources[1].options == ImportOptions())
+        do {
+            _ = try RunPlan.load(try manifest(", encoding: ebcdic"), out: nil)
+            Issue.record("an unknown encoding must fail")
+        } catch {
+            #expect("\(error)".contains("sources[0].encoding") && "\(error)".contains("windows-1252"), "\(error)")
+        }
+    }
 }
