@@ -63,9 +63,12 @@ struct DatabaseCommand: AsyncParsableCommand {
             abstract: "Run the embedded PostgreSQL in the foreground (migrated) until SIGINT/SIGTERM, for psql and other tools.")
         @OptionGroup var global: GlobalOptions
 
+        /// SIGINT or SIGTERM is the way to stop it, so both stop the server and exit 0.
         func run() async throws {
             let logger = global.makeLogger("marketmap.db")
-            try await global.withDatabase(logger: logger) { target in
+            let shutdown = GracefulShutdown()
+            shutdown.install()
+            try await global.withDatabase(logger: logger, gracefulShutdown: true) { target in
                 guard target.embedded != nil else {
                     throw ValidationError("a database is configured (DATABASE_URL or PG*); `db serve` only runs the embedded server")
                 }
@@ -75,7 +78,8 @@ struct DatabaseCommand: AsyncParsableCommand {
                 print("embedded PostgreSQL is ready: psql \"\(target.config.conninfo)\"")
                 print("press Ctrl-C to stop it")
                 fflush(nil)  // flush stdout even when it is a pipe
-                while true { try await Task.sleep(for: .seconds(3600)) }
+                while !shutdown.isRequested { await shutdown.sleep(.seconds(3600)) }
+                print("stopping the embedded PostgreSQL")
             }
         }
     }

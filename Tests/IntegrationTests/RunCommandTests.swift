@@ -63,6 +63,15 @@ struct RunCommandTests {
             let credits = (summary?["enrichment"] as? [String: Any])?["creditsSpent"] as? Double ?? 0
             #expect(credits > 0 && credits <= 5_000)
             #expect(plain.contains("credits spent \(Int(credits)) of 5000"), "\(first.output)")
+            // The counts add up in the summary and in summary.json: read = loaded + unchanged + rejected.
+            let figures = try #require(plain.firstMatch(of: /source rows (\d+): loaded (\d+), unchanged (\d+), rejected (\d+)/), "\(first.output)")
+            let (read, loaded, unchanged, rejectedRows) = (Int(figures.1) ?? -1, Int(figures.2) ?? -1, Int(figures.3) ?? -1, Int(figures.4) ?? -1)
+            #expect(read == loaded + unchanged + rejectedRows, "\(figures.0)")
+            #expect(rejectedRows == rejected.count)
+            let changes = try #require(summary?["changes"] as? [String: Any])
+            let count = { (key: String) in changes[key] as? Int ?? -1 }
+            #expect(count("recordsRead") == count("recordsNew") + count("recordsChanged") + count("recordsUnchanged") + count("recordsRejected"), "\(changes)")
+            #expect(count("recordsRejected") == rejected.count)
 
             let again = try await run(cluster, out: out)
             #expect(again.status == 0, "\(again.output)")

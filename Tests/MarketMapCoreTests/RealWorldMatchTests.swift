@@ -264,7 +264,7 @@ struct RealWorldMatchTests {
         let trades = ["Technology", "Electronics", "Software", "Optical", "Semiconductor", "Network Technology", "Digital Technology",
                       "Smart Home", "Communication", "Optoelectronics", "Information Industry", "Infrared"]
         let market = cities.flatMap { city in trades.enumerated().map { "\(city) Firm\($0.offset)\(city.count) \($0.element)" } }
-        let frequencies = TermFrequencies(market.compactMap(CompanyNameNormalizer.normalize))
+        let frequencies = TermFrequencies(market.compactMap { CompanyNameNormalizer.normalize($0) })
         #expect(!together([record("1", left, nil, "CN"), record("2", right, "\(right.count).com.cn", "China")], frequencies: frequencies),
                 "\(left) ~ \(right)")
     }

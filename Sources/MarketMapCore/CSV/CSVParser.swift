@@ -8,6 +8,7 @@ public enum CSVRow: Sendable, Equatable {
 
 public enum CSVRejection: Sendable, Equatable, CustomStringConvertible {
     case invalidUTF8
+    case nulByte
     case fieldTooLarge(limit: Int)
     case unterminatedQuote
     case recordTooLarge(limit: Int)
@@ -15,6 +16,7 @@ public enum CSVRejection: Sendable, Equatable, CustomStringConvertible {
     public var description: String {
         switch self {
         case .invalidUTF8: return "invalid UTF-8"
+        case .nulByte: return "a NUL byte in the row (a damaged export?); the row is not loaded, since dropping the byte would change the value"
         case .fieldTooLarge(let limit): return "a cell is larger than \(limit) bytes"
         case .unterminatedQuote: return "unterminated quoted field (the file ends inside quotes)"
         case .recordTooLarge(let limit): return "the row is larger than \(limit) bytes"

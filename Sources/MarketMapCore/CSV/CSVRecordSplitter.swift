@@ -9,9 +9,14 @@ public struct CSVRecordBytes {
     public let problem: CSVRejection?
     public let keyField: Range<Int>?
 
-    /// The record's text as read, cut to `limit` bytes (invalid UTF-8 shows as U+FFFD).
+    /// The record's text as read, cut to `limit` bytes (invalid UTF-8 shows
+    /// as U+FFFD, a NUL byte as U+2400 "␀": the database cannot hold NUL).
     public func rawText(limit: Int) -> String {
-        String(decoding: UnsafeRawBufferPointer(rebasing: bytes.prefix(limit)), as: UTF8.self)
+        let text = String(decoding: UnsafeRawBufferPointer(rebasing: bytes.prefix(limit)), as: UTF8.self)
+        guard text.utf8.contains(0) else { return text }
+        var visible = String.UnicodeScalarView()
+        for scalar in text.unicodeScalars { visible.append(scalar == "\u{0}" ? "\u{2400}" : scalar) }
+        return String(visible)
     }
 }
 
@@ -209,8 +214,7 @@ public struct CSVRecordSplitter: Sendable {
 
     private func deliver(_ bytes: UnsafeRawBufferPointer, _ emit: (CSVRecordBytes) throws -> Void) rethrows {
         if bytes.isEmpty && problem == nil { return }  // a blank line is no record
-        var problem = self.problem
-        if problem == nil, !Self.isValidUTF8(bytes) { problem = .invalidUTF8 }
+        let problem = self.problem ?? Self.textProblem(bytes)
         let key: Range<Int>? = keyColumn == nil || keyStart < 0 || keyEnd < keyStart || keyEnd > bytes.count ? nil : keyStart..<keyEnd
         try emit(CSVRecordBytes(bytes: bytes, line: recordLine, problem: problem, keyField: key))
     }
@@ -227,20 +231,28 @@ public struct CSVRecordSplitter: Sendable {
         recordLine = line
     }
 
-    /// ASCII runs are checked a word at a time; the rest by the standard library.
-    static func isValidUTF8(_ bytes: UnsafeRawBufferPointer) -> Bool {
+    /// Why `bytes` are not text the database can hold: a NUL byte (checked
+    /// first: PostgreSQL text cannot store it, and dropping it would change the
+    /// value), or invalid UTF-8. ASCII runs are checked a word at a time; the
+    /// rest by the standard library.
+    static func textProblem(_ bytes: UnsafeRawBufferPointer) -> CSVRejection? {
         var index = 0
         let count = bytes.count
+        var ascii = true
         while index + 8 <= count {
-            if bytes.loadUnaligned(fromByteOffset: index, as: UInt64.self) & 0x8080_8080_8080_8080 != 0 {
-                return String(validating: bytes, as: UTF8.self) != nil
+            let word = bytes.loadUnaligned(fromByteOffset: index, as: UInt64.self)
+            if (word &- 0x0101_0101_0101_0101) & ~word & 0x8080_8080_8080_8080 != 0 {
+                if bytes[index..<(index + 8)].contains(0) { return .nulByte }
             }
+            if word & 0x8080_8080_8080_8080 != 0 { ascii = false }
             index += 8
         }
         while index < count {
-            if bytes[index] >= 0x80 { return String(validating: bytes, as: UTF8.self) != nil }
+            if bytes[index] == 0 { return .nulByte }
+            if bytes[index] >= 0x80 { ascii = false }
             index += 1
         }
-        return true
+        if !ascii, String(validating: bytes, as: UTF8.self) == nil { return .invalidUTF8 }
+        return nil
     }
 }

@@ -15,7 +15,8 @@ public struct Manifest: Sendable, Equatable, Decodable {
         public var format: ExportFormat
         public var kind: RecordKind
         public var file: String
-        public var delimiter: String
+        /// `delimiter` and `encoding` (default `auto`: detected), `derived_ids`.
+        public var options: ImportOptions
         /// `full`: the file holds every record of its source and kind, so
         /// records it lacks were deleted in the CRM and leave the map (kept in
         /// `removed_records`). `delta`: only changed records; nothing is removed.
@@ -26,9 +27,9 @@ public struct Manifest: Sendable, Equatable, Decodable {
 
         public init(from decoder: any Decoder) throws {
             let c = try decoder.container(keyedBy: ConfigKey.self)
-            try c.rejectUnknown(["source", "format", "kind", "file", "delimiter", "mode", "max_removed_share"])
+            try c.rejectUnknown(["source", "format", "kind", "file", "delimiter", "encoding", "derived_ids", "mode", "max_removed_share"])
             source = try c.required("source")
-            if source.trimmedWhitespace.isEmpty { throw c.fail("source", "expected the CRM instance's name, e.g. acme-sfdc") }
+            if let problem = ImportOptions.sourceNameProblem(source) { throw c.fail("source", problem) }
             let formatText: String = try c.required("format")
             guard let format = ExportFormat(rawValue: formatText) else { throw c.fail("format", "expected salesforce, hubspot or generic") }
             self.format = format
@@ -36,8 +37,15 @@ public struct Manifest: Sendable, Equatable, Decodable {
             guard let kind = RecordKind(rawValue: kindText) else { throw c.fail("kind", "expected accounts, contacts or opportunities") }
             self.kind = kind
             file = try c.required("file")
-            delimiter = try c.value("delimiter", or: ",")
-            if delimiter.utf8.count != 1 { throw c.fail("delimiter", "expected one ASCII character, e.g. ';'") }
+            options = ImportOptions(derivedIDs: try c.value("derived_ids", or: false))
+            switch ImportOptions.delimiter(try c.value("delimiter", or: "auto")) {
+            case .success(let delimiter): options.delimiter = delimiter
+            case .failure(let error): throw c.fail("delimiter", error.message)
+            }
+            switch ImportOptions.encoding(try c.value("encoding", or: "auto")) {
+            case .success(let encoding): options.encoding = encoding
+            case .failure(let error): throw c.fail("encoding", error.message)
+            }
             let modeText: String = try c.value("mode", or: "full")
             guard let mode = ExportMode(rawValue: modeText) else { throw c.fail("mode", "expected full (the whole CRM object) or delta (changed records only)") }
             self.mode = mode

@@ -177,22 +177,49 @@ public struct HeaderMapping: Sendable, Equatable {
         }
         for group in HeaderAliases.required(kind) where !group.contains(where: { fields[$0] != nil }) {
             let expected = group.flatMap { table[$0] ?? [] }
-            throw HeaderError(kind: kind, format: format, found: header, missing: group, expected: expected)
+            throw HeaderError(kind: kind, format: format, found: header, problem: .missingFields(group, expected: expected))
         }
     }
 }
 
-/// A header that maps to nothing the product needs.
+/// A header that cannot be imported: it maps to nothing the kind needs, or
+/// it lacks the record id column a CRM export always has.
 public struct HeaderError: Error, Sendable, CustomStringConvertible {
+    public enum Problem: Sendable, Equatable {
+        /// None of `fields` (canonical) is in the header; `expected` lists their accepted columns.
+        case missingFields([String], expected: [String])
+        /// No record id column; `derivable`: derived ids would be allowed with the option.
+        case noRecordID(expected: [String], derivable: Bool)
+    }
+
     public var kind: RecordKind
     public var format: ExportFormat
     public var found: [String]
-    public var missing: [String]
-    public var expected: [String]
+    public var problem: Problem
+
+    public init(kind: RecordKind, format: ExportFormat, found: [String], problem: Problem) {
+        self.kind = kind
+        self.format = format
+        self.found = found
+        self.problem = problem
+    }
 
     public var description: String {
-        "the header does not look like a \(format.rawValue) \(kind.rawValue) export: none of \(missing.joined(separator: "/")) found; "
-            + "expected one of the columns \(expected.map { "\"\($0)\"" }.joined(separator: ", ")); "
-            + "the file has \(found.prefix(20).map { "\"\($0)\"" }.joined(separator: ", "))"
+        let columns = found.prefix(20).map { RejectText.quote($0) }.joined(separator: ", ") + (found.count > 20 ? ", …" : "")
+        let quoted = { (names: [String]) in names.map { "\"\($0)\"" }.joined(separator: ", ") }
+        switch problem {
+        case .missingFields(let missing, let expected):
+            var text = "the header does not look like a \(format.rawValue) \(kind.rawValue) export: none of \(missing.joined(separator: "/")) found; "
+                + "expected one of the columns \(quoted(expected)); the file has \(columns)"
+            if found.count == 1, let other = DelimiterSniffer.candidates.dropFirst().first(where: { found[0].utf8.contains($0) }) {
+                text += "; the header looks \(DelimiterSniffer.name(other))-separated: leave --delimiter out to detect the delimiter, or pass it (--delimiter \(other == 0x09 ? "tab" : "'" + String(UnicodeScalar(other)) + "'"))"
+            }
+            return text
+        case .noRecordID(let expected, let derivable):
+            let start = "the header has no record id column: a \(format.rawValue) \(kind.rawValue) export has one of \(quoted(expected)); the file has \(columns). "
+            guard derivable else { return start + "\(kind.rawValue.capitalized) always need their record ids; nothing was loaded" }
+            return start + "Check that column's name in the export, or allow ids derived from \(RecordIdentity.derivedFrom(kind)) with --derived-ids "
+                + "(manifest: derived_ids: true; rows with the same derived id are then rejected as duplicates); nothing was loaded"
+        }
     }
 }

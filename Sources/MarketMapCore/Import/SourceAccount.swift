@@ -56,53 +56,79 @@ public struct AccountRowMapper: Sendable {
     var format: ExportFormat { context.format }
     var domains: DomainNormalizer { context.domains }
 
+    /// The fields a row's identity (and a derived id) is made of.
+    struct Identity {
+        var name: String?, normalizedName: String?, website: String?, domain: NormalizedDomain?, countryRaw: String?, country: String?
+
+        /// `gen:` and a hash of normalized name, registrable domain and country: stable across re-imports.
+        var derivedID: String? {
+            guard normalizedName != nil || domain != nil else { return nil }
+            return "gen:" + ContentHash.of([normalizedName, domain?.registrable, country])
+        }
+    }
+
+    func identity(_ row: RowCells) -> Identity {
+        let name = row.value("name").map(TextFolding.collapseSpaces)
+        let countryRaw = row.value("country")
+        // A franchise branch keeps its location: it is what sets it apart from the corporate record.
+        let normalizedName = ValueParsers.flag(row.value("prevent_override"))
+            ? CompanyNameNormalizer.normalize(name, keepingQualifiers: true) : CompanyNameNormalizer.normalize(name, city: row.value("city"))
+        return Identity(
+            name: name, normalizedName: normalizedName, website: row.value("domain") ?? row.value("website"),
+            domain: domains.normalize(row.value("domain")) ?? domains.normalize(row.value("website")),
+            countryRaw: countryRaw, country: GeographyNormalizer.country(countryRaw))
+    }
+
+    /// The id the row is stored under: its record id, or (where the file
+    /// derives ids) one derived from name, domain and country; nil when it
+    /// has neither. Staging keys duplicates on it.
+    public func recordID(_ cells: [String]) -> String? {
+        let row = context.cells(cells)
+        if let id = row.value("source_id") { return id }
+        return RecordIdentity.derives(kind: .accounts, format: format, mapping: mapping) ? identity(row).derivedID : nil
+    }
+
     public func map(_ cells: [String]) -> Result<SourceAccount, RowProblem> {
         let row = context.cells(cells)
         if let problem = row.overflow { return .failure(problem) }
         let value = row.value
-        let name = value("name").map(TextFolding.collapseSpaces)
-        let website = value("domain") ?? value("website")
-        let domain = domains.normalize(value("domain")) ?? domains.normalize(value("website"))
-        // A franchise branch keeps its location: it is what sets it apart from the corporate record.
-        let branch = ValueParsers.flag(value("prevent_override"))
-        let normalizedName = branch ? CompanyNameNormalizer.normalize(name, keepingQualifiers: true)
-            : CompanyNameNormalizer.normalize(name, city: value("city"))
+        let id = identity(row)
+        let name = id.name, website = id.website, domain = id.domain, normalizedName = id.normalizedName
         guard normalizedName != nil || domain != nil else {
-            return .failure(RowProblem(reason: website == nil ? "no company name and no website/domain" : "no company name and the website \"\(website ?? "")\" is not a domain"))
+            return .failure(RowProblem(reason: website == nil ? "no company name and no website/domain" : "no company name and the website \(RejectText.quote(website ?? "")) is not a domain"))
         }
         let employees: Int?
         switch ValueParsers.count(value("employees")) {
         case .success(let count): employees = count
-        case .failure(let error): return .failure(RowProblem(reason: "employee count \"\(error.value)\" is not a number"))
+        case .failure(let error): return .failure(RowProblem(reason: "employee count \(RejectText.quote(error.value)) is not a number"))
         }
         let revenue: Double?
         switch ValueParsers.money(value("annual_revenue")) {
         case .success(let amount): revenue = amount
-        case .failure(let error): return .failure(RowProblem(reason: "annual revenue \"\(error.value)\" is not an amount"))
+        case .failure(let error): return .failure(RowProblem(reason: "annual revenue \(RejectText.quote(error.value)) is not an amount"))
         }
         let lastActivity: String?
         switch ValueParsers.date(value("last_activity")) {
         case .success(let date): lastActivity = date
-        case .failure(let error): return .failure(RowProblem(reason: "last activity date \"\(error.value)\" is not a date"))
+        case .failure(let error): return .failure(RowProblem(reason: "last activity date \(RejectText.quote(error.value)) is not a date"))
         }
-        let countryRaw = value("country")
-        let country = GeographyNormalizer.country(countryRaw)
+        let countryRaw = id.countryRaw, country = id.country
         let stateRaw = value("state")
         let extra = row.extras
         var sourceID = value("source_id")
         if sourceID == nil {
-            if format != .generic, mapping.fields["source_id"] != nil {
+            guard RecordIdentity.derives(kind: .accounts, format: format, mapping: mapping) else {
                 return .failure(RowProblem(reason: "the record id is blank"))
             }
-            // Files without ids: an id from the identity, stable across re-imports.
-            sourceID = "gen:" + ContentHash.of([normalizedName, domain?.registrable, country])
+            sourceID = id.derivedID
         }
+        if let problem = sourceID.flatMap({ RecordIdentity.problem($0) }) { return .failure(problem) }
         var account = SourceAccount(
             sourceID: sourceID ?? "", name: name, nameNormalized: normalizedName, website: website, domain: domain,
             industry: value("industry"), employees: employees, annualRevenue: revenue, country: country,
             countryRaw: countryRaw, state: GeographyNormalizer.state(stateRaw, country: country) ?? stateRaw,
             city: value("city"), owner: value("owner"), parentID: value("parent_id"), type: value("type"),
-            lastActivity: lastActivity, preventOverride: branch, extra: extra,
+            lastActivity: lastActivity, preventOverride: ValueParsers.flag(value("prevent_override")), extra: extra,
             contentHash: "")
         account.contentHash = ContentHash.of(
             [account.sourceID, name, website, account.industry, employees.map(String.init), revenue.map { String($0) },

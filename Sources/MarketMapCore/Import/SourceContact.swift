@@ -27,24 +27,42 @@ public struct ContactRowMapper: Sendable {
     var format: ExportFormat { context.format }
     var domains: DomainNormalizer { context.domains }
 
+    /// `gen:` and a hash of account id, email, LinkedIn URL and name: stable across re-imports.
+    static func derivedID(accountID: String, email: NormalizedEmail?, linkedIn: String?, row: RowCells) -> String {
+        "gen:" + ContentHash.of([accountID, email?.address, linkedIn, row.value("first_name"), row.value("last_name")])
+    }
+
+    /// The id the row is stored under: its record id, or (where the file
+    /// derives ids) one derived from its identity; nil when it has neither.
+    /// Staging keys duplicates on it.
+    public func recordID(_ cells: [String]) -> String? {
+        let row = context.cells(cells)
+        if let id = row.value("source_id") { return id }
+        guard RecordIdentity.derives(kind: .contacts, format: format, mapping: mapping), let accountID = row.value("account_id") else { return nil }
+        return Self.derivedID(
+            accountID: accountID, email: EmailNormalizer.normalize(row.value("email"), domains: domains),
+            linkedIn: LinkedInNormalizer.normalize(row.value("linkedin")), row: row)
+    }
+
     public func map(_ cells: [String]) -> Result<SourceContact, RowProblem> {
         let row = context.cells(cells)
         if let problem = row.overflow { return .failure(problem) }
         guard let accountID = row.value("account_id") else {
             return .failure(RowProblem(reason: "no account id (the contact cannot be linked to an account)"))
         }
+        if let problem = RecordIdentity.problem(accountID, what: "account id") { return .failure(problem) }
         let rawEmail = row.value("email")
         let email = EmailNormalizer.normalize(rawEmail, domains: domains)
         let linkedIn = LinkedInNormalizer.normalize(row.value("linkedin"))
         let lastName = row.value("last_name")
         if email == nil && linkedIn == nil {
-            if let rawEmail { return .failure(RowProblem(reason: "email \"\(rawEmail)\" is not an address, and there is no LinkedIn URL")) }
+            if let rawEmail { return .failure(RowProblem(reason: "email \(RejectText.quote(rawEmail)) is not an address, and there is no LinkedIn URL")) }
             if lastName == nil { return .failure(RowProblem(reason: "no email, LinkedIn URL or name")) }
         }
         let roleStart: String?
         switch ValueParsers.date(row.value("role_start")) {
         case .success(let date): roleStart = date
-        case .failure(let error): return .failure(RowProblem(reason: "start date in role \"\(error.value)\" is not a date"))
+        case .failure(let error): return .failure(RowProblem(reason: "start date in role \(RejectText.quote(error.value)) is not a date"))
         }
         let title = row.value("title")
         let titleClass = TitleClassifier.classify(title)
@@ -53,9 +71,12 @@ public struct ContactRowMapper: Sendable {
         let stateRaw = row.value("state")
         var sourceID = row.value("source_id")
         if sourceID == nil {
-            if format != .generic, mapping.fields["source_id"] != nil { return .failure(RowProblem(reason: "the record id is blank")) }
-            sourceID = "gen:" + ContentHash.of([accountID, email?.address, linkedIn, row.value("first_name"), lastName])
+            guard RecordIdentity.derives(kind: .contacts, format: format, mapping: mapping) else {
+                return .failure(RowProblem(reason: "the record id is blank"))
+            }
+            sourceID = Self.derivedID(accountID: accountID, email: email, linkedIn: linkedIn, row: row)
         }
+        if let problem = sourceID.flatMap({ RecordIdentity.problem($0) }) { return .failure(problem) }
         var contact = SourceContact(
             sourceID: sourceID ?? "", accountSourceID: accountID, firstName: row.value("first_name"), lastName: lastName,
             email: email?.address, emailDomain: email?.domain?.registrable, linkedIn: linkedIn, title: title,

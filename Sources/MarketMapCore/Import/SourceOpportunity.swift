@@ -19,25 +19,30 @@ public struct OpportunityRowMapper: Sendable {
     public let context: RowContext
     public init(_ context: RowContext) { self.context = context }
 
+    /// The id the row is stored under (opportunities never derive one).
+    public func recordID(_ cells: [String]) -> String? { context.cells(cells).value("source_id") }
+
     public func map(_ cells: [String]) -> Result<SourceOpportunity, RowProblem> {
         let row = context.cells(cells)
         if let problem = row.overflow { return .failure(problem) }
         guard let accountID = row.value("account_id") else {
             return .failure(RowProblem(reason: "no account id (the opportunity cannot be linked to an account)"))
         }
+        if let problem = RecordIdentity.problem(accountID, what: "account id") { return .failure(problem) }
         let amount: Double?
         switch ValueParsers.money(row.value("amount")) {
         case .success(let value): amount = value
-        case .failure(let error): return .failure(RowProblem(reason: "amount \"\(error.value)\" is not an amount"))
+        case .failure(let error): return .failure(RowProblem(reason: "amount \(RejectText.quote(error.value)) is not an amount"))
         }
         let closeDate: String?
         switch ValueParsers.date(row.value("close_date")) {
         case .success(let date): closeDate = date
-        case .failure(let error): return .failure(RowProblem(reason: "close date \"\(error.value)\" is not a date"))
+        case .failure(let error): return .failure(RowProblem(reason: "close date \(RejectText.quote(error.value)) is not a date"))
         }
         let stage = row.value("stage")
         let (isClosed, isWon) = Self.outcome(stage: stage, closed: row.value("is_closed"), won: row.value("is_won"))
         guard let sourceID = row.value("source_id") else { return .failure(RowProblem(reason: "the record id is blank")) }
+        if let problem = RecordIdentity.problem(sourceID) { return .failure(problem) }
         var opportunity = SourceOpportunity(
             sourceID: sourceID, accountSourceID: accountID, name: row.value("name"), amount: amount, stage: stage,
             closeDate: closeDate, isClosed: isClosed, isWon: isWon, owner: row.value("owner"), extra: row.extras,

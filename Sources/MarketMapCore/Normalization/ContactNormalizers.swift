@@ -24,7 +24,7 @@ public enum EmailNormalizer {
         let local = parts[0], host = parts[1]
         guard !local.isEmpty, local.count <= 64, !local.hasPrefix("."), !local.hasSuffix("."), !local.contains(".."),
             local.allSatisfy({ !$0.isWhitespace && !"<>()[],;:\\\"".contains($0) }),
-            host.contains("."), !host.hasPrefix("."), !host.hasSuffix("."), !host.contains(".."),
+            host.utf8.count <= 253, host.contains("."), !host.hasPrefix("."), !host.hasSuffix("."), !host.contains(".."),
             host.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "-" || $0 == "." })
         else { return nil }
         return text
@@ -43,7 +43,8 @@ public enum LinkedInNormalizer {
             host == "linkedin.com" || host.hasSuffix(".linkedin.com"), parts[1].lowercased() == "in"
         else { return nil }
         let slug = (parts[2].removingPercentEncoding ?? parts[2]).lowercased()
-        guard !slug.isEmpty, !slug.contains(where: \.isWhitespace) else { return nil }
+        // LinkedIn's public profile URLs have at most 100 characters.
+        guard !slug.isEmpty, slug.count <= 100, !slug.contains(where: \.isWhitespace) else { return nil }
         return "linkedin.com/in/" + slug
     }
 }

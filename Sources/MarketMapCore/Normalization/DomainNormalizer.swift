@@ -83,7 +83,7 @@ public struct DomainNormalizer: Sendable {
         if labels.count > 2, let first = labels.first, first.hasPrefix("www"), first.dropFirst(3).allSatisfy(\.isNumber) {
             labels.removeFirst()
         }
-        guard labels.count >= 2, labels.allSatisfy({ !$0.isEmpty && $0.count <= 63 }) else { return nil }
+        guard labels.count >= 2, text.utf8.count <= 253, labels.allSatisfy({ !$0.isEmpty && $0.count <= 63 }) else { return nil }
         var encodedLabels: [String] = []
         for label in labels {
             if ascii {
@@ -98,7 +98,8 @@ public struct DomainNormalizer: Sendable {
         }
         // The last label must have a letter: not an IP address.
         guard let tld = encodedLabels.last, tld.utf8.contains(where: { isASCIILetterOrDigit($0) && $0 > UInt8(ascii: "9") }) else { return nil }
-        return (encodedLabels.joined(separator: "."), path)
+        let host = encodedLabels.joined(separator: ".")
+        return host.utf8.count <= 253 ? (host, path) : nil  // DNS names have at most 253 characters
     }
 
     static func isASCIILetterOrDigit(_ byte: UInt8) -> Bool {

@@ -1,4 +1,5 @@
 import Foundation
+import MarketMapCore
 import Postgres
 
 /// Reads a file in chunks of 1 MiB.
@@ -18,6 +19,30 @@ final class FileChunks {
     func next() throws -> Data? {
         let chunk = try handle.read(upToCount: 1 << 20) ?? Data()
         return chunk.isEmpty ? nil : chunk
+    }
+}
+
+/// A file's text in chunks of about 1 MiB, as UTF-8: read as it is, or
+/// transcoded from the encoding its `TextLayout` names.
+final class TextChunks {
+    private let chunks: FileChunks
+    private var transcoder: Transcoder?
+
+    init(path: String, layout: TextLayout) throws {
+        chunks = try FileChunks(path: path)
+        if layout.encoding != .utf8 { transcoder = Transcoder(layout.encoding, bomLength: layout.bomLength) }
+    }
+
+    /// The next chunk, or nil at the end of the file.
+    func next() throws -> [UInt8]? {
+        guard transcoder != nil else { return try chunks.next().map { [UInt8]($0) } }
+        var text: [UInt8] = []
+        if let chunk = try chunks.next() {
+            chunk.withUnsafeBytes { transcoder?.feed($0, into: &text) }
+            return text
+        }
+        transcoder?.finish(into: &text)
+        return text.isEmpty ? nil : text
     }
 }
 

@@ -4,11 +4,13 @@ import Postgres
 /// SQL of the import stage.
 enum ImportQueries {
     static let startFile = """
-        INSERT INTO import_files (source, kind, format, path, header, delimiter, status)
-        VALUES ($1, $2, $3, $4, $5, $6, 'staged') RETURNING id
+        INSERT INTO import_files (source, kind, format, path, header, delimiter, encoding, status)
+        VALUES ($1, $2, $3, $4, $5, $6, $7, 'staged') RETURNING id
         """
     static let copyRawRows = "COPY import_raw_rows (file_id, line, record_id, record, raw_hash) FROM STDIN"
-    /// A record id seen twice in one file: the last row wins, earlier ones are rejected.
+    /// A record id seen twice in one file $1: the last row wins, earlier ones
+    /// are rejected. A derived id (`gen:`) repeated means rows alike in what
+    /// it is derived from ($2 says what), so the reason says that.
     static let rejectDuplicateRecordIDs = """
         WITH duplicate AS (
             SELECT record_id, max(line) AS kept FROM import_raw_rows
@@ -20,10 +22,17 @@ enum ImportQueries {
             RETURNING r.line, r.record, d.record_id, d.kept
         ), saved AS (
             INSERT INTO rejected_rows (import_file_id, source, kind, file, line, reason, raw)
-            SELECT $1, f.source, f.kind, f.path, line, 'duplicate record id "' || record_id || '" (line ' || kept || ' is kept)',
+            SELECT $1, f.source, f.kind, f.path, line,
+                CASE WHEN record_id LIKE 'gen:%'
+                    THEN 'the same ' || $2::text || ' as line ' || kept || ', which is kept (an id derived from them cannot tell '
+                        || 'the rows apart; export the record id column to keep both)'
+                    ELSE 'duplicate record id "'
+                        || replace(CASE WHEN length(record_id) > 60 THEN left(record_id, 40) || '…' ELSE record_id END, '"', '''')
+                        || '" (line ' || kept || ' is kept)'
+                END,
                 left(record, 4096)
             FROM removed, import_files f WHERE f.id = $1
-            ON CONFLICT (source, kind, file, line, reason) DO UPDATE SET import_file_id = excluded.import_file_id
+            ON CONFLICT (source, kind, md5(file), line, md5(reason)) DO UPDATE SET import_file_id = excluded.import_file_id
             RETURNING 1
         )
         SELECT (SELECT count(*) FROM saved)::int8
@@ -51,7 +60,7 @@ enum ImportQueries {
     static let stagedRecordCount = "SELECT count(*)::int8 FROM import_raw_rows"
     static let fileReport = """
         SELECT path, source, kind, rows_read, rows_new, rows_changed, rows_unchanged,
-            (SELECT count(*) FROM rejected_rows WHERE import_file_id = $1)::int8
+            (SELECT count(*) FROM rejected_rows WHERE import_file_id = $1)::int8, encoding, delimiter
         FROM import_files WHERE id = $1
         """
     static let createAccountStage = """
@@ -241,13 +250,15 @@ enum ImportQueries {
         WITH saved AS (
             INSERT INTO rejected_rows (import_file_id, source, kind, file, line, reason, raw)
             SELECT $1, $2, $3, $4, line, reason, raw FROM stage_rejects
-            ON CONFLICT (source, kind, file, line, reason) DO UPDATE SET import_file_id = excluded.import_file_id
+            ON CONFLICT (source, kind, md5(file), line, md5(reason)) DO UPDATE SET import_file_id = excluded.import_file_id
             RETURNING 1
         )
         SELECT (SELECT count(*) FROM saved)::int8
         """
+    /// Reasons grouped: quoted values (`RejectText` never leaves a quote
+    /// inside one) and line numbers elided, everything else intact.
     static let rejectReasons = """
-        SELECT regexp_replace(reason, '"[^"]*"|[0-9]+', '…', 'g') AS why, count(*)::int8
+        SELECT regexp_replace(regexp_replace(reason, '"[^"]*"', '"…"', 'g'), 'line [0-9]+', 'line …', 'g') AS why, count(*)::int8
         FROM rejected_rows WHERE import_file_id = $1 GROUP BY 1 ORDER BY 2 DESC, 1
         """
 }

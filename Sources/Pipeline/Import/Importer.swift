@@ -14,13 +14,29 @@ public struct ImportReport: Sendable, Codable {
     public var changed: Int
     public var unchanged: Int
     public var rejected: Int
+    /// Rows written new or changed: `read` = `loaded` + `unchanged` + `rejected`.
+    public var loaded: Int
+    /// Reasons with their counts; quoted values and line numbers elided, so alike rows group.
     public var rejectedByReason: [String: Int]
+    /// How the file was read: the encoding it was transcoded from (`utf-8`: as it is) and the delimiter.
+    public var encoding: String
+    public var delimiter: String
+
+    /// "read as UTF-16LE, transcoded to UTF-8; delimiter tab" when the file is not UTF-8 or not comma-separated.
+    public var layoutNote: String? {
+        var parts: [String] = []
+        if let read = TextEncoding(rawValue: encoding), read != .utf8 { parts.append("read as \(read.name), transcoded to UTF-8") }
+        if let byte = delimiter.utf8.first, delimiter != "," { parts.append("delimiter \(DelimiterSniffer.name(byte))") }
+        return parts.isEmpty ? nil : parts.joined(separator: "; ")
+    }
 }
 
 public enum ImportError: Error, CustomStringConvertible {
     case unreadable(String, String)
     case header(String, HeaderError)
     case noHeader(String)
+    case unreadableHeader(String, line: Int, reason: String)
+    case badSource(String, String)
     /// A full export lacks more of the records imported before than allowed.
     case tooManyAbsent(source: String, kind: String, absent: Int, total: Int, limit: Double)
 
@@ -28,7 +44,9 @@ public enum ImportError: Error, CustomStringConvertible {
         switch self {
         case .unreadable(let path, let reason): return "cannot read \(path): \(reason)"
         case .header(let path, let error): return "\(path): \(error)"
-        case .noHeader(let path): return "\(path): the file is empty or its first line is not a readable header"
+        case .noHeader(let path): return "\(path): the file is empty (no header, no rows); nothing was loaded"
+        case .unreadableHeader(let path, let line, let reason): return "\(path): the header (line \(line)) cannot be read: \(reason); nothing was loaded"
+        case .badSource(let name, let problem): return "source \(RejectText.quote(name)): \(problem)"
         case .tooManyAbsent(let source, let kind, let absent, let total, let limit):
             let share = Int((Double(absent) / Double(max(total, 1)) * 100).rounded())
             return "\(source) \(kind): the new export lacks \(absent) of the \(total) records imported before (\(share) %, more than "
@@ -67,9 +85,12 @@ public struct Importer: Sendable {
 
     /// The statements and row mapping of one kind's stage.
     struct Stage {
+        var mapping: HeaderMapping
         var table: ImportQueries.StageTable
         var create: String, copy: String, upsert: String
         var map: ([String]) -> Result<[String?], RowProblem>
+        /// The id a row is stored under (its own, or derived), or nil.
+        var recordID: ([String]) -> String?
     }
 
     func stage(_ kind: RecordKind, header: [String], format: ExportFormat, path: String) throws -> Stage {
@@ -80,18 +101,18 @@ public struct Importer: Sendable {
         case .accounts:
             let mapper = AccountRowMapper(context)
             return Stage(
-                table: .accounts, create: ImportQueries.createAccountStage, copy: ImportQueries.copyAccountStage,
-                upsert: ImportQueries.upsertAccounts, map: { cells in mapper.map(cells).map(Self.stageRow) })
+                mapping: mapping, table: .accounts, create: ImportQueries.createAccountStage, copy: ImportQueries.copyAccountStage,
+                upsert: ImportQueries.upsertAccounts, map: { cells in mapper.map(cells).map(Self.stageRow) }, recordID: mapper.recordID)
         case .contacts:
             let mapper = ContactRowMapper(context)
             return Stage(
-                table: .contacts, create: ImportQueries.createContactStage, copy: ImportQueries.copyContactStage,
-                upsert: ImportQueries.upsertContacts, map: { cells in mapper.map(cells).map(Self.stageRow) })
+                mapping: mapping, table: .contacts, create: ImportQueries.createContactStage, copy: ImportQueries.copyContactStage,
+                upsert: ImportQueries.upsertContacts, map: { cells in mapper.map(cells).map(Self.stageRow) }, recordID: mapper.recordID)
         case .opportunities:
             let mapper = OpportunityRowMapper(context)
             return Stage(
-                table: .opportunities, create: ImportQueries.createOpportunityStage, copy: ImportQueries.copyOpportunityStage,
-                upsert: ImportQueries.upsertOpportunities, map: { cells in mapper.map(cells).map(Self.stageRow) })
+                mapping: mapping, table: .opportunities, create: ImportQueries.createOpportunityStage, copy: ImportQueries.copyOpportunityStage,
+                upsert: ImportQueries.upsertOpportunities, map: { cells in mapper.map(cells).map(Self.stageRow) }, recordID: mapper.recordID)
         }
     }
 
@@ -99,10 +120,10 @@ public struct Importer: Sendable {
     /// a failed import leaves nothing behind.
     public func importFile(
         _ path: String, source: String, format: ExportFormat, kind: RecordKind = .accounts,
-        delimiter: UInt8 = UInt8(ascii: ","), on db: isolated Connection
+        options: ImportOptions = ImportOptions(), on db: isolated Connection
     ) throws -> ImportReport {
         try db.withTransaction {
-            let staged = try stage(path, source: source, format: format, kind: kind, delimiter: delimiter, on: db)
+            let staged = try stage(path, source: source, format: format, kind: kind, options: options, on: db)
             try prepareStaged(files: [staged.fileID], on: db)
             var from = 1
             while from <= staged.lastLine {
@@ -118,10 +139,11 @@ public struct Importer: Sendable {
         let row = try db.query(ImportQueries.fileReport, file)[0]
         var reasons: [String: Int] = [:]
         for reason in try db.query(ImportQueries.rejectReasons, file) { reasons[try reason.decode(0)] = try reason.decode(1) }
+        let new: Int = try row.decode(4), changed: Int = try row.decode(5)
         return ImportReport(
             file: try row.decode(0), source: try row.decode(1), kind: try row.decode(2), read: try row.decode(3),
-            new: try row.decode(4), changed: try row.decode(5), unchanged: try row.decode(6), rejected: try row.decode(7),
-            rejectedByReason: reasons)
+            new: new, changed: changed, unchanged: try row.decode(6), rejected: try row.decode(7), loaded: new + changed,
+            rejectedByReason: reasons, encoding: try row.decode(8), delimiter: try row.decode(9))
     }
 
 }

@@ -106,11 +106,10 @@ public struct RunPlan: Sendable {
         return try db.withTransaction {
             var staged: [StagedFile] = []
             for (source, file) in zip(manifest.sources, files) {
-                let file = try importer.stage(
-                    file, source: source.source, format: source.format, kind: source.kind,
-                    delimiter: source.delimiter.utf8.first ?? UInt8(ascii: ","), on: db)
+                let file = try importer.stage(file, source: source.source, format: source.format, kind: source.kind, options: source.options, on: db)
                 staged.append(file)
-                progress("\(URL(fileURLWithPath: files[staged.count - 1]).lastPathComponent): \(file.read) records staged, \(file.rejected) unreadable")
+                let name = URL(fileURLWithPath: files[staged.count - 1]).lastPathComponent
+                progress("\(name): \(file.read) records staged, \(file.rejected) rejected" + file.notes.map { "; " + $0 }.joined())
             }
             let params = try params(asOf: asOf)
             let stages = Registry.standard.pipelines["market"]?.stages(RunInfo(id: 0, pipeline: "market", params: params)) ?? []

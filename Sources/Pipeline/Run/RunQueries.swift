@@ -6,10 +6,13 @@ enum RunQueries {
     static let latestMarketRun = "SELECT id FROM runs WHERE pipeline = 'market' ORDER BY id DESC LIMIT 1"
     static let claimFiles = "UPDATE import_files SET run_id = $1 WHERE id = ANY($2)"
     /// What run $1's exports changed: records new, changed, unchanged (skipped
-    /// unparsed or by content hash), removed; then its tier movers per change.
+    /// unparsed or by content hash), removed, files; rows read and rejected
+    /// (read = new + changed + unchanged + rejected); then its tier movers per change.
     static let changes = """
         SELECT coalesce(sum(rows_new), 0)::int8, coalesce(sum(rows_changed), 0)::int8, coalesce(sum(rows_unchanged), 0)::int8,
-            (SELECT count(*) FROM removed_records WHERE run_id = $1)::int8, count(*)::int8
+            (SELECT count(*) FROM removed_records WHERE run_id = $1)::int8, count(*)::int8,
+            coalesce(sum(rows_read), 0)::int8,
+            (SELECT count(*) FROM rejected_rows j JOIN import_files f ON f.id = j.import_file_id WHERE f.run_id = $1)::int8
         FROM import_files WHERE run_id = $1
         """
     static let tierMoverCounts = """
@@ -87,6 +90,8 @@ enum RunQueries {
         COPY (SELECT source, kind, file, line, reason, raw FROM rejected_rows ORDER BY source, kind, file, line)
         TO STDOUT WITH (FORMAT csv, HEADER true)
         """
+    /// Rows read, rejected, golden figures, tiers; then rows loaded (new or
+    /// changed) and unchanged, of the files staged for run $1 (or since it started).
     static let summaryFigures = """
         SELECT (SELECT coalesce(sum(rows_read), 0) FROM import_files f WHERE f.started_at >= r.created_at)::int8,
                (SELECT count(*) FROM rejected_rows j JOIN import_files f ON f.id = j.import_file_id WHERE f.started_at >= r.created_at)::int8,
@@ -96,7 +101,9 @@ enum RunQueries {
                (SELECT count(*) FROM account_scores WHERE product = current_setting('marketmap.product') AND tier = 'T1')::int8,
                (SELECT count(*) FROM account_scores WHERE product = current_setting('marketmap.product') AND tier = 'T2')::int8,
                (SELECT count(*) FROM account_scores WHERE product = current_setting('marketmap.product') AND tier = 'T3')::int8,
-               (SELECT count(*) FROM account_scores WHERE product = current_setting('marketmap.product') AND tier IS NULL)::int8
+               (SELECT count(*) FROM account_scores WHERE product = current_setting('marketmap.product') AND tier IS NULL)::int8,
+               (SELECT coalesce(sum(rows_new + rows_changed), 0) FROM import_files f WHERE f.started_at >= r.created_at)::int8,
+               (SELECT coalesce(sum(rows_unchanged), 0) FROM import_files f WHERE f.started_at >= r.created_at)::int8
         FROM runs r WHERE r.id = $1
         """
 }

@@ -32,6 +32,10 @@ public struct RunSummary: Codable, Sendable {
         public var recordsUnchanged: Int
         /// Records a full export no longer held (kept in removed_records).
         public var recordsRemoved: Int
+        /// Rows the exports had (headers excluded): new + changed + unchanged + rejected.
+        public var recordsRead: Int
+        /// Rows rejected, with line and reason in rejected_rows.
+        public var recordsRejected: Int
         /// Tier movers per change (up, down, excluded, included, new, removed, merged); empty before the report.
         public var tierMovers: [String: Int]
 
@@ -39,6 +43,7 @@ public struct RunSummary: Codable, Sendable {
             let row = try db.query(RunQueries.changes, run)[0]
             guard try row.decode(4, as: Int.self) > 0 else { return nil }
             (recordsNew, recordsChanged, recordsUnchanged, recordsRemoved) = (try row.decode(0), try row.decode(1), try row.decode(2), try row.decode(3))
+            (recordsRead, recordsRejected) = (try row.decode(5), try row.decode(6))
             tierMovers = [:]
             for mover in try db.query(RunQueries.tierMoverCounts, run) { tierMovers[try mover.decode(0)] = try mover.decode(1) }
         }
@@ -46,7 +51,7 @@ public struct RunSummary: Codable, Sendable {
         /// "1,031 new, 819 changed, 101,729 unchanged, 103 removed records; tier movers: 69 up, 3 down, 52 new, 55 removed"
         public var text: String {
             let n = RunMonitor.grouped
-            var text = "\(n(recordsNew)) new, \(n(recordsChanged)) changed, \(n(recordsUnchanged)) unchanged, \(n(recordsRemoved)) removed records"
+            var text = "\(n(recordsNew)) new, \(n(recordsChanged)) changed, \(n(recordsUnchanged)) unchanged, \(n(recordsRejected)) rejected, \(n(recordsRemoved)) removed records"
             let order = TierMove.Change.allCases.map(\.rawValue)
             let movers = tierMovers.sorted { (order.firstIndex(of: $0.key) ?? 99) < (order.firstIndex(of: $1.key) ?? 99) }
             text += "; tier movers: " + (movers.isEmpty ? "none" : movers.map { "\(n($0.value)) \($0.key)" }.joined(separator: ", "))

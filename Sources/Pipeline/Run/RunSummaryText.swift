@@ -19,7 +19,7 @@ public enum RunSummaryText {
         let f = try db.query(RunQueries.summaryFigures, run)[0]
         let n = { (index: Int) throws -> String in RunMonitor.grouped(try f.decode(index, as: Int.self)) }
         var text = "\nrun \(run): \(status.state)\(status.error.isEmpty ? "" : " — \(status.error)")\n"
-        text += "  source rows \(try n(0)), rejected \(try n(1))\n"
+        text += "  source rows \(try n(0)): loaded \(try n(9)), unchanged \(try n(10)), rejected \(try n(1))\n"
         text += "  golden accounts \(try n(2)) (duplicates merged \(try n(3))), golden contacts \(try n(4))\n"
         text += "  tiers (\(product)): T1 \(try n(5)), T2 \(try n(6)), T3 \(try n(7)), excluded \(try n(8))\n"
         text += "  enrichment: " + (try enrichment(run: run, on: db)) + "\n"
