@@ -9,14 +9,16 @@ Where the companies come from (all offline, read at bench time; nothing large is
     real organisation names (IEEE OUI registrants, strongly Chinese, Taiwanese, Korean, Japanese,
     German, US) with their postal address: city, postcode and ISO country are taken from it. The same
     organisation holds many blocks: identical names (up to case, punctuation, legal form and usual
-    abbreviations) are one company. The IEEE lists no websites: the websites of these companies are
-    DERIVED (the name's distinctive word + the country's ccTLD or .com), and many get none at all.
+    abbreviations) are one company, and so are spellings of one company (words reordered, one typo in a
+    long word, `X (Shenzhen)` or `X - Division` or `X International` beside `X` in one country; see
+    one_spelling), also against the listed companies. The IEEE lists no websites: the websites of these
+    companies are DERIVED (the name's distinctive word + the country's ccTLD or .com), and many get none.
   * Debian `mobile-broadband-provider-info` 20230416-1 (`serviceproviders.xml`): mobile operators per
     country; a brand present in several countries (Vodafone, Orange, Movistar, T-Mobile, ...) is a
     separate company per country, on the brand + that country's ccTLD (derived), sometimes with no website.
   * Debian `iso-codes` 4.15.0-1 (`/usr/share/iso-codes/json/iso_3166-1.json` and its translations):
     country names, alpha-3 codes, official names and local names (Deutschland, 日本, 中国, ...).
-  * Debian `publicsuffix` (`/usr/share/publicsuffix/public_suffix_list.dat`): registrable domains.
+  * Debian `publicsuffix` 20230209.2326-1 (`/usr/share/publicsuffix/public_suffix_list.dat`): registrable domains.
 Phone numbers, alternate domains, tenant URLs, subsidiaries and legal twins are derived from these
 names; nothing is fetched from the network.
 
@@ -36,7 +38,8 @@ Classes (each on roughly 5-15% of the entities; brand_country is limited by the 
                  descriptor words, location qualifiers, legal forms added/dropped/changed,
                  transliterations (ü→ue, é→e, ß→ss), case and punctuation, one-letter typos
   city_prefix    hard negative: real "Shenzhen X Technology Co., Ltd" / "Shenzhen Y Technology Co., Ltd"
-  legal_twin     hard negative: "Acme GmbH" acme.de / "Acme AG" acme-ag.de, same country
+  legal_twin     hard negative: "Acme GmbH" acme.de / "Acme AG" acme-ag.de, same country (both always have
+                 a domain; their records rarely lack it and never show free-mail)
   subsidiary     hard negative: "Siemens" / "Siemens Healthineers" (real), "X" / "X Bank" (derived)
   brand_country  hard negative: one operator brand, a separate company per country
   franchise      hard negative: a franchise branch on the corporate domain, flagged Prevent Override
@@ -44,7 +47,11 @@ Classes (each on roughly 5-15% of the entities; brand_country is limited by the 
                  Taiwan, R.O.C., S. Korea, alpha-3 codes, official and local names (日本, Deutschland)
   blank_country  (on top of the above) a record has no country
 Every record also gets the background noise of generate_multicrm.py: ~18% no website, ~5% free-mail
-"websites", URL variants (scheme, www, paths, us./shop. subdomains), legal forms and case.
+"websites" (also the local ones: qq.com, 163.com, naver.com, yahoo.co.jp, yahoo.com.tw, web.de, ...),
+URL variants (scheme, www, paths, us./shop. subdomains), legal forms and case, 2% typos; city (~75% of
+records, sometimes local or upper case), postcode (~55%, spreadsheet-eaten zeros) and phone (~60%, many
+formats, sometimes another line). A name variant never reads as another company's name, and a country
+is left blank only where the name or website still tells the company apart.
 
     python3 generate_realcrm.py COMPANIES OUT_DIR [SEED]
 """
@@ -179,7 +186,7 @@ FORM_CASE = {"co ltd": "Co., Ltd.", "inc": "Inc.", "ltd": "Ltd.", "limited": "Li
 def plain_base(name):
     """The name without legal form and parenthesised parts: `Coosea Group (HK) Co., Ltd` → `Coosea Group`."""
     base = split_legal(name)[0]
-    stripped = re.sub(r"\s*[(（][^)）]*[)）]\s*", " ", base).strip(" ,")
+    stripped = split_legal(QUALIFIER.sub(" ", base).strip(" ,"))[0]
     return re.sub(r"\s+", " ", stripped) if len(fold(stripped)) >= 2 else base
 
 
@@ -491,8 +498,8 @@ def load_tickers(countries, psl):
             if code is None and domains:
                 tld = domains[0].rsplit(".", 1)[-1].upper()
                 code = tld if tld in countries.iso else None
-            if home and domains and code != home and domains[0].rsplit(".", 1)[-1].upper() in (home, "JP" if home == "JP" else ""):
-                code = home  # "Fukuoka Financial Group", United Kingdom, fukuoka-fg.co.jp
+            if home and code != home and (home == "JP" or (domains and domains[0].rsplit(".", 1)[-1].upper() == home)):
+                code = home  # "Fukuoka Financial Group", United Kingdom, fukuoka-fg.co.jp: a Nikkei company is Japanese
             if code is None:
                 continue
             employees = re.search(r"\d[\d,.]*", str(meta.get("employees") or ""))
@@ -505,8 +512,9 @@ def load_tickers(countries, psl):
                         existing["domains"].append(d)
                         by_domain[d] = existing
                 continue
-            entity = {"name": name, "country": code, "domains": domains, "city": ticker_city(company, code), "postcode": "",
-                      "employees": count if count and count > 0 else None, "origin": "ticker", "index": index_name}
+            city = ticker_city(company, code)
+            entity = {"name": name, "country": code, "domains": domains, "city": "" if countries.code(city) else city,
+                      "postcode": "", "employees": count if count and 0 < count < 3_000_000 else None, "origin": "ticker"}
             by_key[k] = entity
             for d in domains:
                 by_domain.setdefault(d, entity)
@@ -630,6 +638,38 @@ def load_oui(countries):
     return out
 
 
+QUALIFIER = re.compile(r"\s*(?:[(（][^)）]*[)）]|\s-\s.*$)")
+
+
+def one_spelling(*groups):
+    """Drop later names that are one company spelled twice in the sources: the same words in another order
+    (`Zhongshan General K-mate` / `Zhongshan K-mate General`), the same letters (`ALPSALPINE` / `Alps Alpine`),
+    one edit apart in one word of 8+ letters after the first, not a plural `s` (`Thermo Fisher Sceintific` in
+    the IEEE list / `Thermo Fisher Scientific`; but `Logitec` and `Logitech` are two companies), and in one
+    country a qualifier or a descriptor more (`ABB SpA - DIN Rail` / `ABB SpA`, `JDM Mobile Internet
+    Solution (Shanghai) Co Ltd` / `JDM Mobile Internet Solution Co., Ltd.`, `EISST International Ltd` / `EISST Ltd`)."""
+    seen, out = set(), []
+    for group in groups:
+        kept = []
+        for entity in group:
+            words = key_words(entity["name"])
+            variants = {"k:" + "".join(words), "s:" + " ".join(sorted(words))}
+            for i, word in enumerate(words):   # one edit in a long word after the first, the other words the same
+                if i > 0 and len(word) >= 8:
+                    edits = {word[:j] + word[j + 1:] for j in range(len(word)) if not (j == len(word) - 1 and word[j] == "s")}
+                    variants |= {f"w{i}:" + " ".join(words[:i] + [w] + words[i + 1:]) for w in edits | {word}}
+            country = entity["country"]
+            bare = key(QUALIFIER.sub(" ", split_legal(entity["name"])[0]).strip()) or " ".join(words)
+            own = {f"q:{country}:{bare}", f"n:{country}:{' '.join(words)}"}
+            probes = own | {f"n:{country}:{core(entity['name'])}", f"c:{country}:{' '.join(words)}"}
+            if (variants | probes) & seen:
+                continue
+            seen |= variants | own | {f"c:{country}:{core(entity['name'])}", f"n:{country}:{bare}"}
+            kept.append(entity)
+        out.append(kept)
+    return out
+
+
 def load_brands(countries):
     need(MBPI, "mobile-broadband-provider-info")
     groups = defaultdict(dict)
@@ -657,7 +697,7 @@ def load_brands(countries):
             continue
         for code in sorted(groups[brand]):
             out.append({"name": groups[brand][code], "country": code, "domains": [], "city": "", "postcode": "",
-                        "employees": None, "origin": "mbpi", "brand": brand})
+                        "employees": None, "origin": "mbpi", "brand": brand, "brand_name": groups[brand][code]})
     return out
 
 
@@ -713,9 +753,14 @@ class Generator:
         self.keys[entity["key"]] += 1
         self.cores[entity["core"]] += 1
 
-    def others(self, entity, k):
-        """How many other companies have `k` as their name key or core."""
-        return self.keys.get(k, 0) + self.cores.get(k, 0) - (k == entity["key"]) - (k == entity["core"])
+    def others(self, entity, name):
+        """How many other companies `name` could be read as: same key, their name plus descriptors
+        (`Cisco` / `Cisco Systems`), or their name less descriptors (`Cap Tech` / `Cap Co., Ltd`)."""
+        k, c = key(name), core(name)
+        count = self.keys.get(k, 0) + self.cores.get(k, 0) - (k == entity["key"]) - (k == entity["core"])
+        if c != k:
+            count += self.keys.get(c, 0) - (c == entity["key"])
+        return count
 
     def claim(self, domain, entity_id):
         if not domain or domain in self.used_domains or domain in self.freemail_domains or self.psl.registrable(domain) != domain:
@@ -761,13 +806,14 @@ class Generator:
         domain = entity["domains"][0]
         label, tld = domain.split(".", 1)
         cc = SECOND_LEVEL.get(entity["country"], [entity["country"].lower()])[0]
+        if label in ("group", "global", "corporate", "about", "www") or "." not in tld and len(tld) > 3:
+            label, tld = self.label(entity["name"]) or label, "com"   # group.bnpparibas, global.canon
         words = [w for w in fold(split_legal(entity["name"])[0]).split()]
         joined = re.sub(r"[^a-z0-9]", "", "".join(words))[:30]
-        options = [f"{label}.com" if tld != "com" else f"{label}.{cc}", f"{joined}.{tld}", f"{label}group.com",
-                   f"{label}-{entity['country'].lower()}.com", f"{label}.{cc}", f"{label}.net", f"{label}-global.com"]
-        head = options[:3]
-        self.rng.shuffle(head)
-        options[:3] = head
+        first = [f"{label}.com" if tld != "com" else f"{label}.{cc}" if cc != "com" else f"{label}usa.com", f"{joined}.{tld}",
+                 f"{label}{self.rng.choice(['group', 'inc', 'corp', 'hq', 'global', 'online'])}.com", f"get{label}.com"]
+        self.rng.shuffle(first)
+        options = first + [f"{label}-{entity['country'].lower()}.com", f"{label}.{cc}", f"{label}.net", f"{label}-global.com"]
         for option in options:
             if option != domain and self.claim(option, entity["id"]):
                 return option
@@ -776,10 +822,11 @@ class Generator:
     def tenant(self, entity):
         label = self.label(entity["name"]) or "company"
         city = fold(entity.get("city") or "").replace(" ", "")
+        platforms = PLATFORMS if entity["origin"] != "ticker" else [p for p in PLATFORMS if "linkedin" in p or "facebook" in p]
         for slug in [label, label + "-" + city if city else "", label + entity["country"].lower(), f"{label}{entity['id']}"]:
             if slug and slug not in self.used_tenants:
                 self.used_tenants.add(slug)
-                return self.rng.choice(PLATFORMS).format(s=slug)
+                return self.rng.choice(platforms).format(s=slug)
         return None
 
     def phone_number(self, code):
@@ -798,6 +845,7 @@ class Generator:
         brands = load_brands(self.countries)
         ticker_cores = {core(t["name"]) for t in tickers} | {key(t["name"]) for t in tickers}
         oui = [o for o in oui if core(o["name"]) not in ticker_cores and key(o["name"]) not in ticker_cores]
+        tickers, oui = one_spelling(tickers, oui)
         ticker_country_cores = {(core(t["name"]), t["country"]) for t in tickers + oui}
         brands = [b for b in brands if (core(b["name"]), b["country"]) not in ticker_country_cores]
         brands_by = defaultdict(list)
@@ -860,7 +908,7 @@ class Generator:
         fill = max(0, n - len(chosen_brands) - len(chosen_tickers) - len(city_prefixed) - n_derived)
         chosen_oui = rest[:fill]
         if fill > len(rest):   # more companies asked than the sources hold: recombine real name parts
-            chosen_oui += self.recombined(rest, fill - len(rest))
+            chosen_oui += self.recombined(rest, fill - len(rest), tickers + brands + city_prefixed + rest)
 
         for b in chosen_brands:
             self.add(b, "brand_country")
@@ -880,13 +928,15 @@ class Generator:
             if e["origin"] == "mbpi":
                 r = rng.random()
                 local = (self.countries.local.get(e["country"]) or [self.countries.english(e["country"])])[0]
-                if r < 0.25 and re.fullmatch(r"[\w .'-]+", local):
+                if r < 0.25 and re.fullmatch(r"[A-Za-zÀ-ÿ .'-]+", local):
                     e["name"] = f"{e['name']} {local}"                                    # Vodafone Italia
                 elif r < 0.5:
                     e["name"] = f"{e['name']} {LEGAL_FORMS.get(e['country'], DEFAULT_FORMS)[0][0]}"  # Vodafone GmbH
                 self.rename(e, e["name"])
+                e.setdefault("brand_name", e["name"])
                 tld = SECOND_LEVEL.get(e["country"], [e["country"].lower()])[0]
-                domain = f"{re.sub(r'[^a-z0-9-]', '', e['brand'].replace(' ', ''))}.{tld}"
+                label = "-".join(fold(part).replace(" ", "") for part in e["brand_name"].split("-") if fold(part))
+                domain = f"{label}.{tld}"                                                  # t-mobile.pl
                 if rng.random() < 0.8 and self.claim(domain, e["id"]):
                     e["domains"] = [domain]
                 continue
@@ -931,40 +981,43 @@ class Generator:
                 if self.claim(domain, child["id"]):
                     child["domains"] = [domain]
                     break
-        # Legal twins: "Acme GmbH" acme.de / "Acme AG" acme-ag.de in one country.
+        # Legal twins: "Acme GmbH" acme.de / "Acme AG" acme-ag.de in one country, both always with a domain.
         for first in take(int(n * 0.03), lambda e: e["country"] in TWIN_FORMS):
             base, form = plain_base(first["name"]), split_legal(first["name"])[1]
             pair = rng.choice(TWIN_FORMS[first["country"]])
             mine, theirs = (pair if fold(form) != fold(pair[1]) else (pair[1], pair[0]))
-            if key(base) != first["key"] or len(key(base)) < 3:
+            if key(base) != first["key"] or len(key(base)) < 3 or self.others(first, base):
+                continue
+            if not first["domains"]:
+                domain = self.derive_domain(first)
+                if not domain:
+                    continue
+                first["domains"] = [domain]
+            label, tld = first["domains"][0].split(".", 1)
+            slug = {"gmbh and co kg": "kg", "s a de c v": "sa", "s de r l de c v": "srl", "holding ab": "holding"}.get(
+                fold(theirs), re.sub(r"[^a-z0-9]", "", fold(theirs)))
+            twin_domain = next((d for d in (f"{label}-{slug}.{tld}", f"{label}{slug}.{tld}", f"{label}-{slug}.com")
+                                if self.claim(d, len(self.entities))), None)
+            if not twin_domain:
                 continue
             self.rename(first, f"{base} {mine}")
-            twin = self.add({"name": f"{base} {theirs}", "country": first["country"], "domains": [], "city": first["city"],
+            city = first["city"] if rng.random() < 0.5 else ""
+            twin = self.add({"name": f"{base} {theirs}", "country": first["country"], "domains": [twin_domain], "city": city,
                              "postcode": "", "employees": None, "origin": "derived"}, "legal_twin")
             first["classes"] = ["legal_twin"]
             first["twin_form"], twin["twin_form"] = mine, theirs
-            if first["domains"] or rng.random() < 0.7:
-                label = self.label(base)
-                tld = first["domains"][0].split(".", 1)[1] if first["domains"] else rng.choice(self.tlds(first["country"]))
-                slug = {"gmbh and co kg": "kg", "s a de c v": "sa", "s de r l de c v": "srl", "holding ab": "holding"}.get(
-                    fold(theirs), re.sub(r"[^a-z0-9]", "", fold(theirs)))
-                if not first["domains"] and self.claim(f"{label}.{tld}", first["id"]):
-                    first["domains"] = [f"{label}.{tld}"]
-                for domain in (f"{label}-{slug}.{tld}", f"{label}{slug}.{tld}", f"{label}-{slug}.com"):
-                    if self.claim(domain, twin["id"]):
-                        twin["domains"] = [domain]
-                        break
 
         for e in take(int(n * 0.08), lambda e: bool(e["domains"])):
             alt = self.alternate_domain(e)
             if alt:
                 e["alt"] = alt
                 e["classes"] = ["alt_domain"]
-        for e in take(int(n * 0.08), lambda e: True):
+        for e in take(int(n * 0.08), lambda e: e["origin"] != "ticker" or rng.random() < 0.15):
             url = self.tenant(e)
             if url:
                 e["tenant"] = url
-                e["tenant_mode"] = "mixed" if e["domains"] and rng.random() < 0.5 else "same"
+                # a listed company shows its LinkedIn or Facebook page in one CRM, its own site in the other
+                e["tenant_mode"] = "mixed" if e["domains"] and (e["origin"] == "ticker" or rng.random() < 0.5) else "same"
                 e["classes"] = ["platform"]
         for e in take(int(n * 0.12), lambda e: True):
             e["classes"] = ["typed_name"]
@@ -974,19 +1027,19 @@ class Generator:
             if e["employees"] is None:
                 e["employees"] = int(min(500000, rng.lognormvariate(4.5, 1.6))) + 1
 
-    def recombined(self, pool, count):
+    def recombined(self, pool, count, avoid):
         """Extra names from real parts: one company's distinctive word + another's descriptor and country."""
         out, tries = [], 0
-        taken = {key(o["name"]) for o in pool}
+        taken = {key(o["name"]) for o in avoid} | {core(o["name"]) for o in avoid}
         while len(out) < count and tries < count * 20:
             tries += 1
             a, b = self.rng.sample(pool, 2)
             head = self.label(a["name"]).capitalize()
             tail_words = split_legal(b["name"])[0].split()[1:]
             name = " ".join([head] + tail_words) + (" " + split_legal(b["name"])[1] if split_legal(b["name"])[1] else "")
-            if len(head) < 3 or key(name) in taken:
+            if len(head) < 3 or not tail_words or key(name) in taken or core(name) in taken:
                 continue
-            taken.add(key(name))
+            taken |= {key(name), core(name)}
             entity = dict(b)
             entity.update(name=name.strip(), origin="recombined")
             out.append(entity)
@@ -998,7 +1051,7 @@ class Generator:
         k = key(name)
         if not k:
             return False
-        return k == entity["key"] or self.others(entity, k) == 0
+        return k == entity["key"] or self.others(entity, name) == 0
 
     def legal_noise(self, entity, name):
         base, form = split_legal(name)
@@ -1076,8 +1129,8 @@ class Generator:
                 name = candidate
         if "typed_name" in entity["classes"]:
             name, done = self.typed(entity, name)
-            if rng.random() < 0.3:
-                name, _ = self.typed(entity, name, (done,))
+            if rng.random() < 0.3:   # a second change; after a location qualifier, no legal form at the end
+                name, _ = self.typed(entity, name, (done, "legal", "drop") if done == "location" else (done,))
         r = rng.random()
         if r < 0.08:
             name = name.upper()
@@ -1114,9 +1167,10 @@ class Generator:
                 return self.tenant_url(entity["tenant"])
             return self.url(entity["domains"][0])
         r = rng.random()
-        if r < 0.05:
+        twin = "twin_form" in entity        # a legal twin is told apart by its domain: rarely without it
+        if r < (0 if twin else 0.05):
             return rng.choice([f"https://{rng.choice(freemail)}", rng.choice(freemail), f"info.{self.label(entity['name'])}@{rng.choice(freemail)}"])
-        if not entity["domains"] or r < 0.23:
+        if not entity["domains"] or r < (0.08 if twin else 0.23):
             return ""
         if "alt" in entity:
             domain = entity["alt"] if (index + entity["alt_flip"]) % 2 else entity["domains"][0]
@@ -1127,7 +1181,7 @@ class Generator:
     def record_country(self, entity, source, has_site, name):
         rng = self.rng
         code = entity["country"]
-        determinable = has_site or self.others(entity, key(name)) == 0   # a blank country must not make it ambiguous
+        determinable = has_site or self.others(entity, name) == 0   # a blank country must not make it ambiguous
         if determinable and rng.random() < 0.11:
             entity["blank"] = True
             return ""
