@@ -160,7 +160,7 @@ struct ClusterTests {
         }
     }
 
-    @Test("a configuration that does not parse inside a job: the score job is a dead letter after 1 attempt, with the key path")
+    @Test("a configuration that does not parse inside a job: the first job that reads it (match) is a dead letter after 1 attempt, with the key path")
     func configErrorInJob() async throws {
         try await withTestDatabase { config in
             let cluster = Cluster(config)
@@ -173,7 +173,7 @@ struct ClusterTests {
             let run = try #require(Int(started.output.split(separator: "\n").last ?? ""), "\(started.output)")
             let result = try await cluster.wait(run: run)
             #expect(result.status == 1)
-            #expect(result.output.contains("stage score"), "\(result.output)")
+            #expect(result.output.contains("stage match"), "\(result.output)")
             #expect(result.output.contains("permanent error, not retried: the run's configuration: icp: "), "\(result.output)")
             let db = try await Connection.connect(config)
             let letters = try await deadLetters(db, run: run)

@@ -165,8 +165,11 @@ public enum AccountClustering {
             let countries = Set(members.lazy.filter { !sorted[$0].platformTenant }.compactMap { sorted[$0].country })
             guard countries.count == 1, let country = countries.first else { continue }
             for a in members where sorted[a].country == nil {
-                for b in members where sorted[b].country != nil && (scorer.lacksOwnDomain(a) || scorer.lacksOwnDomain(b)) {
-                    if let edge = scorer.blankCountryEdge(a, b, country: country) { edges.append(edge) }
+                for b in members where sorted[b].country != nil {
+                    let edge = scorer.lacksOwnDomain(a) || scorer.lacksOwnDomain(b)
+                        ? scorer.blankCountryEdge(a, b, country: country)
+                        : (sorted[a].domain != sorted[b].domain ? scorer.alternateDomainEdge(a, b) : nil)
+                    if let edge { edges.append(edge) }
                 }
             }
         }

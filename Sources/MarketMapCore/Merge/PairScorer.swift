@@ -130,19 +130,22 @@ struct PairScorer {
     /// that fit the name.
     mutating func alternateDomainEdge(_ a: Int, _ b: Int) -> MatchEdge? {
         guard let domainA = records[a].ownDomain, let domainB = records[b].ownDomain,
-            let nameA = records[a].name, nameA == records[b].name,
+            let nameA = records[a].name, let nameB = records[b].name,
+            nameA == nameB || nameA.split(separator: " ").count == nameB.split(separator: " ").count,
             let (score, cities, distinctive) = score(a, b), score >= settings.alternateDomainThreshold, distinctive,
-            cities != .differ
+            cities != .differ, !legalDifference(a, b)
         else { return nil }
-        guard !legalDifference(a, b) else { return nil }
         let (labelA, labelB) = (Self.label(domainA), Self.label(domainB))
         if labelA != labelB {
-            let fitting = Self.derivations(nameA)
-            guard Self.fits(labelA, fitting), Self.fits(labelB, fitting) else { return nil }
+            // A legal form in a label only when both names carry one of its family (`m3inc.com` for `M3 Inc.`).
+            let legal = family(a) ?? family(b)
+            let fitting = Self.derivations(nameA).union(Self.derivations(nameB))
+            guard Self.fits(labelA, fitting, legal: legal), Self.fits(labelB, fitting, legal: legal) else { return nil }
         }
+        let names = nameA == nameB ? "same name" : "name \(Self.format(score))"
         return MatchEdge(
             records[a].key, records[b].key, score: score, kind: .altDomain,
-            reason: "alternate domains \(min(domainA, domainB)) ~ \(max(domainA, domainB)): same name, country \(records[a].country ?? "?")")
+            reason: "alternate domains \(min(domainA, domainB)) ~ \(max(domainA, domainB)): \(names), country \(records[a].country ?? records[b].country ?? "?")")
     }
 
     /// The first label of a domain without hyphens (`acme-ag.de` → `acmeag`).
@@ -151,14 +154,18 @@ struct PairScorer {
     }
 
     /// A label is the name, or the name with a word companies put in their
-    /// domains (`toyota-global.com`, `getadvantest.com`), never with a legal
-    /// form: `acme.com` / `acme-llc.com` is how legal-form twins tell apart.
-    static func fits(_ label: String, _ names: Set<String>) -> Bool {
+    /// domains (`toyota-global.com`, `getadvantest.com`), with a legal form
+    /// only of the names' own family: `acme.com` / `acme-llc.com` is how
+    /// legal-form twins tell apart.
+    static func fits(_ label: String, _ names: Set<String>, legal: String? = nil) -> Bool {
         if names.contains(label) { return true }
         let stem = domainPrefixes.first { label.hasPrefix($0) && names.contains(String(label.dropFirst($0.count))) }
         if stem != nil { return true }
-        return domainSuffixes.contains { word in label.hasSuffix(word) && names.contains(String(label.dropLast(word.count))) }
+        let suffixes = domainSuffixes + (legal.map { family in legalSuffixes.filter { CompanyNameNormalizer.family(of: $0) == family } } ?? [])
+        return suffixes.contains { word in label.hasSuffix(word) && names.contains(String(label.dropLast(word.count))) }
     }
+
+    static let legalSuffixes = ["inc", "corp", "co", "ltd", "llc", "gmbh", "ag", "sa", "plc", "bv", "nv", "ab", "oy", "kk", "group"]
 
     static let domainPrefixes = ["get", "try", "use", "join", "go", "hello", "hey", "the", "my", "we", "meet"]
     static let domainSuffixes = [

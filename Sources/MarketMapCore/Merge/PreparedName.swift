@@ -64,7 +64,7 @@ public struct PreparedName: Sendable {
         let tokens = kept.isEmpty ? all : kept
         ids = tokens.map { vocabulary.id($0) }
         words = tokens.map { Array($0.unicodeScalars) }
-        descriptor = tokens.map { NameWords.descriptors.contains($0) && tokens.count > 1 }
+        descriptor = tokens.map { tokens.count > 1 && NameWords.isDescriptor($0) }
         weights = zip(tokens, descriptor).map { word, isDescriptor in
             frequencies.weight(word) * (isDescriptor ? NameWords.descriptorWeight : 1)
         }
@@ -188,6 +188,21 @@ public enum NameWords {
         "enterprises", "worldwide", "holdings", "laboratories", "company", "usa", "america", "americas", "europe",
         "asia", "pacific", "uk", "us", "na", "emea", "apac",
     ]
+    /// A descriptor, or a descriptor of six letters or more mistyped by one
+    /// edit (`technoolgies`, `sytsems`).
+    public static func isDescriptor(_ word: String) -> Bool {
+        if descriptors.contains(word) { return true }
+        guard word.count >= 6 else { return false }
+        let letters = Array(word.unicodeScalars)
+        return spelledDescriptors.contains { descriptor in
+            descriptor.count >= 6 && abs(descriptor.count - letters.count) <= 1 && descriptor.first == letters.first
+                && PreparedName.oneEdit(descriptor, letters) != nil
+        }
+    }
+
+    static let spelledDescriptors: [[Unicode.Scalar]] = (descriptors.union(["technologies", "solution", "service", "system", "industry", "enterprise", "holding"]))
+        .sorted().map { Array($0.unicodeScalars) }
+
     /// The weight factor of a descriptor word.
     public static let descriptorWeight = 0.05
     /// The factor on a score where each name has a descriptor the other lacks.

@@ -84,7 +84,7 @@ public enum CompanyNameNormalizer {
         while words.count > 1 {
             if let phrase = legalPhrases.first(where: { words.count > $0.count && words.suffix($0.count).elementsEqual($0) }) {
                 words.removeLast(phrase.count)
-            } else if let last = words.last, legalForms.contains(last) || (stripped && last == "and") {
+            } else if let last = words.last, legalForms.contains(last) || (stripped && last == "and") || isMistypedLegalForm(last) {
                 words.removeLast()
             } else {
                 break
@@ -113,11 +113,25 @@ public enum CompanyNameNormalizer {
         "tmi", "vos", "spol", "akc", "gbr", "mij", "maatschappij", "cvba", "bvba", "sprl", "scrl", "snc", "sccl",
     ]
 
+    /// A word a letter doubled or dropped, or two letters swapped, away from a
+    /// legal form of three letters or more (`IInc`, `Corpp`, `Gmbh` typed `Gbmh`).
+    static func isMistypedLegalForm(_ word: String) -> Bool {
+        guard word.count >= 4, word.count <= 12 else { return false }
+        let letters = Array(word.unicodeScalars)
+        return mistypable.contains { form in
+            abs(form.count - letters.count) <= 1 && form.first == letters.first
+                && PreparedName.oneEdit(form, letters).map { $0 != .substitution } == true
+        }
+    }
+
+    static let mistypable: [[Unicode.Scalar]] = ["inc", "llc", "ltd", "corp", "gmbh", "limited", "corporation", "incorporated", "company", "plc"]
+        .map { Array($0.unicodeScalars) }
+
     /// Misspellings of legal forms seen in CRMs, read as the form.
     static let legalMisspellings: [String: String] = [
         "gbmh": "gmbh", "gmhb": "gmbh", "gmbg": "gmbh", "limted": "limited", "limitd": "limited", "limired": "limited",
         "limitied": "limited", "limted.": "limited", "incorparated": "incorporated", "corporaton": "corporation",
-        "coporation": "corporation", "corportion": "corporation", "ltd.": "ltd", "lltd": "ltd", "ldt": "ltd",
+        "coporation": "corporation", "corportion": "corporation", "lltd": "ltd", "ldt": "ltd", "tld": "ltd",
     ]
 
     /// The kind of legal entity a raw name says it is, when it says: forms
@@ -143,6 +157,9 @@ public enum CompanyNameNormalizer {
         ["gmbh", "ag"], ["gmbh", "kg"], ["ag", "kg"], ["kk", "gk"], ["sa", "sas"], ["company", "partnership"],
         ["llc", "partnership"], ["company", "plc"], ["bv", "nv"], ["oy", "oyj"], ["sa", "sacv"], ["ab", "oy"],
     ]
+
+    /// The family of one legal-form word (`inc` → `company`).
+    public static func family(of form: String) -> String { legalFamilies[form] ?? form }
 
     /// Legal forms → their family; forms not listed are their own family.
     static let legalFamilies: [String: String] = {

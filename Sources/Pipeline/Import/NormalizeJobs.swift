@@ -27,7 +27,9 @@ enum NormalizeJobs {
     static func plan(_ run: RunInfo, on db: isolated Connection) throws -> [JobSpec] {
         let perJob = max(100, run.params.field("lines_per_job", as: Int.self) ?? 25_000)
         // The configuration's hosting platforms, as a JSON array, for every job.
-        let additions = try run.params.field("config", as: String.self).map { try ConfigLoader.parse($0, file: "the run's configuration").match.platformAdditions } ?? []
+        // A configuration that does not parse is reported by the first job that needs it (`merge.match`).
+        let additions = run.params.field("config", as: String.self).flatMap { try? ConfigLoader.parse($0, file: "the run's configuration") }?
+            .match.platformAdditions ?? []
         let platforms = String(decoding: try JSONEncoder().encode(additions), as: UTF8.self)
         let files = try db.query(ImportQueries.stagedFiles).map { (try $0.decode(0, as: Int.self), try $0.decode(1, as: Int.self)) }
         try importer().prepareStaged(files: files.map(\.0), on: db)
