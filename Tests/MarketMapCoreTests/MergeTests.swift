@@ -22,12 +22,12 @@ struct MergeTests {
         #expect(abs(JaroWinkler.similarity(a, b) - expected) < 0.001, "\(a) ~ \(b)")
     }
 
-    @Test("name similarity: typos and a missing descriptor match; other words, descriptors and numbers do not", arguments: [
+    @Test("name similarity: typos match; a missing descriptor falls just short (the city decides), other words, descriptors and numbers do not", arguments: [
         ("company 16 holdings", "company 160 holdings", false), ("store 12", "store 21", false), ("3m", "4m", false),
         ("acme 2000", "acme 2000", true), ("acme 2000 systems", "acmee 2000 systems", true),
         ("umbrella", "umbrela", true), ("vndmir systems", "vandmir systems", true), ("techlum logistics", "techlum logsitics", true),
         ("moini", "mooini", true), ("vandmir systems", "vandur systems", false), ("kinrel", "kinrella", false),
-        ("paxdra", "paxdramo", false), ("acme", "acme systems", true), ("acme technology", "acme systems", false), ("teratera dynamics", "teraac dynamics", false),
+        ("paxdra", "paxdramo", false), ("acme", "acme systems", false), ("acme technology", "acme systems", false), ("teratera dynamics", "teraac dynamics", false),
     ])
     func nameSimilarity(_ a: String, _ b: String, _ same: Bool) {
         #expect((AccountClustering.nameSimilarity(a, b) >= MatchSettings().nameThreshold) == same, "\(a) ~ \(b)")

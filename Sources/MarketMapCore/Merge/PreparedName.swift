@@ -103,7 +103,7 @@ public struct PreparedName: Sendable {
         // Nothing left to pair on one side: the rest is lost, no typo to look for.
         if unmatched.isEmpty || otherLeft == 0 {
             let meaningful = unmatched.contains { !descriptor[$0] } || other.ids.indices.contains { isFree($0) && !other.descriptor[$0] }
-            return shared / denominator * (meaningful ? NameWords.extraWord : 1)
+            return shared / denominator * (meaningful ? NameWords.extraWord : NameWords.droppedDescriptor)
         }
         var (selfLeft, otherLeftDescriptor) = (false, false)
         var unmatchedWords: [Int] = []
@@ -125,7 +125,7 @@ public struct PreparedName: Sendable {
             if other.descriptor[j] { otherLeftDescriptor = true } else { meaningfulLeft = true }
         }
         var score = shared / denominator
-        if selfLeft && otherLeftDescriptor { score *= NameWords.descriptorConflict }
+        if selfLeft && otherLeftDescriptor { score *= NameWords.descriptorConflict } else if selfLeft || otherLeftDescriptor { score *= NameWords.droppedDescriptor }
         // A word more than descriptors on either side is another company
         // (`Siemens Energy` / `Siemens`, `2 France Marine Insurance` / `2 France Marine`).
         return meaningfulLeft ? score * NameWords.extraWord : score
@@ -207,6 +207,10 @@ public enum NameWords {
     public static let descriptorWeight = 0.05
     /// The factor on a score where each name has a descriptor the other lacks.
     public static let descriptorConflict = 0.85
+    /// The factor on a score where one name has a descriptor the other lacks
+    /// (`Cisco Systems` / `Cisco`): just below a match, so that it takes the
+    /// city's agreement (`Acme` and `Acme Systems` are as often two companies).
+    public static let droppedDescriptor = 0.9
     /// The factor on a score where a name has a word, not a descriptor, that the other lacks.
     public static let extraWord = 0.85
     /// Words that never count.

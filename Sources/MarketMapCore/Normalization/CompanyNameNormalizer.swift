@@ -32,8 +32,12 @@ public enum CompanyNameNormalizer {
     /// comma that follows a legal form (`Acme GmbH, Berlin`).
     static func withoutQualifiers(_ raw: String) -> String {
         var text = Substring(raw)
+        // A short tail after a spaced dash is a place or a branch label; a long
+        // one is another company's name (`Intel – GE Care Innovations LLC`).
         for separator in [" - ", " – ", " — ", " | ", " -- "] {
-            if let range = text.range(of: separator), !String(text[..<range.lowerBound]).trimmedWhitespace.isEmpty {
+            if let range = text.range(of: separator), !String(text[..<range.lowerBound]).trimmedWhitespace.isEmpty,
+                TextFolding.words(String(text[range.upperBound...])).filter({ !legalForms.contains($0) }).count <= 2
+            {
                 text = text[..<range.lowerBound]
             }
         }
@@ -154,8 +158,10 @@ public enum CompanyNameNormalizer {
 
     /// Pairs of legal families that name different entities under one law.
     public static let conflictingLegalFamilies: Set<Set<String>> = [
-        ["gmbh", "ag"], ["gmbh", "kg"], ["ag", "kg"], ["kk", "gk"], ["sa", "sas"], ["company", "partnership"],
-        ["llc", "partnership"], ["company", "plc"], ["bv", "nv"], ["oy", "oyj"], ["sa", "sacv"], ["ab", "oy"],
+        ["gmbh", "ag"], ["gmbh", "kg"], ["ag", "kg"], ["ag", "se"], ["gmbh", "se"], ["kk", "gk"], ["sa", "sas"], ["sa", "sarl"],
+        ["sas", "sarl"], ["company", "partnership"], ["llc", "partnership"], ["limited", "partnership"], ["company", "plc"],
+        ["limited", "plc"], ["private", "limited"], ["private", "plc"], ["bv", "nv"], ["oy", "oyj"], ["sa", "sacv"],
+        ["spa", "srl"], ["sa", "ltda"], ["as", "asa"], ["as", "aps"], ["spzoo", "sa"],
     ]
 
     /// The family of one legal-form word (`inc` → `company`).
@@ -165,10 +171,13 @@ public enum CompanyNameNormalizer {
     static let legalFamilies: [String: String] = {
         var table: [String: String] = [:]
         let families: [String: [String]] = [
-            "company": ["inc", "incorporated", "corp", "corporation", "co", "company", "ltd", "limited", "coltd", "pvt", "pvtltd",
-                        "privatelimited", "pte", "pteltd", "pty", "ptyltd", "colltd"],
+            "company": ["inc", "incorporated", "corp", "corporation", "co", "company"],
+            "limited": ["ltd", "limited", "coltd", "colltd"],
+            "private": ["pvt", "pvtltd", "privatelimited", "pte", "pteltd", "pty", "ptyltd"],
             "llc": ["llc", "pllc", "limitedliabilitycompany", "ooo", "tov"], "partnership": ["lp", "llp", "lllp", "limitedpartnership"],
-            "gmbh": ["gmbh", "mbh"], "kg": ["kg", "gmbhcokg", "kgaa"], "ag": ["ag"], "sa": ["sa", "sau"], "sas": ["sas", "sasu"],
+            "gmbh": ["gmbh", "mbh"], "kg": ["kg", "gmbhcokg", "kgaa"], "ag": ["ag"], "se": ["se"], "sa": ["sa", "sau"],
+            "sas": ["sas", "sasu"], "sarl": ["sarl"], "spa": ["spa", "sapa"], "srl": ["srl", "srls"], "ltda": ["ltda"],
+            "as": ["as"], "asa": ["asa"], "aps": ["aps"],
             "kk": ["kk", "kabushikikaisha", "kabushikigaisha"], "gk": ["gk", "godokaisha"], "bv": ["bv"], "nv": ["nv"],
             "ab": ["ab", "abpubl", "publ"], "oy": ["oy"], "oyj": ["oyj"], "plc": ["plc", "publiccompanylimited", "pcl"],
             "sdnbhd": ["sdn", "bhd", "sdnbhd", "berhad"], "sacv": ["sadecv", "sabdecv", "sdercdecv", "sdercldecv"],
