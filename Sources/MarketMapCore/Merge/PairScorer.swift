@@ -173,13 +173,16 @@ struct PairScorer {
     ]
 
     /// The labels a company's domain could have by its name: its first one,
-    /// two, ... words run together (`netscout systems` → `netscout`, `netscoutsystems`).
+    /// two, ... words run together, with and without the small words
+    /// (`netscout systems` → `netscout`, `netscoutsystems`; `bank of hope` → `bankofhope`, `bankhope`).
     static func derivations(_ name: String) -> Set<String> {
         var result = Set<String>()
-        var joined = ""
-        for word in name.split(separator: " ") where !NameWords.stopWords.contains(String(word)) {
+        var (joined, withoutStopWords) = ("", "")
+        for word in name.split(separator: " ") {
             joined += word
             result.insert(joined)
+            if !NameWords.stopWords.contains(String(word)) { withoutStopWords += word }
+            result.insert(withoutStopWords)
         }
         return result
     }

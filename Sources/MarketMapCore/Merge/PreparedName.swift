@@ -137,12 +137,12 @@ public struct PreparedName: Sendable {
     /// / `neews` 0.9). A letter replaced by another is as often another name
     /// (`kalvex` / `kalbex`): it counts only in long words (0.9 at ten
     /// letters). A different first letter is another name (`senell` /
-    /// `zenell`), and so are four-letter words a letter apart (`keda` /
-    /// `kedi`). `nil` when the words are further apart.
+    /// `zenell`) unless the first two are swapped (`iwtan` / `witan`), and so
+    /// are four-letter words a letter apart (`keda` / `kedi`). `nil` when the words are further apart.
     static func typoQuality(_ a: [Unicode.Scalar], _ b: [Unicode.Scalar]) -> Double? {
         let shorter = min(a.count, b.count)
-        guard shorter >= 4, max(a.count, b.count) >= 5, abs(a.count - b.count) <= 1, a.first == b.first,
-            let edit = Self.oneEdit(a, b)
+        guard shorter >= 4, max(a.count, b.count) >= 5, abs(a.count - b.count) <= 1, let edit = Self.oneEdit(a, b),
+            a.first == b.first || edit == .swap
         else { return nil }
         return 1 - (edit == .substitution ? 1.0 : 0.4) / Double(shorter)
     }

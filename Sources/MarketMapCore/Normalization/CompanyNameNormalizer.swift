@@ -118,13 +118,14 @@ public enum CompanyNameNormalizer {
     ]
 
     /// A word a letter doubled or dropped, or two letters swapped, away from a
-    /// legal form of three letters or more (`IInc`, `Corpp`, `Gmbh` typed `Gbmh`).
+    /// legal form of three letters or more (`IInc`, `Corpp`, `Gmbh` typed
+    /// `Gbmh`), or a letter replaced in a long one (`Incirporated`).
     static func isMistypedLegalForm(_ word: String) -> Bool {
         guard word.count >= 4, word.count <= 12 else { return false }
         let letters = Array(word.unicodeScalars)
         return mistypable.contains { form in
             abs(form.count - letters.count) <= 1 && form.first == letters.first
-                && PreparedName.oneEdit(form, letters).map { $0 != .substitution } == true
+                && PreparedName.oneEdit(form, letters).map { $0 != .substitution || form.count >= 7 } == true
         }
     }
 
