@@ -135,13 +135,7 @@ struct UnionFind {
         self.solid = solid
     }
 
-    mutating func find(_ x: Int) -> Int {
-        var root = x
-        while parent[root] != root { root = parent[root] }
-        var node = x
-        while parent[node] != root { (node, parent[node]) = (parent[node], root) }
-        return root
-    }
+    mutating func find(_ x: Int) -> Int { Forest.root(of: x, in: &parent) }
 
     func isSolid(_ root: Int) -> Bool { solid[root] }
 
@@ -176,13 +170,7 @@ struct DomainSets {
         size = [Int](repeating: 1, count: count)
     }
 
-    mutating func find(_ x: Int) -> Int {
-        var root = x
-        while parent[root] != root { root = parent[root] }
-        var node = x
-        while parent[node] != root { (node, parent[node]) = (parent[node], root) }
-        return root
-    }
+    mutating func find(_ x: Int) -> Int { Forest.root(of: x, in: &parent) }
 
     mutating func union(_ a: Int, _ b: Int, limit: Int) -> Bool {
         let rootA = find(a), rootB = find(b)
@@ -192,5 +180,16 @@ struct DomainSets {
         parent[child] = root
         size[root] += size[child]
         return true
+    }
+}
+
+/// The root of a node in a forest of parent links, compressing the path.
+enum Forest {
+    static func root(of x: Int, in parent: inout [Int]) -> Int {
+        var root = x
+        while parent[root] != root { root = parent[root] }
+        var node = x
+        while parent[node] != root { (node, parent[node]) = (parent[node], root) }
+        return root
     }
 }
