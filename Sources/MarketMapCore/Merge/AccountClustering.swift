@@ -147,29 +147,39 @@ public enum AccountClustering {
         }
     }
 
-    /// A blank country on one side: blocks of one name without its
+    /// A blank country: blocks of the first word of the name without its
     /// descriptor words (`infineon technologies` / `infineon`), holding the
-    /// records without a country and those with one. A block whose records
-    /// with a country (platform pages aside) are in several countries is
-    /// ambiguous and gives nothing.
+    /// records without a country and those with one. A record without a
+    /// country joins the records its name matches when they are all in one
+    /// country (platform pages aside); when they are in several, it is
+    /// ambiguous and joins none. Two records without a country need their
+    /// cities to agree. A block too large to compare pair by pair (a common
+    /// first word) is compared by whole names only.
     static func blankCountryEdges(_ sorted: [MatchRecord], scorer: inout PairScorer, mine: (String) -> Bool, into edges: inout [MatchEdge]) {
-        let wanted = Set(sorted.lazy.filter { $0.country == nil && !$0.preventOverride }.compactMap(\.name).map(core))
+        func key(_ name: String) -> String { CompanyNameNormalizer.blockingToken(core(name)) }
+        let wanted = Set(sorted.lazy.filter { $0.country == nil && !$0.preventOverride }.compactMap(\.name).map(key))
         guard !wanted.isEmpty else { return }
         var blocks: [String: [Int]] = [:]
         for (index, record) in sorted.enumerated() where !record.preventOverride {
-            guard let name = record.name.map(core), wanted.contains(name), mine("b|" + name) else { continue }
-            blocks[name, default: []].append(index)
+            guard let name = record.name, case let token = key(name), wanted.contains(token), mine("b|" + token) else { continue }
+            blocks[token, default: []].append(index)
         }
-        for (_, members) in blocks where members.count > 1 {
-            // Platform pages do not count: a page never changes how other records cluster.
-            let countries = Set(members.lazy.filter { !sorted[$0].platformTenant }.compactMap { sorted[$0].country })
-            guard countries.count == 1, let country = countries.first else { continue }
-            for a in members where sorted[a].country == nil {
-                for b in members where sorted[b].country != nil {
-                    let edge = scorer.lacksOwnDomain(a) || scorer.lacksOwnDomain(b)
-                        ? scorer.blankCountryEdge(a, b, country: country)
-                        : (sorted[a].domain != sorted[b].domain ? scorer.alternateDomainEdge(a, b) : nil)
-                    if let edge { edges.append(edge) }
+        for (_, block) in blocks where block.count > 1 {
+            let groups = block.count <= 400 ? [block] : Array(Dictionary(grouping: block) { sorted[$0].name.map(core) ?? "" }.values)
+            for members in groups where members.count > 1 {
+                for a in members where sorted[a].country == nil {
+                    var found: [(edge: MatchEdge, country: String?)] = []
+                    for b in members where b != a {
+                        let other = sorted[b]
+                        if other.country == nil && (b < a || other.city == nil || other.city != sorted[a].city) { continue }
+                        let edge = scorer.lacksOwnDomain(a) || scorer.lacksOwnDomain(b)
+                            ? scorer.blankCountryEdge(a, b, country: other.country)
+                            : (sorted[a].domain != other.domain ? scorer.alternateDomainEdge(a, b) : nil)
+                        if let edge { found.append((edge, other.platformTenant ? nil : other.country)) }
+                    }
+                    // Platform pages do not count: a page never changes how other records cluster.
+                    guard Set(found.compactMap(\.country)).count <= 1 else { continue }
+                    edges += found.map(\.edge)
                 }
             }
         }

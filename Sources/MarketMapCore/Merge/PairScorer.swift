@@ -113,14 +113,13 @@ struct PairScorer {
         return MatchEdge(records[a].key, records[b].key, score: score, kind: .name, reason: reason)
     }
 
-    /// The same distinctive name (descriptors aside), one side without a country.
-    mutating func blankCountryEdge(_ blank: Int, _ other: Int, country: String) -> MatchEdge? {
+    /// A name match where one side (or both, with the same city) has no country.
+    mutating func blankCountryEdge(_ blank: Int, _ other: Int, country: String?) -> MatchEdge? {
         guard let (score, cities, distinctive) = score(blank, other), score >= settings.nameThreshold, distinctive,
             cities != .differ
         else { return nil }
-        return MatchEdge(
-            records[blank].key, records[other].key, score: score, kind: .name,
-            reason: "name \(Self.format(score)), country blank on one side (other \(country))")
+        let place = country.map { "country blank on one side (other \($0))" } ?? "no country on either side, city agrees"
+        return MatchEdge(records[blank].key, records[other].key, score: score, kind: .name, reason: "name \(Self.format(score)), \(place)")
     }
 
     /// Two own domains of one company: the same normalized name (a word more

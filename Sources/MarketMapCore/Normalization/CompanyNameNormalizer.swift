@@ -121,11 +121,16 @@ public enum CompanyNameNormalizer {
     /// legal form of three letters or more (`IInc`, `Corpp`, `Gmbh` typed
     /// `Gbmh`), or a letter replaced in a long one (`Incirporated`).
     static func isMistypedLegalForm(_ word: String) -> Bool {
-        guard word.count >= 4, word.count <= 12 else { return false }
+        guard word.count >= 3, word.count <= 13 else { return false }
         let letters = Array(word.unicodeScalars)
         return mistypable.contains { form in
-            abs(form.count - letters.count) <= 1 && form.first == letters.first
-                && PreparedName.oneEdit(form, letters).map { $0 != .substitution || form.count >= 7 } == true
+            guard abs(form.count - letters.count) <= 1, let edit = PreparedName.oneEdit(form, letters), edit != .none else { return false }
+            switch edit {
+            case .swap: return true  // `nIc`, `nIcorporated`
+            case .insertion: return letters.count >= 4 && form.first == letters.first
+            case .substitution: return form.count >= 7 && form.first == letters.first
+            case .none: return false
+            }
         }
     }
 
