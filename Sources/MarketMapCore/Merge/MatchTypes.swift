@@ -110,4 +110,18 @@ public struct MatchEdge: Sendable, Hashable {
         self.kind = kind
         self.reason = reason
     }
+
+    /// The reason follows from the rest (the same pair found by two shards
+    /// has the same one): it takes no part in hashing, where its length
+    /// would cost the most.
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(a)
+        hasher.combine(b)
+        hasher.combine(kind)
+        hasher.combine(score)
+    }
+
+    public static func == (lhs: MatchEdge, rhs: MatchEdge) -> Bool {
+        lhs.a == rhs.a && lhs.b == rhs.b && lhs.kind == rhs.kind && lhs.score == rhs.score && lhs.reason == rhs.reason
+    }
 }

@@ -8,10 +8,11 @@ struct PairScorer {
     private var vocabulary = Vocabulary()
     private var prepared: [PreparedName?]
     private var families: [String??]
+    private var distinctiveNames: [Bool?]
     /// Records per (country, normalized name): a name of common words that
     /// few records of its country carry (`Bank of America`) still tells
     /// companies apart; one that many carry (`First National Bank`) does not.
-    private let sameName: [String: Int]
+    private let sameName: [Int: Int]
 
     init(_ records: [MatchRecord], settings: MatchSettings, frequencies: TermFrequencies) {
         self.records = records
@@ -19,11 +20,20 @@ struct PairScorer {
         self.frequencies = frequencies
         prepared = Array(repeating: nil, count: records.count)
         families = Array(repeating: nil, count: records.count)
-        var counts: [String: Int] = [:]
+        distinctiveNames = Array(repeating: nil, count: records.count)
+        var counts: [Int: Int] = [:]
         for record in records {
-            if let name = record.name, let country = record.country { counts[country + "|" + name, default: 0] += 1 }
+            if let name = record.name, let country = record.country { counts[Self.key(country, name), default: 0] += 1 }
         }
         sameName = counts
+    }
+
+    /// (country, name) as one hash, within this process: no string to build per record.
+    static func key(_ country: String, _ name: String) -> Int {
+        var hasher = Hasher()
+        hasher.combine(country)
+        hasher.combine(name)
+        return hasher.finalize()
     }
 
     /// The legal family of a record's raw name, worked out once.
@@ -50,10 +60,13 @@ struct PairScorer {
     }
 
     /// A name with a rare word, or one that few records of its country carry.
-    func distinctive(_ index: Int, _ name: PreparedName) -> Bool {
+    mutating func distinctive(_ index: Int, _ name: PreparedName) -> Bool {
         if name.isDistinctive { return true }
+        if let known = distinctiveNames[index] { return known }
         guard let text = records[index].name, let country = records[index].country else { return false }
-        return (sameName[country + "|" + text] ?? 0) <= 3
+        let result = (sameName[Self.key(country, text)] ?? 0) <= 3
+        distinctiveNames[index] = result
+        return result
     }
 
     func lacksOwnDomain(_ index: Int) -> Bool { records[index].ownDomain == nil }
@@ -149,7 +162,7 @@ struct PairScorer {
 
     /// The first label of a domain without hyphens (`acme-ag.de` → `acmeag`).
     static func label(_ domain: String) -> String {
-        String(domain.prefix { $0 != "." }).replacingOccurrences(of: "-", with: "")
+        String(domain.prefix { $0 != "." }.filter { $0 != "-" })
     }
 
     /// A label is the name, or the name with a word companies put in their

@@ -15,8 +15,8 @@ public struct TermFrequencies: Sendable {
 
     public mutating func add(_ name: String) {
         names += 1
-        var seen = Set<Substring>()
-        for word in name.split(separator: " ") where seen.insert(word).inserted { counts[String(word), default: 0] += 1 }
+        let words = name.split(separator: " ")
+        for (index, word) in words.enumerated() where !words[..<index].contains(word) { counts[String(word), default: 0] += 1 }
     }
 
     public func count(_ word: String) -> Int { counts[word] ?? 0 }
@@ -37,8 +37,9 @@ public struct TermFrequencies: Sendable {
 /// A normalized company name with everything name matching needs worked out
 /// once per record, not once per compared pair: its words as integer ids with
 /// their weights, which are descriptors (`systems`, `group`), its numbers,
-/// and whether it has a distinctive word.
-public struct PreparedName: Sendable {
+/// and whether it has a distinctive word. A class: the pair loop reads it
+/// without copying its arrays.
+public final class PreparedName: Sendable {
     let ids: [Int32]
     let words: [[Unicode.Scalar]]
     let weights: [Double]
@@ -77,58 +78,60 @@ public struct PreparedName: Sendable {
     /// Weighted word agreement in [0, 1]: the weight of the words both names
     /// share (a one-letter typo counts a little less, the more the shorter
     /// the word) over the weight of all their words. Descriptor words weigh
-    /// little, so `cisco systems` ~ `cisco`, but two different descriptors
-    /// (`acme technology` / `acme systems`) count against. Any value below
-    /// `threshold` when a bound shows the pair cannot reach it (none yet: the
-    /// pair loop is integer comparisons and short typo checks).
+    /// little; one that only one name has (`cisco systems` ~ `cisco`) takes the
+    /// score just below a match, two different ones (`acme technology` /
+    /// `acme systems`) and any other word only one name has (`siemens energy`
+    /// / `siemens`) take it well below. `threshold` is unused: the pair loop
+    /// is integer comparisons on bit masks, with typo checks only for words
+    /// left over, and a pair whose first words neither meet nor are a typo
+    /// apart is rejected first.
     public func similarity(to other: PreparedName, atLeast threshold: Double = 0) -> Double {
-        if numbers != other.numbers { return 0 }
+        guard !ids.isEmpty, !other.ids.isEmpty, numbers == other.numbers else { return 0 }
         if joined == other.joined { return 1 }
+        if ids[0] != other.ids[0], !descriptor[0], !other.descriptor[0], !other.ids.contains(ids[0]), !ids.contains(other.ids[0]),
+            Self.typoQuality(words[0], other.words[0]) == nil
+        {
+            return 0
+        }
         let denominator = total + other.total
         guard denominator > 0 else { return 0 }
-        var usedOther: UInt64 = 0
-        func isFree(_ j: Int) -> Bool { usedOther & (1 << UInt64(j)) == 0 }
-        var unmatched: [Int] = []
+        // Bit i set: word i still unpaired.
+        var leftSelf: UInt64 = ids.count == 64 ? ~0 : (1 << UInt64(ids.count)) - 1
+        var leftOther: UInt64 = other.ids.count == 64 ? ~0 : (1 << UInt64(other.ids.count)) - 1
         var shared = 0.0
-        for (i, id) in ids.enumerated() {
-            if let j = other.ids.indices.first(where: { other.ids[$0] == id && isFree($0) }) {
-                usedOther |= 1 << UInt64(j)
+        for i in ids.indices {
+            for j in other.ids.indices where leftOther & (1 << UInt64(j)) != 0 && other.ids[j] == ids[i] {
+                leftOther &= ~(1 << UInt64(j))
+                leftSelf &= ~(1 << UInt64(i))
                 shared += weights[i] + other.weights[j]
-            } else {
-                unmatched.append(i)
+                break
             }
         }
-        let otherLeft = other.ids.count - usedOther.nonzeroBitCount
-        if unmatched.isEmpty && otherLeft == 0 { return 1 }
-        // Nothing left to pair on one side: the rest is lost, no typo to look for.
-        if unmatched.isEmpty || otherLeft == 0 {
-            let meaningful = unmatched.contains { !descriptor[$0] } || other.ids.indices.contains { isFree($0) && !other.descriptor[$0] }
-            return shared / denominator * (meaningful ? NameWords.extraWord : NameWords.droppedDescriptor)
-        }
-        var (selfLeft, otherLeftDescriptor) = (false, false)
-        var unmatchedWords: [Int] = []
-        for i in unmatched {
-            var found: (j: Int, quality: Double)?
-            for j in other.ids.indices where isFree(j) {
-                if let quality = Self.typoQuality(words[i], other.words[j]), quality > (found?.quality ?? 0) { found = (j, quality) }
-            }
-            if let found {
-                usedOther |= 1 << UInt64(found.j)
+        if leftSelf != 0 && leftOther != 0 {
+            for i in ids.indices where leftSelf & (1 << UInt64(i)) != 0 {
+                var found: (j: Int, quality: Double)?
+                for j in other.ids.indices where leftOther & (1 << UInt64(j)) != 0 {
+                    if let quality = Self.typoQuality(words[i], other.words[j]), quality > (found?.quality ?? 0) { found = (j, quality) }
+                }
+                guard let found else { continue }
+                leftOther &= ~(1 << UInt64(found.j))
+                leftSelf &= ~(1 << UInt64(i))
                 shared += (weights[i] + other.weights[found.j]) * found.quality
-            } else {
-                unmatchedWords.append(i)
-                if descriptor[i] { selfLeft = true }
             }
         }
-        var meaningfulLeft = unmatchedWords.contains { !descriptor[$0] }
-        for j in other.ids.indices where isFree(j) {
-            if other.descriptor[j] { otherLeftDescriptor = true } else { meaningfulLeft = true }
+        if leftSelf == 0 && leftOther == 0 { return shared / denominator }
+        var (descriptorsSelf, descriptorsOther, meaningful) = (false, false, false)
+        for i in ids.indices where leftSelf & (1 << UInt64(i)) != 0 {
+            if descriptor[i] { descriptorsSelf = true } else { meaningful = true }
         }
-        var score = shared / denominator
-        if selfLeft && otherLeftDescriptor { score *= NameWords.descriptorConflict } else if selfLeft || otherLeftDescriptor { score *= NameWords.droppedDescriptor }
+        for j in other.ids.indices where leftOther & (1 << UInt64(j)) != 0 {
+            if other.descriptor[j] { descriptorsOther = true } else { meaningful = true }
+        }
+        let score = shared / denominator
         // A word more than descriptors on either side is another company
         // (`Siemens Energy` / `Siemens`, `2 France Marine Insurance` / `2 France Marine`).
-        return meaningfulLeft ? score * NameWords.extraWord : score
+        if meaningful { return score * NameWords.extraWord }
+        return score * (descriptorsSelf && descriptorsOther ? NameWords.descriptorConflict : NameWords.droppedDescriptor)
     }
 
     /// How much a one-edit typo is worth. A letter dropped, doubled or

@@ -34,7 +34,10 @@ public enum CompanyNameNormalizer {
         var text = Substring(raw)
         // A short tail after a spaced dash is a place or a branch label; a long
         // one is another company's name (`Intel – GE Care Innovations LLC`).
-        for separator in [" - ", " – ", " — ", " | ", " -- "] {
+        // `range(of:)` is slow: only names with a dash or a bar can have such a tail.
+        let separators = raw.utf8.contains { $0 == UInt8(ascii: "-") || $0 == UInt8(ascii: "|") || $0 == 0xE2 }
+            ? [" - ", " – ", " — ", " | ", " -- "] : []
+        for separator in separators {
             if let range = text.range(of: separator), !String(text[..<range.lowerBound]).trimmedWhitespace.isEmpty,
                 TextFolding.words(String(text[range.upperBound...])).filter({ !legalForms.contains($0) }).count <= 2
             {
