@@ -28,12 +28,14 @@ struct PairScorer {
         sameName = counts
     }
 
-    /// (country, name) as one hash, within this process: no string to build per record.
+    /// (country, name) as one FNV-1a hash, the same in every process (so every
+    /// shard counts alike), with no string to build per record.
     static func key(_ country: String, _ name: String) -> Int {
-        var hasher = Hasher()
-        hasher.combine(country)
-        hasher.combine(name)
-        return hasher.finalize()
+        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+        for byte in country.utf8 { hash = (hash ^ UInt64(byte)) &* 0x0000_0100_0000_01b3 }
+        hash = (hash ^ 0x7C) &* 0x0000_0100_0000_01b3  // "|"
+        for byte in name.utf8 { hash = (hash ^ UInt64(byte)) &* 0x0000_0100_0000_01b3 }
+        return Int(truncatingIfNeeded: hash)
     }
 
     /// The legal family of a record's raw name, worked out once.
