@@ -94,7 +94,7 @@ struct PairScorer {
     mutating func score(_ a: Int, _ b: Int) -> (score: Double, cities: Cities, distinctive: Bool)? {
         let (low, high) = (min(a, b), max(a, b))
         guard let left = name(low), let right = name(high) else { return nil }
-        var score = records[low].name == records[high].name ? 1 : left.similarity(to: right, atLeast: settings.nameThreshold)
+        var score = records[low].name == records[high].name ? 1 : left.similarity(to: right)
         guard score >= 0.5 else { return (score, .unknown, false) }
         let cities = cities(low, high)
         switch cities {

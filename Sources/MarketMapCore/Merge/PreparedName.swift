@@ -81,11 +81,10 @@ public final class PreparedName: Sendable {
     /// little; one that only one name has (`cisco systems` ~ `cisco`) takes the
     /// score just below a match, two different ones (`acme technology` /
     /// `acme systems`) and any other word only one name has (`siemens energy`
-    /// / `siemens`) take it well below. `threshold` is unused: the pair loop
-    /// is integer comparisons on bit masks, with typo checks only for words
-    /// left over, and a pair whose first words neither meet nor are a typo
-    /// apart is rejected first.
-    public func similarity(to other: PreparedName, atLeast threshold: Double = 0) -> Double {
+    /// / `siemens`) take it well below. The pair loop is integer comparisons
+    /// on bit masks, with typo checks only for words left over, and a pair
+    /// whose first words neither meet nor are a typo apart is rejected first.
+    public func similarity(to other: PreparedName) -> Double {
         guard !ids.isEmpty, !other.ids.isEmpty, numbers == other.numbers else { return 0 }
         if joined == other.joined { return 1 }
         if ids[0] != other.ids[0], !descriptor[0], !other.descriptor[0], !other.ids.contains(ids[0]), !ids.contains(other.ids[0]),
