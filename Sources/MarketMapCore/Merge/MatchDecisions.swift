@@ -47,6 +47,10 @@ public struct UnappliedDecision: Sendable, Equatable {
     }
     public var id: Int64
     public var reason: Reason
+    public init(id: Int64, reason: Reason) {
+        self.id = id
+        self.reason = reason
+    }
 }
 
 /// Cannot-link constraints over union-find sets: each `different` decision

@@ -1,3 +1,5 @@
+import Foundation
+
 /// Weighs the evidence of one candidate pair (by index into the key-sorted
 /// records of a matching pass) and turns it into an edge with its reason, or
 /// nothing. Names are prepared once per record, on first use.
@@ -122,7 +124,9 @@ struct PairScorer {
             distinctive || cities == .agree
         else { return nil }
         let near = score < settings.nameThreshold
-        var reason = "name " + Self.format(score) + (near ? " below " + Self.format(settings.nameThreshold) : "")
+        var reason = near
+            ? "name " + String(format: "%.3f", score) + " below the threshold " + String(format: "%.3f", settings.nameThreshold)
+            : "name " + Self.format(score)
             + ", country " + (records[a].country ?? "?")
         if records[a].countryFromDomain || records[b].countryFromDomain { reason += " (one from the domain)" }
         if cities == .agree { reason += ", city agrees" }

@@ -73,13 +73,14 @@ enum ReviewQueries {
         LEFT JOIN LATERAL (SELECT min(tier) AS tier FROM account_scores s WHERE s.golden_id = i.golden_id) s ON true
         """
     /// $1 kind, $2 country, $3 rep, $4 tier (NULL: any), $5 decided ones too, $6 limit, $7 offset.
-    static let items = itemColumns + itemDecision + """
+    static let items = itemColumns + "\n" + itemDecision + "\n" + """
         WHERE ($1::text IS NULL OR i.kind = $1) AND ($2::text IS NULL OR g.country = $2)
           AND ($3::text IS NULL OR coalesce(t.rep_id, g.owner) = $3) AND ($4::text IS NULL OR s.tier = $4)
           AND ($5::bool OR d.id IS NULL)
-        ORDER BY i.kind, i.score DESC NULLS LAST, i.id LIMIT $6 OFFSET $7
+        -- The most doubtful first: the weakest joins, the strongest near misses.
+        ORDER BY i.kind, CASE WHEN i.kind = 'near_miss' THEN -i.score ELSE i.score END NULLS LAST, i.id LIMIT $6 OFFSET $7
         """
-    static let item = itemColumns + itemDecision + " WHERE i.id = $1"
+    static let item = itemColumns + "\n" + itemDecision + "\nWHERE i.id = $1"
     /// The records of items ($1: their ids as an int8[] literal): both sides of
     /// a pair; every member of the account of a cluster or disagreement item.
     static let itemRecords = """
@@ -96,7 +97,7 @@ enum ReviewQueries {
         LEFT JOIN account_lineage l ON l.source = k.source AND l.source_id = k.source_id
         ORDER BY k.id, k.side, k.source, k.source_id
         """
-    static let openCounts = "SELECT i.kind, count(*)::int8 AS n FROM review_items i " + itemDecision + " WHERE d.id IS NULL GROUP BY i.kind"
+    static let openCounts = "SELECT i.kind, count(*)::int8 AS n FROM review_items i\n" + itemDecision + "\nWHERE d.id IS NULL GROUP BY i.kind"
 
     /// One source record with its golden account ($1 source, $2 id).
     static let record = """
@@ -123,16 +124,16 @@ enum ReviewQueries {
                to_char(undone_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"') AS undone_at
         FROM review_decisions
         """
-    static let decisions = decisionColumns + " WHERE $1::bool OR undone_at IS NULL ORDER BY id"
-    static let decision = decisionColumns + " WHERE id = $1"
+    static let decisions = decisionColumns + "\nWHERE $1::bool OR undone_at IS NULL ORDER BY id"
+    static let decision = decisionColumns + "\nWHERE id = $1"
     /// The active decision of this kind on this pair or record, either order.
-    static let sameDecision = decisionColumns + """
+    static let sameDecision = decisionColumns + "\n" + """
          WHERE undone_at IS NULL AND kind = $1 AND coalesce(field, '') = $6 AND coalesce(value, '') = $7 AND (
             (a_source, a_id, coalesce(b_source, ''), coalesce(b_id, '')) = ($2, $3, $4, $5)
             OR (a_source, a_id, coalesce(b_source, ''), coalesce(b_id, '')) = ($4, $5, $2, $3))
         """
     /// The active pair decision of the other kind ($1) on this pair.
-    static let opposite = decisionColumns + """
+    static let opposite = decisionColumns + "\n" + """
          WHERE undone_at IS NULL AND kind = $1 AND (
             (a_source, a_id, b_source, b_id) = ($2, $3, $4, $5) OR (a_source, a_id, b_source, b_id) = ($4, $5, $2, $3))
         """
@@ -145,7 +146,7 @@ enum ReviewQueries {
         """
     static let itemExists = "SELECT 1 FROM review_items WHERE id = $1"
     /// Active decisions naming a record that is no longer a source account.
-    static let gone = decisionColumns + """
+    static let gone = decisionColumns + "\n" + """
          WHERE undone_at IS NULL AND (
             NOT EXISTS (SELECT 1 FROM source_accounts s WHERE s.source = a_source AND s.source_id = a_id)
             OR (b_source IS NOT NULL AND NOT EXISTS (SELECT 1 FROM source_accounts s WHERE s.source = b_source AND s.source_id = b_id)))
