@@ -14,12 +14,13 @@ let package = Package(
         .executable(name: "marketmap", targets: ["marketmap"]),
     ],
     dependencies: [
-        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
         .package(url: "https://github.com/swiftlang/swift-subprocess", from: "1.0.0"),
         .package(url: "https://github.com/apple/swift-metrics", from: "2.5.0"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.0.0"),
         .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
     ],
     targets: [
         // System libraries (apt providers are what ops/setup installs).
@@ -41,12 +42,15 @@ let package = Package(
             ],
             swiftSettings: strict
         ),
+        // The queue and the loops that drive it (worker, coordinator), as
+        // services of swift-service-lifecycle.
         .target(
             name: "JobQueue",
             dependencies: [
                 "Postgres",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
             swiftSettings: strict
         ),
@@ -62,17 +66,29 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Subprocess", package: "swift-subprocess"),
                 .product(name: "Yams", package: "Yams"),
+            ],
+            swiftSettings: strict
+        ),
+        // Development tools the binary links but no product module does: the
+        // provider simulator and the job kinds that exercise the queue alone.
+        .target(
+            name: "DevTools",
+            dependencies: [
+                "MarketMapCore", "Postgres", "JobQueue", "Enrichment",
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
             swiftSettings: strict
         ),
         .executableTarget(
             name: "marketmap",
             dependencies: [
-                "MarketMapCore", "Postgres", "JobQueue", "Enrichment", "Pipeline",
+                "MarketMapCore", "Postgres", "JobQueue", "Enrichment", "Pipeline", "DevTools",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Yams", package: "Yams"),
             ],
             swiftSettings: strict
@@ -81,7 +97,12 @@ let package = Package(
         .testTarget(name: "MarketMapCoreTests", dependencies: ["MarketMapCore", "Enrichment"], swiftSettings: strict),
         .testTarget(
             name: "IntegrationTests",
-            dependencies: ["Postgres", "JobQueue", "Pipeline", .product(name: "Yams", package: "Yams")],
+            dependencies: [
+                "Postgres", "JobQueue", "Enrichment", "Pipeline", "DevTools",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Yams", package: "Yams"),
+            ],
             swiftSettings: strict
         ),
     ]

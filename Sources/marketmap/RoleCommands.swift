@@ -1,7 +1,9 @@
 import ArgumentParser
 import Foundation
+import JobQueue
 import Logging
 import Pipeline
+import ServiceLifecycle
 
 struct WorkerCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -26,8 +28,6 @@ struct WorkerCommand: AsyncParsableCommand {
 
     func run() async throws {
         let logger = global.makeLogger("marketmap.worker")
-        let shutdown = GracefulShutdown()
-        shutdown.install()
         var options = WorkerOptions()
         options.concurrency = concurrency
         options.batch = batch
@@ -37,10 +37,10 @@ struct WorkerCommand: AsyncParsableCommand {
         options.backoffBaseSeconds = backoffBaseSeconds
         options.kinds = kinds.map { $0.split(separator: ",").map(String.init) }
         if let workerID { options.id = workerID }
-        let endpoint = try metrics.options.start(logger: logger)
-        defer { endpoint?.stop() }
-        try await global.withDatabase(logger: logger, gracefulShutdown: true) { target in
-            await Worker(config: target.config, registry: .standard, options: options, logger: logger, shutdown: shutdown).run()
+        let endpoint = try metrics.options.endpoint(logger: logger)
+        try await global.withDatabase(logger: logger) { target in
+            let worker = Worker(config: target.config, registry: .binary, options: options, logger: logger)
+            try await Lifecycle.run(role: [worker], metrics: endpoint, logger: logger)
         }
     }
 }
@@ -57,24 +57,26 @@ struct CoordinatorCommand: AsyncParsableCommand {
 
     func run() async throws {
         let logger = global.makeLogger("marketmap.coordinator")
-        let shutdown = GracefulShutdown()
-        shutdown.install()
         var options = CoordinatorOptions()
         options.tickSeconds = tickSeconds
         let manifest = refresh ?? ProcessInfo.processInfo.environment["MARKETMAP_REFRESH_MANIFEST"].flatMap { $0.isEmpty ? nil : $0 }
-        try await global.withDatabase(logger: logger, gracefulShutdown: true) { target in
+        try await global.withDatabase(logger: logger) { target in
+            let coordinator = Coordinator(config: target.config, registry: .binary, options: options, logger: logger)
+            var services: [any Service] = [coordinator]
             if let manifest {
                 do {
-                    let scheduler = try RefreshScheduler(manifestPath: manifest, config: target.config, logger: logger)
-                    options.refresh = scheduler
+                    let scheduler = try RefreshScheduler(
+                        manifestPath: manifest, config: target.config, logger: logger, leadership: coordinator.leadership, tickSeconds: tickSeconds)
                     let next = await scheduler.nextScheduled
                     logger.info("refresh enabled", metadata: ["manifest": "\(manifest)", "next": "\(next.map { "\($0)" } ?? "on new exports only")"])
+                    // Listed last, so it stops first: a run start in progress finishes staging.
+                    services.append(scheduler)
                 } catch {
                     FileHandle.standardError.write(Data("error: \(error)\n".utf8))
                     throw ExitCode(1)
                 }
             }
-            await Coordinator(config: target.config, registry: .standard, options: options, logger: logger, shutdown: shutdown).run()
+            try await Lifecycle.run(role: services, metrics: nil, logger: logger)
         }
     }
 }
@@ -88,12 +90,10 @@ struct ReporterCommand: AsyncParsableCommand {
 
     func run() async throws {
         let logger = global.makeLogger("marketmap.reporter")
-        let shutdown = GracefulShutdown()
-        shutdown.install()
-        let endpoint = try metrics.options.start(logger: logger)
-        defer { endpoint?.stop() }
-        try await global.withDatabase(logger: logger, gracefulShutdown: true) { target in
-            await Reporter(config: target.config, outputDirectory: URL(fileURLWithPath: out), logger: logger, shutdown: shutdown).run()
+        let endpoint = try metrics.options.endpoint(logger: logger)
+        try await global.withDatabase(logger: logger) { target in
+            let reporter = Reporter(config: target.config, outputDirectory: URL(fileURLWithPath: out), logger: logger)
+            try await Lifecycle.run(role: [reporter], metrics: endpoint, logger: logger)
         }
     }
 }
