@@ -67,11 +67,12 @@ struct MergeTests {
             record("b", "2", "umbrella", nil, "US"),                // same name, other country: apart
             record("a", "2", "delta", "delta.com"),
             record("b", "3", "delta", "deltafaucet.com"),           // both have different domains: apart
-            record("b", "4", "initrode", nil, nil),                 // unknown country: never fuzzy
+            record("b", "4", "initrode", nil, nil),                 // no country on either side: only the very name
             record("a", "3", "initrode", nil, nil),
+            record("b", "5", "initrod", nil, nil),                  // no country and a typo: apart
         ])
         #expect(partition(clusters) == [
-            [key("a", "1"), key("b", "1")], [key("b", "2")], [key("a", "2")], [key("b", "3")], [key("b", "4")], [key("a", "3")],
+            [key("a", "1"), key("b", "1")], [key("b", "2")], [key("a", "2")], [key("b", "3")], [key("b", "4"), key("a", "3")], [key("b", "5")],
         ])
         let umbrella = clusters.first { $0.members.count == 2 }
         #expect(umbrella?.members[key("b", "1")] == .name)

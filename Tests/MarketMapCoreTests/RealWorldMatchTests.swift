@@ -153,10 +153,35 @@ struct RealWorldMatchTests {
             record("1", "Vodafone", nil, nil), record("2", "Vodafone GmbH", "vodafone.de", "DE"), record("3", "Vodafone Ltd", "vodafone.co.uk", "GB"),
         ])
         #expect(twoCountries.count == 3)
-        #expect(!together([record("1", "Initrode", nil, nil), record("2", "Initrode", nil, nil)]))
+        #expect(!together([record("1", "Initrode", nil, nil, city: "Leeds"), record("2", "Initrode", nil, nil, city: "Perth")]))
         let common = (0..<40).map { record("c\($0)", "Global Trading \($0 % 2 == 0 ? "Co" : "LLC")", nil, $0 % 2 == 0 ? "US" : "GB") }
         let market = common + [record("x", "Global Trading", nil, nil)]
         #expect(clusters(market).first { $0.members[key("crm", "x")] != nil }?.members.count == 1)
+    }
+
+    @Test("a blank country joins despite a typo in the first word, on both sides without a city to differ, and where the city picks one country")
+    func blankCountryEvidence() {
+        // One typo in the first word: the prefix and suffix blocks find the pair.
+        for (blank, other, country) in [
+            ("Mobultex Data Ltd.", "Mobiltex Data Ltd.", "CA"), ("Biwvae Technologies, Inc.", "Biwave Technologies Corporation", "TW"),
+            ("Kuaiyeu Technologies Ltd", "Kuaiyue Technologies Ltd", "CN"), ("Tsubata Egnineering Co., Ltd.", "Tsubata Engineering Co., Ltd.", "JP"),
+        ] {
+            #expect(together([record("1", blank, nil, nil, city: "Springfield"), record("2", other, nil, country, city: "Springfield")]), "\(blank) ~ \(other)")
+        }
+        // Both blank: identical distinctive names join unless their cities differ.
+        #expect(together([record("1", "Hangzhou Kuaiyue Technologies, Ltd.", nil, nil), record("2", "HANGZHOU KUAIYUE TECHNOLOGIES, LTD.", nil, nil)]))
+        #expect(together([record("1", "Kingtel Telecommunication Corp.", nil, nil), record("2", "Kingtel Telecommunication Corp.", nil, nil, city: "Taipei")]))
+        // A name in two countries: the one whose city agrees.
+        let abb = clusters([
+            record("1", "ABB S.p.A.", nil, nil, city: "Milano"), record("2", "ABB S.p.A.", "abb.it", "IT", city: "Milano"),
+            record("3", "ABB AG", "abb.de", "DE", city: "Mannheim"),
+        ])
+        #expect(abb.first { $0.members[key("crm", "1")] != nil }?.members.keys.sorted() == [key("crm", "1"), key("crm", "2")])
+        // Both cities agreeing with two countries is still ambiguous.
+        #expect(clusters([
+            record("1", "Umbrex", nil, nil, city: "Paris"), record("2", "Umbrex SA", "umbrex.fr", "FR", city: "Paris"),
+            record("3", "Umbrex Inc", "umbrex.com", "US", city: "Paris"),
+        ]).count == 3)
     }
 
     // MARK: 4. Alternate domains
@@ -284,6 +309,13 @@ struct RealWorldMatchTests {
             (record("1", "Deutsche Bank", nil, "DE"), record("2", "Deutsche Börse", "deutsche-boerse.com", "DE")),
             (record("1", "Acme Technology", nil, "US"), record("2", "Acme Systems", "acmesystems.com", "US")),
             (record("1", "First National Bank", nil, "US", city: "Omaha"), record("2", "First National Bank", "fnb.com", "US", city: "Pittsburgh")),
+            // A corporation and an LLC of one name are two entities, also where one record has no domain.
+            (record("1", "Vestis Inc.", "vestis.com", "US"), record("2", "Vestis LLC", nil, "US")),
+            (record("1", "ZEEVEE INC.", "zeevee.com", "USA"), record("2", "ZeeVee LLC", nil, "United States", city: "Littleton")),
+            (record("1", "Remec Broadband Wireless Inc.", nil, "US", city: "San Diego"), record("2", "Remec Broadband Wireless LLC", nil, "US", city: "San Diego")),
+            (record("1", "Supernus Pharmaceuticals Inc.", nil, "US"), record("2", "Supernus Pharmaceuticals LLC", "supernus-llc.com", "US")),
+            (record("1", "Campio Communications Corp.", nil, "US"), record("2", "Campio Communications LLC", "campio-llc.com", "US")),
+            (record("1", "Mercury Systems Inc.", nil, "USA"), record("2", "Mercury Systems LLC", "mercurysystems-llc.com", "US")),
         ]
         for (a, b) in pairs { #expect(!together([a, b]), "\(a.name ?? "") ~ \(b.name ?? "")") }
     }

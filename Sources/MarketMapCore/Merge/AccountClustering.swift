@@ -148,39 +148,93 @@ public enum AccountClustering {
     }
 
     /// A blank country: blocks of the first word of the name without its
-    /// descriptor words (`infineon technologies` / `infineon`), holding the
-    /// records without a country and those with one. A record without a
-    /// country joins the records its name matches when they are all in one
-    /// country (platform pages aside); when they are in several, it is
-    /// ambiguous and joins none. Two records without a country need their
-    /// cities to agree. A block too large to compare pair by pair (a common
-    /// first word) is compared by whole names only.
+    /// descriptor words (`infineon technologies` / `infineon`), and, so that
+    /// one typo in that word does not hide a pair, of its first and last three
+    /// letters with its length (as `nameEdges` blocks), holding the records
+    /// without a country and those with one. A record without a country joins
+    /// the records its name matches when they are all in one country (platform
+    /// pages aside), or, when they are in several, those whose city agrees if
+    /// they are in one country; else it is ambiguous and joins none. Two
+    /// records without a country need their cities not to differ, and the
+    /// very same name unless their cities agree. Each record
+    /// without a country is weighed, over all its blocks, by the shard its key
+    /// hashes to, so the result does not depend on the shard count. A block too
+    /// large to compare pair by pair (a common first word) is compared by whole
+    /// names only.
     static func blankCountryEdges(_ sorted: [MatchRecord], scorer: inout PairScorer, mine: (String) -> Bool, into edges: inout [MatchEdge]) {
-        func key(_ name: String) -> String { CompanyNameNormalizer.blockingToken(core(name)) }
-        let wanted = Set(sorted.lazy.filter { $0.country == nil && !$0.preventOverride }.compactMap(\.name).map(key))
-        guard !wanted.isEmpty else { return }
+        func typoKeys(_ token: String) -> [String] {
+            let length = token.unicodeScalars.count
+            guard length >= 5 else { return [] }
+            let (prefix, suffix) = (String(token.prefix(3)), String(token.suffix(3)))
+            return [length, length + 1].flatMap { ["<\(prefix)|\($0)", ">\(suffix)|\($0)"] }
+        }
+        var owned: [Int] = []
+        var cores: [Int: String] = [:]
+        var tokens: [Int: String] = [:]
+        var wanted = Set<String>()
+        for (index, record) in sorted.enumerated() where record.country == nil && !record.preventOverride && mine("b|" + record.key.description) {
+            guard let name = record.name else { continue }
+            let core = core(name), token = CompanyNameNormalizer.blockingToken(core)
+            (cores[index], tokens[index]) = (core, token)
+            owned.append(index)
+            wanted.insert("=" + token)
+            wanted.formUnion(typoKeys(token))
+        }
+        guard !owned.isEmpty else { return }
         var blocks: [String: [Int]] = [:]
         for (index, record) in sorted.enumerated() where !record.preventOverride {
-            guard let name = record.name, case let token = key(name), wanted.contains(token), mine("b|" + token) else { continue }
-            blocks[token, default: []].append(index)
+            guard let name = record.name else { continue }
+            let core = cores[index] ?? core(name), token = tokens[index] ?? CompanyNameNormalizer.blockingToken(core)
+            var member = false
+            for key in ["=" + token] + typoKeys(token) where wanted.contains(key) {
+                blocks[key, default: []].append(index)
+                member = true
+            }
+            if member { (cores[index], tokens[index]) = (core, token) }
         }
-        for (_, block) in blocks where block.count > 1 {
-            let groups = block.count <= 400 ? [block] : Array(Dictionary(grouping: block) { sorted[$0].name.map(core) ?? "" }.values)
-            for members in groups where members.count > 1 {
-                for a in members where sorted[a].country == nil {
-                    var found: [(edge: MatchEdge, country: String?)] = []
-                    for b in members where b != a {
-                        let other = sorted[b]
-                        if other.country == nil && (b < a || other.city == nil || other.city != sorted[a].city) { continue }
-                        let edge = scorer.lacksOwnDomain(a) || scorer.lacksOwnDomain(b)
-                            ? scorer.blankCountryEdge(a, b, country: other.country)
-                            : (sorted[a].domain != other.domain ? scorer.alternateDomainEdge(a, b) : nil)
-                        if let edge { found.append((edge, other.platformTenant ? nil : other.country)) }
-                    }
-                    // Platform pages do not count: a page never changes how other records cluster.
-                    guard Set(found.compactMap(\.country)).count <= 1 else { continue }
-                    edges += found.map(\.edge)
+        // A block too large to compare pair by pair: its records by whole name, built once.
+        var byCore: [String: [String: [Int]]] = [:]
+        for a in owned {
+            guard let token = tokens[a], let whole = cores[a] else { continue }
+            let letters = Array(token.unicodeScalars)
+            var candidates: [Int] = []
+            if let block = blocks["=" + token] {
+                if block.count <= 400 {
+                    candidates = block
+                } else {
+                    if byCore["=" + token] == nil { byCore["=" + token] = Dictionary(grouping: block) { cores[$0] ?? "" } }
+                    candidates = byCore["=" + token]?[whole] ?? []
                 }
+            }
+            // Typo blocks: only first words one edit from this one.
+            for key in typoKeys(token) {
+                guard let block = blocks[key], block.count <= 4000 else { continue }
+                candidates += block.filter { b in
+                    guard let other = tokens[b], other != token else { return false }
+                    return PreparedName.withinOneEdit(letters, Array(other.unicodeScalars))
+                }
+            }
+            var seen = Set<Int>()
+            var found: [(edge: MatchEdge, country: String?, cityAgrees: Bool)] = []
+            for b in candidates where b != a && seen.insert(b).inserted {
+                let other = sorted[b]
+                // Two records without a country: cities that do not differ, and the very name unless they agree.
+                if other.country == nil {
+                    if let left = sorted[a].city, let right = other.city, left != right { continue }
+                    if other.name != sorted[a].name && (sorted[a].city == nil || sorted[a].city != other.city) { continue }
+                }
+                let edge = scorer.lacksOwnDomain(a) || scorer.lacksOwnDomain(b)
+                    ? scorer.blankCountryEdge(a, b, country: other.country)
+                    : (sorted[a].domain != other.domain ? scorer.alternateDomainEdge(a, b) : nil)
+                guard let edge else { continue }
+                found.append((edge, other.platformTenant ? nil : other.country, sorted[a].city != nil && sorted[a].city == other.city))
+            }
+            // Platform pages do not count: a page never changes how other records cluster.
+            if Set(found.compactMap(\.country)).count <= 1 {
+                edges += found.map(\.edge)
+            } else {
+                let near = found.filter(\.cityAgrees)
+                if !near.isEmpty, Set(near.compactMap(\.country)).count == 1 { edges += near.map(\.edge) }
             }
         }
     }

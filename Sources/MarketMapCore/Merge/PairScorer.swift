@@ -140,7 +140,8 @@ struct PairScorer {
         guard let (score, cities, distinctive) = score(blank, other), score >= settings.nameThreshold, distinctive,
             cities != .differ
         else { return nil }
-        let place = country.map { "country blank on one side (other \($0))" } ?? "no country on either side, city agrees"
+        let place = country.map { "country blank on one side (other \($0))" }
+            ?? "no country on either side, " + (cities == .agree ? "city agrees" : "no city to compare")
         return MatchEdge(records[blank].key, records[other].key, score: score, kind: .name, reason: "name \(Self.format(score)), \(place)")
     }
 
