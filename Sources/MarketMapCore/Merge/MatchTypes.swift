@@ -1,5 +1,5 @@
 /// Identity of one source record.
-public struct RecordKey: Sendable, Hashable, Comparable, CustomStringConvertible {
+public struct RecordKey: Sendable, Hashable, Codable, Comparable, CustomStringConvertible {
     public var source: String
     public var sourceID: String
     public init(source: String, sourceID: String) {
