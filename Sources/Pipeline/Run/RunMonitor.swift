@@ -50,7 +50,7 @@ public final class RunMonitor: @unchecked Sendable {
             let (done, _) = rows(stage, inputs)
             let seconds = stage.startedAt.flatMap { start in stage.finishedAt.map { $0.timeIntervalSince(start) } } ?? 0
             let rate = seconds > 0 ? " (\(Self.grouped(Int(Double(done) / seconds))) rows/s)" : ""
-            let line = "  \(Self.padded(stage.stage)) \(stage.state)  \(Self.grouped(done)) rows in \(String(format: "%.1f", seconds)) s\(rate), \(stage.jobsTotal) jobs"
+            let line = "  \(Self.padded(stage.stage)) \(stage.state)  \(Self.grouped(done)) rows in \(String(format: "%.1f", seconds)) s\(rate), \(stage.jobsTotal) job\(stage.jobsTotal == 1 ? "" : "s")"
             write(tty ? "\r\u{1B}[2K" + line + "\n" : line + "\n")
             if active == stage.stage { active = nil }
         }
