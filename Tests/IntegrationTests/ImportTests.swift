@@ -157,15 +157,11 @@ struct ImportTests {
     func unknownHeader() async throws {
         try await withTestConnection { db in
             let path = try write("Foo,Bar,Baz\n1,2,3\n")
-            do {
-                _ = try await importer.importFile(path, source: "s", format: .salesforce, on: db)
-                Issue.record("must fail")
-            } catch let error as ImportError {
-                let message = "\(error)"
-                #expect(message.contains("\"Account Name\""))
-                #expect(message.contains("\"Website\""))
-                #expect(message.contains("\"Foo\""))
-            }
+            let error = try await #require(throws: ImportError.self) { _ = try await importer.importFile(path, source: "s", format: .salesforce, on: db) }
+            let message = "\(error)"
+            #expect(message.contains("\"Account Name\""))
+            #expect(message.contains("\"Website\""))
+            #expect(message.contains("\"Foo\""))
             #expect(try await db.query("SELECT count(*) FROM import_files")[0].decode(0, as: Int.self) == 0)
         }
     }
