@@ -78,10 +78,23 @@ let package = Package(
             swiftSettings: strict
         ),
 
+        // Tests: pure unit tests; tests on a real PostgreSQL, some of which
+        // start processes (tagged `process`, left out by `ops/test --fast`);
+        // the helpers both kinds share (test database, binary, cluster, HTTP).
         .testTarget(name: "MarketMapCoreTests", dependencies: ["MarketMapCore", "Enrichment"], swiftSettings: strict),
+        .target(
+            name: "TestSupport",
+            dependencies: ["Postgres", "Enrichment", .product(name: "Logging", package: "swift-log")],
+            path: "Tests/TestSupport",
+            swiftSettings: strict
+        ),
         .testTarget(
             name: "IntegrationTests",
-            dependencies: ["Postgres", "JobQueue", "Pipeline", .product(name: "Yams", package: "Yams")],
+            dependencies: [
+                "TestSupport", "MarketMapCore", "Postgres", "JobQueue", "Enrichment", "Pipeline",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Yams", package: "Yams"),
+            ],
             swiftSettings: strict
         ),
     ]

@@ -5,11 +5,12 @@ import Logging
 import MarketMapCore
 import Pipeline
 import Postgres
+import TestSupport
 import Testing
 
 /// The queue and its roles as real processes: workers, coordinators, crashes,
 /// signals, a database restart. Every assertion is on database state.
-@Suite("Cluster: real coordinator and worker processes", .serialized)
+@Suite("Cluster: real coordinator and worker processes", .serialized, .tags(.process), .notFast)
 struct ClusterTests {
     func count(_ db: Connection, _ sql: String, _ parameters: any PostgresEncodable...) async throws -> Int {
         try await db.query(sql, parameters: parameters)[0].decode(0)

@@ -1,8 +1,9 @@
 import Foundation
 import Postgres
+import TestSupport
 import Testing
 
-@Suite("The marketmap binary against real servers", .serialized)
+@Suite("The marketmap binary against real servers", .serialized, .tags(.process), .notFast)
 struct CommandLineTests {
     @Test("`db migrate` uses the server named by PG* variables")
     func migrateWithPGVariables() async throws {

@@ -2,6 +2,7 @@ import Enrichment
 import Foundation
 import MarketMapCore
 import Pipeline
+import TestSupport
 import Testing
 
 @Suite("Configuration file")

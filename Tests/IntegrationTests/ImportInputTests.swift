@@ -2,6 +2,7 @@ import Foundation
 import MarketMapCore
 import Pipeline
 import Postgres
+import TestSupport
 import Testing
 
 /// Exports as real CRMs and spreadsheets write them, and as they break: no
@@ -184,7 +185,7 @@ extension ImportTests {
         }
     }
 
-    @Test("`marketmap import` says what it detected, and --json adds up; a bad option names itself")
+    @Test("`marketmap import` says what it detected, and --json adds up; a bad option names itself", .tags(.process), .notFast)
     func commandReportsLayout() async throws {
         try await withTestDatabase { config in
             let cluster = Cluster(config)

@@ -4,6 +4,7 @@ import Logging
 import MarketMapCore
 import Pipeline
 import Postgres
+import TestSupport
 import Testing
 
 @Suite("Importing CRM exports")
@@ -166,7 +167,7 @@ struct ImportTests {
         }
     }
 
-    @Test("`marketmap import` loads files and prints the report")
+    @Test("`marketmap import` loads files and prints the report", .tags(.process), .notFast)
     func command() async throws {
         try await withTestDatabase { config in
             let cluster = Cluster(config)
@@ -185,7 +186,7 @@ struct ImportTests {
         }
     }
 
-    @Test("`marketmap merge --input` imports, normalizes (staged-only files too) and merges, with progress per stage")
+    @Test("`marketmap merge --input` imports, normalizes (staged-only files too) and merges, with progress per stage", .tags(.process), .notFast)
     func mergeCommand() async throws {
         try await withTestDatabase { config in
             let cluster = Cluster(config)

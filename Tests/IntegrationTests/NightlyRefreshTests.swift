@@ -3,6 +3,7 @@ import Foundation
 import MarketMapCore
 import Pipeline
 import Postgres
+import TestSupport
 import Testing
 
 /// The nightly refresh end to end: a coordinator watching an inbox starts each
@@ -109,7 +110,7 @@ struct NightlyRefreshTests {
         var description: String { "\(record) \(change) \(oldTier)→\(newTier)" }
     }
 
-    @Test("an inbox refresh with changed, new and removed rows reports the right tier movers with reasons, calls no provider for unchanged rows, parses only changed rows, keeps the previous owners")
+    @Test("an inbox refresh with changed, new and removed rows reports the right tier movers with reasons, calls no provider for unchanged rows, parses only changed rows, keeps the previous owners", .tags(.process), .notFast)
     func refresh() async throws {
         var records: [String: [String: String]] = [:]
         for i in 0...40 { records["company\(i).com"] = ["industry": "Software"] }
@@ -269,7 +270,7 @@ struct NightlyRefreshTests {
 
     func scalar(_ db: Connection, _ sql: String) async throws -> Int { try await db.query(sql)[0].decode(0) }
 
-    @Test("a full export lacking more than max_removed_share fails with nothing changed; mode: delta removes nothing; a raised limit removes and keeps the rows")
+    @Test("a full export lacking more than max_removed_share fails with nothing changed; mode: delta removes nothing; a raised limit removes and keeps the rows", .tags(.process), .notFast)
     func removals() async throws {
         let directory = try workDirectory("removals", config: Self.configWithoutEnrichment)
         defer { try? FileManager.default.removeItem(at: directory) }

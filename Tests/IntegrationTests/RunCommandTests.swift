@@ -1,10 +1,11 @@
 import Foundation
 import MarketMapCore
 import Postgres
+import TestSupport
 import Testing
 
 /// `marketmap run` end to end on the bundled sample, as real processes.
-@Suite("marketmap run", .serialized)
+@Suite("marketmap run", .serialized, .tags(.process), .notFast)
 struct RunCommandTests {
     static let sample = TestServer.repositoryRoot.appendingPathComponent("ops/sample/manifest.yaml").path
 
