@@ -1,5 +1,5 @@
 // swift-tools-version: 6.2
-// marketmap: one executable, modules as described in README "Architecture".
+// marketmap: one executable, modules as described in docs/architecture.md.
 import PackageDescription
 
 let strict: [SwiftSetting] = [

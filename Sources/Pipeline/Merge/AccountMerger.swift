@@ -81,7 +81,7 @@ public struct AccountMerger: Sendable {
             let clock = ContinuousClock()
             var last = clock.now
             var steps: Logger.Metadata = [:]
-            // The steps' shares of the time at 1M accounts (README, docs/performance.md).
+            // The steps' shares of the time at 1M accounts (a refresh's resolve steps, docs/performance.md).
             let shares = ["clusters": 0.15, "golden_ids": 0.35, "lineage": 0.65, "orphans": 0.72, "stale": 0.85, "survivorship": 1.0]
             func lap(_ name: String) {
                 if let share = shares[name] { progress(share) }
