@@ -97,6 +97,7 @@ struct SessionTests {
             let error = try await #require(throws: PostgresError.self) { try await db.query("SELECT no_such_column FROM pg_class") }
             #expect(error.sqlState == "42703")
             #expect("\(error)".contains("no_such_column"))
+            #expect("\(error)".hasSuffix("run `marketmap db migrate` (`db status` lists what is pending)"), "a missing column may be a database not migrated yet")
             #expect(try await db.query("SELECT 'ok'")[0].decode(0, as: String.self) == "ok")
         }
     }
