@@ -82,6 +82,17 @@ struct CommandLineTests {
         }
     }
 
+    @Test("`config check` on a YAML syntax error names the file, line and column, and exits 1")
+    func configSyntaxError() async throws {
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent("mm-bad-\(UUID().uuidString).yaml")
+        try "icp:\n  products:\n    - name: p: q\n".write(to: file, atomically: true, encoding: .utf8)
+        defer { try? FileManager.default.removeItem(at: file) }
+        let result = try await MarketMapBinary.run(["config", "check", file.path])
+        #expect(result.status == 1)
+        #expect(result.output.contains("\(file.path): line 3, column 14: not valid YAML: mapping values are not allowed"), "\(result.output)")
+        #expect(!result.output.contains("The given data was not valid YAML"), "\(result.output)")
+    }
+
     @Test("a bad --log-level is refused naming the option")
     func badOption() async throws {
         let result = try await MarketMapBinary.run(["db", "status", "--log-level", "loud"])
