@@ -1,5 +1,5 @@
 // swift-tools-version: 6.2
-// marketmap: one executable, modules as described in README "Architecture".
+// marketmap: one executable, modules as described in docs/architecture.md.
 import PackageDescription
 
 let strict: [SwiftSetting] = [
@@ -94,11 +94,20 @@ let package = Package(
             swiftSettings: strict
         ),
 
+        // Tests: pure unit tests; tests on a real PostgreSQL, some of which
+        // start processes (tagged `process`, left out by `ops/test --fast`);
+        // the helpers both kinds share (test database, binary, cluster, HTTP).
         .testTarget(name: "MarketMapCoreTests", dependencies: ["MarketMapCore", "Enrichment"], swiftSettings: strict),
+        .target(
+            name: "TestSupport",
+            dependencies: ["Postgres", "Enrichment", .product(name: "Logging", package: "swift-log")],
+            path: "Tests/TestSupport",
+            swiftSettings: strict
+        ),
         .testTarget(
             name: "IntegrationTests",
             dependencies: [
-                "Postgres", "JobQueue", "Enrichment", "Pipeline", "DevTools",
+                "TestSupport", "MarketMapCore", "Postgres", "JobQueue", "Enrichment", "Pipeline", "DevTools",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Yams", package: "Yams"),

@@ -68,7 +68,7 @@ public enum TestJobs {
     }
 
     /// Inserts one effect row keyed by (run, stage, shard); optionally sleeps
-    /// first, fails the first `fail_times` attempts, or kills the worker
+    /// first (reporting its progress), fails the first `fail_times` attempts, or kills the worker
     /// process when it runs shard `crash_shard`; `test.permanent` always
     /// fails with a permanent error.
     struct Effect: JobHandler {
@@ -77,7 +77,13 @@ public enum TestJobs {
 
         func handle(_ job: ClaimedJob, context: JobContext, on db: isolated Connection) throws {
             let payload = try job.decodePayload(Payload.self)
-            if let sleep = payload.sleepMs, sleep > 0 { usleep(useconds_t(sleep) * 1000) }
+            if let sleep = payload.sleepMs, sleep > 0 {
+                // In tenths, each reported: a long job's progress moves before it ends.
+                for tenth in 1...10 {
+                    usleep(useconds_t(sleep) * 100)
+                    context.progress(job, done: tenth, total: 10)
+                }
+            }
             if let crash = payload.crashShard, crash == job.shard { kill(getpid(), SIGKILL) }
             if let failures = payload.failTimes, job.attempt <= failures {
                 throw InjectedFailure(attempt: job.attempt)

@@ -30,10 +30,15 @@ enum QueueQueries {
         UPDATE jobs j
         SET state = 'running', lease_owner = $2,
             lease_expires_at = now() + make_interval(secs => $4), claim_id = gen_random_uuid(),
-            updated_at = now()
+            updated_at = now(), progress = NULL
         FROM picked WHERE j.id = picked.id
         RETURNING j.id, j.kind, j.run_id, j.stage, j.shard, j.payload, j.attempts + 1, j.max_attempts,
                   j.claim_id::text, j.priority, j.lease_expiries, j.max_lease_expiries
+        """
+
+    /// A running job's progress (0 to 1), while its claim is current.
+    static let recordProgress = """
+        UPDATE jobs SET progress = $3 WHERE id = $1 AND claim_id = $2::uuid AND state = 'running'
         """
 
     static let heartbeat = """
@@ -222,7 +227,8 @@ enum QueueQueries {
         SELECT r.id, r.pipeline, r.state, coalesce(r.error, ''), r.created_at, r.finished_at,
                s.position, s.stage, s.state, s.jobs_total, s.jobs_done, s.started_at, s.finished_at,
                (SELECT count(*) FROM jobs j WHERE j.run_id = r.id AND j.stage = s.stage)::int8,
-               (SELECT count(*) FROM dead_letters d WHERE d.run_id = r.id AND d.stage = s.stage)::int8
+               (SELECT count(*) FROM dead_letters d WHERE d.run_id = r.id AND d.stage = s.stage)::int8,
+               (SELECT coalesce(sum(j.progress), 0) FROM jobs j WHERE j.run_id = r.id AND j.stage = s.stage AND j.state = 'running')::float8
         FROM runs r JOIN run_stages s ON s.run_id = r.id
         WHERE r.id = $1
         ORDER BY s.position

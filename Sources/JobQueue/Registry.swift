@@ -22,7 +22,19 @@ extension JobHandler {
 /// What a handler knows about where it runs.
 public struct JobContext: Sendable {
     public var workerID: String
-    public init(workerID: String) { self.workerID = workerID }
+    /// Where `progress` goes: the worker writes it to the job's row every few seconds.
+    var board: JobProgress?
+
+    public init(workerID: String, progress: JobProgress? = nil) {
+        self.workerID = workerID
+        self.board = progress
+    }
+
+    /// How far a long job is (`done` of `total`, any unit), so a run's
+    /// progress moves before the job ends. Cheap: call it as often as you like.
+    public func progress(_ job: ClaimedJob, done: Int, total: Int) {
+        board?.report(job.claim, done: done, total: total)
+    }
 }
 
 /// A named sequence of stages and how to plan each one's jobs.

@@ -38,8 +38,18 @@ public struct StageStatus: Sendable {
     public var jobsTotal: Int
     public var jobsDone: Int
     public var deadLetters: Int
+    /// The running jobs' reported progress, summed (each 0 to 1).
+    public var runningProgress: Double = 0
     public var startedAt: Date?
     public var finishedAt: Date?
+
+    /// The share of the stage's work done: finished jobs, and the reported
+    /// part of running ones.
+    public var share: Double {
+        if state == "done" { return 1 }
+        guard jobsTotal > 0 else { return 0 }
+        return min(1, (Double(jobsDone) + runningProgress) / Double(jobsTotal))
+    }
 }
 
 public struct RunStatus: Sendable {
@@ -131,7 +141,7 @@ public struct Runs: Sendable {
             status.stages.append(StageStatus(
                 position: try row.decode(6), stage: try row.decode(7), state: state,
                 jobsTotal: total, jobsDone: state == "pending" ? 0 : total - open - dead, deadLetters: dead,
-                startedAt: try row.decode(11), finishedAt: try row.decode(12)))
+                runningProgress: try row.decode(15), startedAt: try row.decode(11), finishedAt: try row.decode(12)))
         }
         return status
     }

@@ -47,6 +47,7 @@ public final class Worker: Service {
     private let cancelled = Atomic<Bool>(false)
     private let wakeup = Wakeup()
     private let inFlight = Mutex<Set<Claim>>([])
+    private let progress = JobProgress()
     private let slotsRunning = Atomic<Int>(0)
 
     public init(config: ConnectionConfig, registry: Registry, options: WorkerOptions, logger: Logger) {
@@ -165,7 +166,7 @@ public final class Worker: Service {
     /// transaction per batch; if anything in a batch fails, its jobs are rerun
     /// one transaction each so that only the failing job fails.
     func process(_ jobs: [ClaimedJob], on db: isolated Connection) throws {
-        let context = JobContext(workerID: options.id)
+        let context = JobContext(workerID: options.id, progress: progress)
         for (kind, group) in Dictionary(grouping: jobs, by: \.kind).sorted(by: { $0.key < $1.key }) {
             guard let handler = registry.handlers[kind] else {
                 for job in group { try recordFailure(job, RegistryError.unknownKind(kind), on: db) }
@@ -231,12 +232,15 @@ public final class Worker: Service {
 
     // MARK: control: wake-ups and heartbeats
 
-    /// Listens for new-job notifications and extends the leases of in-flight
-    /// jobs every lease/3 seconds, on its own connection.
+    /// Listens for new-job notifications, extends the leases of in-flight
+    /// jobs every lease/3 seconds and writes their reported progress every
+    /// `progressEvery`, on its own connection.
     private func control() async {
         var connection: Connection?
         var lastBeat = ContinuousClock.now
+        var lastProgress = ContinuousClock.now
         let beatEvery = Duration.milliseconds(Int(options.leaseSeconds * 1000 / 3))
+        let progressEvery = Duration.seconds(2)
         while slotsRunning.load(ordering: .relaxed) > 0 {
             do {
                 if connection == nil {
@@ -254,6 +258,11 @@ public final class Worker: Service {
                     // Claims finished meanwhile left `inFlight`; the rest must still be held.
                     let lost = Set(claims.filter { !held.contains($0.id) }).intersection(inFlight.withLock { $0 })
                     if !lost.isEmpty { logger.warning("leases lost (expired before the heartbeat)", metadata: ["jobs": "\(lost.count)"]) }
+                }
+                if lastProgress.duration(to: .now) >= progressEvery {
+                    lastProgress = .now
+                    let held = inFlight.withLock { $0 }
+                    try await queue.recordProgress(progress.take().filter { held.contains($0.key) }, on: db)
                 }
             } catch {
                 connection = nil

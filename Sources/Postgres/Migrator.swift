@@ -47,6 +47,7 @@ public enum MigrationError: Error, CustomStringConvertible {
         case .unknownApplied(let version, let name):
             return "the database has migration \(String(format: "%04d", version))_\(name) that this marketmap does not know; run a newer marketmap"
         case .failed(let file, let error):
+            if case .server(let server) = error { return "migration \(file) failed and was rolled back: \(server.plainDescription)" }
             return "migration \(file) failed and was rolled back: \(error)"
         }
     }

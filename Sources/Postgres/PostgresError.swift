@@ -52,9 +52,19 @@ public struct ServerError: Sendable, CustomStringConvertible {
     public var column: String?
 
     public var description: String {
+        plainDescription + (Self.missingObject.contains(sqlState)
+            ? "; the database may be older than this marketmap: run `marketmap db migrate` (`db status` lists what is pending)" : "")
+    }
+
+    /// The server's words only, without marketmap's advice (a migration's own failure).
+    public var plainDescription: String {
         var text = "\(severity) \(sqlState): \(message)"
         if let detail { text += " (detail: \(detail))" }
         if let hint { text += " (hint: \(hint))" }
         return text
     }
+
+    /// undefined_table, undefined_column: what a query of a newer marketmap
+    /// meets on a database that was not migrated yet.
+    static let missingObject: Set<String> = ["42P01", "42703"]
 }

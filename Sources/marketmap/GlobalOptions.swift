@@ -15,10 +15,10 @@ struct GlobalOptions: ParsableArguments {
         valueName: "path"))
     var dataDirectory: String?
 
-    @Option(name: .customLong("log-level"), help: "trace, debug, info, notice, warning, error or critical.")
+    @Option(name: .customLong("log-level"), help: "The least severe messages logged (to standard error).")
     var logLevel: Logger.Level = .info
 
-    @Option(name: .customLong("log-format"), help: "text (for people) or json (one object per line).")
+    @Option(name: .customLong("log-format"), help: "text for people, json for log shippers (one object per line).")
     var logFormat: ConsoleLogHandler.Format = .text
 
     func makeLogger(_ label: String) -> Logger {

@@ -1,8 +1,9 @@
 import Foundation
+import TestSupport
 import Testing
 
 /// `ops/cluster`: the compose roles as local processes, scaled mid-run.
-@Suite("ops/cluster")
+@Suite("ops/cluster", .tags(.process), .notFast)
 struct ClusterScriptTests {
     @Test("up with 3 workers runs the sample; scale 1 mid-run still finishes it; down leaves no process")
     func upScaleDown() async throws {

@@ -1,14 +1,16 @@
 import Enrichment
 import Foundation
+import JobQueue
 import Logging
 import MarketMapCore
 import Pipeline
 import Postgres
+import TestSupport
 import Testing
 
 /// The queue and its roles as real processes: workers, coordinators, crashes,
 /// signals, a database restart. Every assertion is on database state.
-@Suite("Cluster: real coordinator and worker processes", .serialized)
+@Suite("Cluster: real coordinator and worker processes", .serialized, .tags(.process), .notFast)
 struct ClusterTests {
     func count(_ db: Connection, _ sql: String, _ parameters: any PostgresEncodable...) async throws -> Int {
         try await db.query(sql, parameters: parameters)[0].decode(0)
@@ -53,6 +55,31 @@ struct ClusterTests {
             #expect(try await count(db, "SELECT count(*) FROM queue_test_effects WHERE run_id = $1", run) == 3)
             #expect(try await count(db, "SELECT count(DISTINCT shard) FROM queue_test_effects WHERE run_id = $1", run) == 3)
             #expect(try await count(db, "SELECT count(*) FROM queue_test_effects WHERE run_id = $1 AND worker = 'victim'", run) == 0)
+            await db.close()
+        }
+    }
+
+    @Test("a long job reports its progress from inside: the stage's share moves before the job ends, and only while the job runs")
+    func progressFromInside() async throws {
+        try await withTestDatabase { config in
+            let cluster = Cluster(config)
+            defer { cluster.stopAll() }
+            let db = try await Connection.connect(config)
+            try cluster.coordinator()
+            try cluster.worker("w1", concurrency: 1, batch: 1)
+            let run = try await cluster.startRun(["shards": "1", "kind": "test.sleep", "sleep_ms": "6000"])
+            let runs = Runs(queue: JobQueue())
+            var shares: [Double] = []
+            #expect(try await eventually(timeout: 30) {
+                guard let stage = try await runs.status(run, on: db)?.stages.first, stage.state == "running", stage.jobsDone == 0 else { return false }
+                shares.append(stage.share)
+                return stage.share >= 0.2 && stage.share < 1
+            }, "the share of a one-job stage before the job ended: \(shares)")
+            let stored: Double? = try await db.query("SELECT progress::float8 FROM jobs WHERE run_id = $1", run).first?.decode(0)
+            #expect(stored.map { $0 > 0 && $0 < 1 } == true, "\(String(describing: stored))")
+            let result = try await cluster.wait(run: run)
+            #expect(result.status == 0, "\(result.output)")
+            #expect(try await runs.status(run, on: db)?.stages.first?.share == 1)
             await db.close()
         }
     }

@@ -1,8 +1,9 @@
 import Foundation
 import Postgres
+import TestSupport
 import Testing
 
-@Suite("The marketmap binary against real servers", .serialized)
+@Suite("The marketmap binary against real servers", .serialized, .tags(.process), .notFast)
 struct CommandLineTests {
     @Test("`db migrate` uses the server named by PG* variables")
     func migrateWithPGVariables() async throws {
@@ -79,6 +80,17 @@ struct CommandLineTests {
             #expect(help.status == 0, "\(command)")
             #expect(help.output.contains("USAGE"), "\(command)")
         }
+    }
+
+    @Test("`config check` on a YAML syntax error names the file, line and column, and exits 1")
+    func configSyntaxError() async throws {
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent("mm-bad-\(UUID().uuidString).yaml")
+        try "icp:\n  products:\n    - name: p: q\n".write(to: file, atomically: true, encoding: .utf8)
+        defer { try? FileManager.default.removeItem(at: file) }
+        let result = try await MarketMapBinary.run(["config", "check", file.path])
+        #expect(result.status == 1)
+        #expect(result.output.contains("\(file.path): line 3, column 14: not valid YAML: mapping values are not allowed"), "\(result.output)")
+        #expect(!result.output.contains("The given data was not valid YAML"), "\(result.output)")
     }
 
     @Test("a bad --log-level is refused naming the option")

@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 import Yams
 
@@ -20,7 +21,7 @@ struct ComposeTests {
         return try #require(try Yams.load(yaml: text) as? [String: Any])
     }
 
-    @Test("every service is wired as the binary expects: commands parse, variables are known, dependencies and health checks hold")
+    @Test("every service is wired as the binary expects: commands parse, variables are known, dependencies and health checks hold", .tags(.process), .notFast)
     func services() async throws {
         let compose = try load()
         let services = try #require(compose["services"] as? [String: Any])

@@ -2,6 +2,7 @@ import Enrichment
 import Foundation
 import MarketMapCore
 import Pipeline
+import TestSupport
 import Testing
 
 @Suite("Configuration file")
@@ -81,6 +82,26 @@ struct ConfigTests {
         #expect(error(Self.minimal.replacingOccurrences(of: "range: [10]", with: "range: [1, 2]") + "\npersonas: {points: {title: [30, 15]}}")
             == "bad.yaml: personas.points.title: expected three numbers: [tier 1, tier 2, tier 3] points")
         #expect(error("icp: [\n").contains("not valid YAML"))
+    }
+
+    @Test("a YAML syntax error names the file, the line and the column, and quotes the line")
+    func syntaxErrors() throws {
+        let indented = Self.valid.replacingOccurrences(of: "valuation:", with: "valuation:\n   base: 1\n  oops: 2")
+        #expect(error(indented).hasPrefix("bad.yaml: line 10, column 3: not valid YAML: did not find expected key"), "\(error(indented))")
+        #expect(error(indented).hasSuffix(" in \"  oops: 2\""), "\(error(indented))")
+        let colon = Self.valid.replacingOccurrences(of: "- name: p", with: "- name: p: q")
+        #expect(error(colon) == "bad.yaml: line 3, column 14: not valid YAML: mapping values are not allowed in this context in \"    - name: p: q\"")
+        let unclosed = Self.valid + "\nterritories: {tolerance: 0.2\n"
+        #expect(error(unclosed).hasPrefix("bad.yaml: line 11, column 1: not valid YAML: did not find expected ',' or '}' (while parsing a flow mapping at line 10, column 14)"), "\(error(unclosed))")
+        #expect(!error(unclosed).contains("The given data was not valid YAML"))
+        // Manifests are read the same way.
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("mm-yaml-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let manifest = directory.appendingPathComponent("manifest.yaml")
+        try "sources:\n  - {source: a, format: salesforce, file: a.csv\nconfig: c.yaml\n".write(to: manifest, atomically: true, encoding: .utf8)
+        let thrown = #expect(throws: ConfigError.self) { try RunPlan.load(manifest.path, out: nil) }
+        #expect(thrown?.description.hasPrefix("\(manifest.path): line 3, column 7: not valid YAML: ") == true, "\(String(describing: thrown))")
     }
 }
 

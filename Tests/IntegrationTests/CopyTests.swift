@@ -1,5 +1,6 @@
 import Foundation
 import Postgres
+import TestSupport
 import Testing
 
 @Suite("COPY in and out")
@@ -46,15 +47,13 @@ struct CopyTests {
     func badRow() async throws {
         try await withTestConnection { db in
             try await db.execute("CREATE TABLE accounts (id int8 PRIMARY KEY, employees int4)")
-            do {
+            let error = try await #require(throws: PostgresError.self, "a non-numeric employee count must fail the COPY") {
                 try await db.copyIn("COPY accounts FROM STDIN") { writer in
                     for n in 0..<1000 { try writer.writeRow([String(n), n == 500 ? "many" : "10"]) }
                 }
-                Issue.record("a non-numeric employee count must fail the COPY")
-            } catch let error as PostgresError {
-                #expect(error.sqlState == "22P02")
-                #expect("\(error)".contains("many"))
             }
+            #expect(error.sqlState == "22P02")
+            #expect("\(error)".contains("many"))
             #expect(try await db.query("SELECT count(*) FROM accounts")[0].decode(0, as: Int.self) == 0)
             #expect(try await db.query("SELECT 1 + 1")[0].decode(0, as: Int.self) == 2)
         }

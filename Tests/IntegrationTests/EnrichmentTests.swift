@@ -5,10 +5,11 @@ import Logging
 import MarketMapCore
 import Pipeline
 import Postgres
+import TestSupport
 import Testing
 
 /// The enrich stage on real workers against provider simulators on loopback.
-@Suite("Enrichment stage")
+@Suite("Enrichment stage", .tags(.process), .notFast)
 struct EnrichmentTests {
     static let accounts = 120
 

@@ -4,6 +4,7 @@ import Logging
 import MarketMapCore
 import Pipeline
 import Postgres
+import TestSupport
 import Testing
 
 @Suite("Importing CRM exports")
@@ -157,20 +158,16 @@ struct ImportTests {
     func unknownHeader() async throws {
         try await withTestConnection { db in
             let path = try write("Foo,Bar,Baz\n1,2,3\n")
-            do {
-                _ = try await importer.importFile(path, source: "s", format: .salesforce, on: db)
-                Issue.record("must fail")
-            } catch let error as ImportError {
-                let message = "\(error)"
-                #expect(message.contains("\"Account Name\""))
-                #expect(message.contains("\"Website\""))
-                #expect(message.contains("\"Foo\""))
-            }
+            let error = try await #require(throws: ImportError.self) { _ = try await importer.importFile(path, source: "s", format: .salesforce, on: db) }
+            let message = "\(error)"
+            #expect(message.contains("\"Account Name\""))
+            #expect(message.contains("\"Website\""))
+            #expect(message.contains("\"Foo\""))
             #expect(try await db.query("SELECT count(*) FROM import_files")[0].decode(0, as: Int.self) == 0)
         }
     }
 
-    @Test("`marketmap import` loads files and prints the report")
+    @Test("`marketmap import` loads files and prints the report", .tags(.process), .notFast)
     func command() async throws {
         try await withTestDatabase { config in
             let cluster = Cluster(config)
@@ -189,7 +186,7 @@ struct ImportTests {
         }
     }
 
-    @Test("`marketmap merge --input` imports, normalizes (staged-only files too) and merges, with progress per stage")
+    @Test("`marketmap merge --input` imports, normalizes (staged-only files too) and merges, with progress per stage", .tags(.process), .notFast)
     func mergeCommand() async throws {
         try await withTestDatabase { config in
             let cluster = Cluster(config)

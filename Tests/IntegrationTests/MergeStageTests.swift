@@ -4,6 +4,7 @@ import Logging
 import MarketMapCore
 import Pipeline
 import Postgres
+import TestSupport
 import Testing
 
 @Suite("Merging imported accounts into golden accounts")

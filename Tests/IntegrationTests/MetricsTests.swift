@@ -1,9 +1,10 @@
 import Enrichment
 import Foundation
+import TestSupport
 import Testing
 
 /// Prometheus endpoints of the worker and the reporter, scraped over HTTP.
-@Suite("Metrics endpoints")
+@Suite("Metrics endpoints", .tags(.process), .notFast)
 struct MetricsTests {
     /// The port a role logged (`metrics on http://127.0.0.1:PORT/metrics`).
     func endpoint(_ role: RunningBinary) async throws -> String {

@@ -1,11 +1,12 @@
 import Foundation
 import MarketMapCore
 import Postgres
+import TestSupport
 import Testing
 
 /// Push plans on the bundled sample, applied to a stand-in for the CRM: the
 /// original export as a table of rows by record id.
-@Suite("Push plans", .serialized)
+@Suite("Push plans", .serialized, .tags(.process), .notFast)
 struct PushPlanTests {
     typealias Table = [String: [String: String]]  // record id → column → value
 

@@ -1,9 +1,11 @@
 import Foundation
+import MarketMapCore
 import Postgres
+import TestSupport
 import Testing
 
 /// `marketmap run` end to end on the bundled sample, as real processes.
-@Suite("marketmap run", .serialized)
+@Suite("marketmap run", .serialized, .tags(.process), .notFast)
 struct RunCommandTests {
     static let sample = TestServer.repositoryRoot.appendingPathComponent("ops/sample/manifest.yaml").path
 
@@ -41,6 +43,8 @@ struct RunCommandTests {
                          "report.html", "summary.json", "validation.csv", "alerts.json"] {
                 #expect(FileManager.default.fileExists(atPath: out.appendingPathComponent(file).path), "\(file)")
             }
+            try checkPlainTables(out)
+            try checkWhatPeopleRead(out, summary: first.output)
             let accounts = try rows(out.appendingPathComponent("accounts.csv"))
             let lineage = try rows(out.appendingPathComponent("account_lineage.csv"))
             let ids = Set(accounts.map { $0[0] })
@@ -85,6 +89,75 @@ struct RunCommandTests {
             #expect(try await db.query("SELECT count(*) FROM account_lineage")[0].decode(0, as: Int.self) == lineage.count)
             await db.close()
         }
+    }
+
+    /// Every CSV of the output contract, with the header it must have.
+    static let contractHeaders = [
+        "accounts.csv": "golden_id,name,domain,website,industry,employees,annual_revenue,country,state,city,type,source_count,tier,fit_score,"
+            + "tiers_by_product,valuation,owner,previous_owner,owner_reason,enrichment",
+        "account_lineage.csv": "source,source_id,golden_id,match_method",
+        "contacts.csv": "golden_contact_id,golden_account_id,first_name,last_name,email,linkedin,title,seniority,department,country,"
+            + "persona_score,persona_tier,priority",
+        "rejected.csv": "source,kind,file,line,reason,raw",
+        "enrichment.csv": "golden_id,field,value,provider,status",
+        "territories.csv": "golden_id,name,domain,rep_id,previous_owner,moved,reason",
+        "rep_distribution.csv": "rep,accounts,valuation,t1,t2,t3,moved,team,team_mean,rep_name",
+        "validation.csv": "metric,value",
+        "level1_by_tier.csv": "tier,won,lost,win_rate,revenue",
+        "level1_by_segment.csv": "dimension,segment,won,lost,win_rate",
+        "level2_reps.csv": "rep,accounts,valuation,t1,t2,t3,moved,team,team_mean,rep_name",
+        "level2_persona_coverage.csv": "tier,accounts,contacts_per_account,with_tier1_persona,with_tier2_persona,below_min_contacts",
+        "level3_rep_tiers.csv": "rep,tier,accounts,valuation,rep_name",
+        "level3_t1_missing_personas.csv": "rep,golden_id,name,domain,contacts,rep_name",
+        "territory_balance.csv": "team,reps,mean,min,max,max_min_ratio,coefficient_of_variation,within_band",
+        "calibration.csv": "metric,value",
+        "alerts.csv": "kind,message",
+        "tier_movers.csv": "golden_id,name,domain,change,old_tier,new_tier,old_score,new_score,why",
+    ]
+
+    /// Every CSV in `out` is a contract file and reads as a plain table with
+    /// the RFC 4180 parser the importer uses: its header, then rows of exactly
+    /// as many cells, none unreadable, no free-text row, no number a
+    /// spreadsheet would misread (`1.`, `0.`).
+    func checkPlainTables(_ out: URL, sourceLocation: SourceLocation = #_sourceLocation) throws {
+        let written = try FileManager.default.contentsOfDirectory(atPath: out.path).filter { $0.hasSuffix(".csv") }
+        #expect(Set(written) == Set(Self.contractHeaders.keys), "CSV files: \(written.sorted())", sourceLocation: sourceLocation)
+        for (file, header) in Self.contractHeaders.sorted(by: { $0.key < $1.key }) {
+            var parser = CSVParser()
+            var rows: [CSVRow] = []
+            let bytes = [UInt8](try Data(contentsOf: out.appendingPathComponent(file)))
+            parser.feed(bytes) { rows.append($0) }
+            parser.finish { rows.append($0) }
+            guard case .record(let first, _, _) = rows.first else {
+                Issue.record("\(file): no header", sourceLocation: sourceLocation)
+                continue
+            }
+            #expect(first.joined(separator: ",") == header, "\(file) header", sourceLocation: sourceLocation)
+            for row in rows.dropFirst() {
+                switch row {
+                case .rejected(let line, let reason, _):
+                    Issue.record("\(file) line \(line): \(reason)", sourceLocation: sourceLocation)
+                case .record(let fields, let line, let raw):
+                    #expect(fields.count == first.count, "\(file) line \(line) has \(fields.count) cells, not \(first.count): \(raw)", sourceLocation: sourceLocation)
+                    #expect(!fields.contains { $0.hasPrefix("note: ") }, "\(file) line \(line) is a note, not a row: \(raw)", sourceLocation: sourceLocation)
+                    #expect(!fields.contains { $0.wholeMatch(of: /-?\d+\./) != nil }, "\(file) line \(line): a number ending in a point: \(raw)", sourceLocation: sourceLocation)
+                }
+            }
+        }
+    }
+
+    /// The summary, the territory notes and the HTML page as a person reads them.
+    func checkWhatPeopleRead(_ out: URL, summary: String, sourceLocation: SourceLocation = #_sourceLocation) throws {
+        let balance = try JSONSerialization.jsonObject(with: Data(contentsOf: out.appendingPathComponent("territory_balance.json"))) as? [String: Any]
+        let notes = try #require(balance?["notes"] as? [String], "territory_balance.json has notes", sourceLocation: sourceLocation)
+        for note in notes { #expect(summary.contains("note: " + note), "the summary says \(note)", sourceLocation: sourceLocation) }
+        let html = try String(contentsOf: out.appendingPathComponent("report.html"), encoding: .utf8)
+        // ops/sample/marketmap.yaml: `{id: 005NA1, name: Avery, ...}`.
+        #expect(html.contains("<td>Avery (005NA1)</td>") && html.contains(">Partner desk (005PD1)</text>"), "reps by name and id", sourceLocation: sourceLocation)
+        let validation = try String(contentsOf: out.appendingPathComponent("validation.csv"), encoding: .utf8)
+        let total = try #require(validation.firstMatch(of: /valuation total,(\d+)/), sourceLocation: sourceLocation)
+        let grouped = ReportValue.number(Double(total.1) ?? 0).formatted
+        #expect(grouped.contains(",") && html.contains("<td>valuation total</td><td>\(grouped)</td>"), "\(grouped)", sourceLocation: sourceLocation)
     }
 
     @Test("a manifest with a bad key fails before anything starts, naming the key path")

@@ -4,6 +4,7 @@ import Logging
 import MarketMapCore
 import Pipeline
 import Postgres
+import TestSupport
 import Testing
 
 /// The score stage on a generated, merged dataset, checked against the same
@@ -182,7 +183,7 @@ struct ScoringStageTests {
         }
     }
 
-    @Test("the market pipeline scores on workers; a bad config starts no run")
+    @Test("the market pipeline scores on workers; a bad config starts no run", .tags(.process), .notFast)
     func marketPipeline() async throws {
         try await withTestDatabase { config in
             let db = try await Connection.connect(config)

@@ -1,5 +1,6 @@
 import Foundation
 import Postgres
+import TestSupport
 import Testing
 
 @Suite("Transactions, errors, notifications, connection loss")
@@ -30,16 +31,16 @@ struct SessionTests {
         try await withTestConnection { db in
             try await db.execute("CREATE TABLE golden (domain text CONSTRAINT golden_domain_key UNIQUE)")
             try await db.query("INSERT INTO golden VALUES ($1)", "acme.com")
-            do {
+            let error = try await #require(throws: PostgresError.self, "a duplicate must fail") {
                 try await db.query("INSERT INTO golden VALUES ($1)", "acme.com")
-                Issue.record("a duplicate must fail")
-            } catch let error as PostgresError {
-                #expect(error.isUniqueViolation)
-                #expect(error.sqlState == "23505")
-                if case .server(let server) = error {
-                    #expect(server.constraint == "golden_domain_key")
-                    #expect(server.detail?.contains("acme.com") == true)
-                }
+            }
+            #expect(error.isUniqueViolation)
+            #expect(error.sqlState == "23505")
+            if case .server(let server) = error {
+                #expect(server.constraint == "golden_domain_key")
+                #expect(server.detail?.contains("acme.com") == true)
+            } else {
+                Issue.record("a server error, not \(error)")
             }
             #expect(try await db.query("SELECT count(*) FROM golden")[0].decode(0, as: Int.self) == 1)
         }
@@ -83,12 +84,8 @@ struct SessionTests {
             let admin = try await Connection.connect(config)
             let pid = await victim.backendPID
             try await admin.query("SELECT pg_terminate_backend($1)", Int32(pid))
-            do {
-                try await victim.query("SELECT 1")
-                Issue.record("a query on a terminated session must fail")
-            } catch let error as PostgresError {
-                #expect(error.isConnectionLost, "got \(error)")
-            }
+            let error = await #expect(throws: PostgresError.self, "a query on a terminated session must fail") { try await victim.query("SELECT 1") }
+            #expect(error?.isConnectionLost == true, "got \(String(describing: error))")
             #expect(await victim.isUsable == false)
             await admin.close()
         }
@@ -97,13 +94,10 @@ struct SessionTests {
     @Test("a bad statement reports SQLSTATE, message and hint; the connection stays usable")
     func serverErrorFields() async throws {
         try await withTestConnection { db in
-            do {
-                try await db.query("SELECT no_such_column FROM pg_class")
-                Issue.record("must fail")
-            } catch let error as PostgresError {
-                #expect(error.sqlState == "42703")
-                #expect("\(error)".contains("no_such_column"))
-            }
+            let error = try await #require(throws: PostgresError.self) { try await db.query("SELECT no_such_column FROM pg_class") }
+            #expect(error.sqlState == "42703")
+            #expect("\(error)".contains("no_such_column"))
+            #expect("\(error)".hasSuffix("run `marketmap db migrate` (`db status` lists what is pending)"), "a missing column may be a database not migrated yet")
             #expect(try await db.query("SELECT 'ok'")[0].decode(0, as: String.self) == "ok")
         }
     }
@@ -122,12 +116,8 @@ struct SessionTests {
     @Test("a failed connection names the target without its password")
     func connectFailure() async throws {
         let config = ConnectionConfig(conninfo: "postgresql://crm:topsecret@127.0.0.1:1/nowhere?connect_timeout=2")
-        do {
-            _ = try await Connection.connect(config)
-            Issue.record("port 1 must refuse")
-        } catch {
-            #expect(!"\(error)".contains("topsecret"))
-            #expect("\(error)".contains("127.0.0.1"))
-        }
+        let error = try await #require(throws: (any Error).self, "port 1 must refuse") { _ = try await Connection.connect(config) }
+        #expect(!"\(error)".contains("topsecret"))
+        #expect("\(error)".contains("127.0.0.1"))
     }
 }

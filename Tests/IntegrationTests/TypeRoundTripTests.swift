@@ -1,5 +1,6 @@
 import Foundation
 import Postgres
+import TestSupport
 import Testing
 
 @Suite("Parameters and typed decoding on a real PostgreSQL")
@@ -89,20 +90,12 @@ struct TypeRoundTripTests {
     func decodingError() async throws {
         try await withTestConnection { db in
             let row = try await db.query("SELECT 'x'::text AS company_name, NULL::int8 AS employees")[0]
-            do {
-                _ = try row.decode("company_name", as: Int.self)
-                Issue.record("decoding text as Int must fail")
-            } catch {
-                #expect("\(error)".contains("company_name"))
-                #expect("\(error)".contains("text"))
-            }
-            do {
-                _ = try row.decode("employees", as: Int.self)
-                Issue.record("decoding NULL as Int must fail")
-            } catch {
-                #expect("\(error)".contains("employees"))
-                #expect("\(error)".contains("NULL"))
-            }
+            let text = try #require(throws: PostgresError.self, "decoding text as Int must fail") { try row.decode("company_name", as: Int.self) }
+            #expect("\(text)".contains("company_name"))
+            #expect("\(text)".contains("text"))
+            let null = try #require(throws: PostgresError.self, "decoding NULL as Int must fail") { try row.decode("employees", as: Int.self) }
+            #expect("\(null)".contains("employees"))
+            #expect("\(null)".contains("NULL"))
         }
     }
 }

@@ -275,7 +275,7 @@ struct RepConfig: Decodable {
         let roleText: String = try c.value("role", or: "direct")
         guard let role = Rep.Role(rawValue: roleText) else { throw c.fail("role", "expected direct or partner") }
         rep = Rep(
-            id: id, regions: Set(try c.value("regions", or: [String]())), segments: Set(try c.value("segments", or: [String]())),
+            id: id, name: try c.value("name", or: ""), regions: Set(try c.value("regions", or: [String]())), segments: Set(try c.value("segments", or: [String]())),
             capacity: capacity, role: role)
     }
 }

@@ -44,18 +44,22 @@ public enum AccountClustering {
     /// domain or a block, so the union of all shards' edges is the same
     /// whatever the shard count, and so is `resolve`'s result: the basis for
     /// matching in parallel queue jobs. `frequencies` defaults to those of
-    /// `records`; every shard must use the same.
+    /// `records`; every shard must use the same. `progress` hears how far
+    /// it is (0 to 1) as it goes: a big market's shard takes a minute or more.
     public static func candidates(
         _ records: [MatchRecord], settings: MatchSettings = MatchSettings(), frequencies: TermFrequencies? = nil,
-        shard: Int = 0, shards: Int = 1
+        shard: Int = 0, shards: Int = 1, progress: (Double) -> Void = { _ in }
     ) -> [MatchEdge] {
         func mine(_ key: String) -> Bool { shards <= 1 || Int(stableHash(key) % UInt64(shards)) == shard }
         let sorted = records.sorted { $0.key < $1.key }.map(withDomainCountry)
         var edges = domainEdges(sorted, mine: mine)
         var pairs = PairScorer(sorted, settings: settings, frequencies: frequencies ?? termFrequencies(records))
-        nameEdges(sorted, scorer: &pairs, mine: mine, into: &edges)
+        progress(0.25)
+        nameEdges(sorted, scorer: &pairs, mine: mine, into: &edges) { progress(0.25 + 0.6 * $0) }
         blankCountryEdges(sorted, scorer: &pairs, mine: mine, into: &edges)
+        progress(0.95)
         alternateDomainEdges(sorted, scorer: &pairs, mine: mine, into: &edges)
+        progress(1)
         return edges
     }
 
@@ -100,7 +104,10 @@ public enum AccountClustering {
     /// block if the words are equal, else the prefix block of the longer
     /// length if the prefixes are equal, else the suffix block, so nothing
     /// needs remembering across blocks and memory stays flat.
-    static func nameEdges(_ sorted: [MatchRecord], scorer: inout PairScorer, mine: (String) -> Bool, into edges: inout [MatchEdge]) {
+    static func nameEdges(
+        _ sorted: [MatchRecord], scorer: inout PairScorer, mine: (String) -> Bool, into edges: inout [MatchEdge],
+        progress: (Double) -> Void = { _ in }
+    ) {
         enum BlockKind { case word, prefix, suffix }
         let count = sorted.count
         var tokenID = [Int](repeating: -1, count: count), prefixID = [Int](repeating: -1, count: count)
@@ -129,7 +136,11 @@ public enum AccountClustering {
             guard member else { continue }
             (tokenID[index], tokenLength[index], prefixID[index]) = (id("=" + token), length, id("<" + prefix))
         }
-        for (_, block) in blocks where block.members.count > 1 {
+        var seen = 0
+        for (_, block) in blocks {
+            seen += 1
+            if seen % 4096 == 0 { progress(Double(seen) / Double(blocks.count)) }
+            guard block.members.count > 1 else { continue }
             let members = block.members
             for (i, a) in members.enumerated() where scorer.lacksOwnDomain(a) {
                 for (j, b) in members.enumerated() where j != i && (!scorer.lacksOwnDomain(b) || j > i) {

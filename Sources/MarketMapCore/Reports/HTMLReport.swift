@@ -11,9 +11,16 @@ public enum HTMLReport {
         public var alerts: [Alert]
         public var balance: [Balance]
         public var tolerance: Double
-        public init(title: String, reports: [Report], alerts: [Alert], balance: [Balance], tolerance: Double) {
-            (self.title, self.reports, self.alerts, self.balance, self.tolerance) = (title, reports, alerts, balance, tolerance)
+        /// Rep id → name from the configuration: the page names reps `Avery (005NA1)`.
+        public var repNames: [String: String]
+        public init(
+            title: String, reports: [Report], alerts: [Alert], balance: [Balance], tolerance: Double, repNames: [String: String] = [:]
+        ) {
+            (self.title, self.reports, self.alerts, self.balance, self.tolerance, self.repNames) = (title, reports, alerts, balance, tolerance, repNames)
         }
+
+        /// `Avery (005NA1)`, or the id when the configuration names no one.
+        func repLabel(_ id: String) -> String { repNames[id].map { "\($0) (\(id))" } ?? id }
     }
 
     static let tierColors = ["T1": "#1b7f3b", "T2": "#e0a100", "T3": "#8a8f98"]
@@ -25,9 +32,10 @@ public enum HTMLReport {
         body += input.alerts.isEmpty ? "<p class=ok>No alerts.</p>"
             : "<ul class=alerts>" + input.alerts.map { "<li><b>\(escape($0.kind))</b>: \(escape($0.message))</li>" }.joined() + "</ul>"
         body += "</section>\n"
-        if let validation = byName["validation"] { body += "<section><h2>\(escape(validation.title))</h2>\(table(validation))</section>\n" }
+        let table = { (report: Report, limit: Int) in Self.table(report, limit: limit, repLabel: input.repLabel) }
+        if let validation = byName["validation"] { body += "<section><h2>\(escape(validation.title))</h2>\(table(validation, 1_000))</section>\n" }
         if let reps = byName["level2_reps"], !reps.rows.isEmpty {
-            let labels = reps.column("rep").map(\.display)
+            let labels = reps.column("rep").map { input.repLabel($0.display) }
             let values = reps.column("valuation").map { $0.number ?? 0 }
             let overall = values.reduce(0, +) / Double(max(1, values.count))
             let centres = reps.columns.contains("team_mean") ? reps.column("team_mean").map { $0.number ?? overall } : values.map { _ in overall }
@@ -35,22 +43,23 @@ public enum HTMLReport {
             body += barChart(id: "valuation-by-rep", labels: labels, series: [("valuation", "#2d5fa8", values)],
                              bands: centres.map { ($0 * (1 - input.tolerance), $0 * (1 + input.tolerance)) }, format: money)
             for balance in input.balance {
-                body += "<p>\(escape(balance.role)) reps: max/min \(String(format: "%.2f", balance.maxMinRatio)), coefficient of variation \(String(format: "%.3f", balance.coefficientOfVariation)), \(balance.withinBound ? "all within the band" : "<b>not all within the band</b>")</p>"
+                body += "<p>\(escape(balance.role)) reps: max/min \(balance.maxMinRatio.isFinite ? String(format: "%.2f", balance.maxMinRatio) : "— (a rep holds nothing)"), coefficient of variation \(String(format: "%.3f", balance.coefficientOfVariation)), \(balance.withinBound ? "all within the band" : "<b>not all within the band</b>")</p>"
             }
             let tiers = ["T1", "T2", "T3"].map { tier in (tier, tierColors[tier] ?? "#999", reps.column(tier.lowercased()).map { $0.number ?? 0 }) }
             body += "<h2>Accounts by tier per rep</h2>" + barChart(id: "tiers-by-rep", labels: labels, series: tiers, bands: nil, format: { String(Int($0)) })
-            body += table(reps) + "</section>\n"
+            body += table(reps, 1_000) + "</section>\n"
         }
         if let level1 = byName["level1_by_tier"], !level1.rows.isEmpty {
             let labels = level1.column("tier").map(\.display)
             let rates = level1.column("win_rate").map { ($0.number ?? 0) * 100 }
             body += "<section><h2>Win rate by tier</h2>"
             body += barChart(id: "win-rate-by-tier", labels: labels, series: [("win rate %", "#1b7f3b", rates)], bands: nil, format: { String(format: "%.0f %%", $0) })
-            body += table(level1) + "</section>\n"
+            body += table(level1, 1_000) + "</section>\n"
         }
         for name in ["territory_balance", "level1_by_segment", "level2_persona_coverage", "calibration", "level3_rep_tiers", "level3_t1_missing_personas"] {
             guard let report = byName[name] else { continue }
-            body += "<section><h2>\(escape(report.title))</h2>\(table(report, limit: 200))</section>\n"
+            body += "<section><h2>\(escape(report.title))</h2>\(table(report, 200))"
+            body += report.notes.map { "<p class=note>\(escape($0))</p>" }.joined() + "</section>\n"
         }
         return """
             <!doctype html>
@@ -60,7 +69,7 @@ public enum HTMLReport {
             h1{font-size:1.6em}h2{font-size:1.2em;margin-top:1.6em}
             table{border-collapse:collapse;margin:.6em 0}td,th{border:1px solid #ccc;padding:3px 8px;text-align:right}
             th{background:#f2f4f7}td:first-child,th:first-child{text-align:left}
-            .alerts li{color:#8a1c1c}.ok{color:#1b7f3b}svg{display:block;margin:.5em 0}
+            .alerts li{color:#8a1c1c}.ok{color:#1b7f3b}.note{color:#555}svg{display:block;margin:.5em 0}
             </style></head><body>
             \(body)
             </body></html>
@@ -102,10 +111,19 @@ public enum HTMLReport {
         return svg + "</svg>"
     }
 
-    static func table(_ report: Report, limit: Int = 1_000) -> String {
-        var html = "<table><tr>" + report.columns.map { "<th>\(escape($0))</th>" }.joined() + "</tr>"
-        for row in report.rows.prefix(limit) { html += "<tr>" + row.map { "<td>\(escape($0.display))</td>" }.joined() + "</tr>" }
-        if report.rows.count > limit { html += "<tr><td colspan=\"\(report.columns.count)\">… \(report.rows.count - limit) more rows in \(escape(report.name)).csv</td></tr>" }
+    /// The report as a table for people: numbers with thousands grouped, reps
+    /// by name and id (the `rep_name` column is then not repeated).
+    static func table(_ report: Report, limit: Int, repLabel: (String) -> String) -> String {
+        let rep = report.columns.firstIndex(of: "rep")
+        let shown = report.columns.indices.filter { report.columns[$0] != "rep_name" || rep == nil }
+        var html = "<table><tr>" + shown.map { "<th>\(escape(report.columns[$0]))</th>" }.joined() + "</tr>"
+        for row in report.rows.prefix(limit) {
+            html += "<tr>" + shown.map { index -> String in
+                guard index < row.count else { return "<td></td>" }
+                return "<td>\(escape(index == rep ? repLabel(row[index].display) : row[index].formatted))</td>"
+            }.joined() + "</tr>"
+        }
+        if report.rows.count > limit { html += "<tr><td colspan=\"\(shown.count)\">… \(report.rows.count - limit) more rows in \(escape(report.name)).csv</td></tr>" }
         return html + "</table>"
     }
 

@@ -2,6 +2,8 @@
 public struct Rep: Sendable, Equatable {
     public enum Role: String, Sendable, Codable { case direct, partner }
     public var id: String
+    /// What people call the rep (reports show it next to the id); may be empty.
+    public var name: String
     /// Regions (e.g. country codes) the rep covers; empty: every region.
     public var regions: Set<String>
     /// Segments the rep covers; empty: every segment.
@@ -10,8 +12,10 @@ public struct Rep: Sendable, Equatable {
     public var capacity: Int?
     public var role: Role
 
-    public init(id: String, regions: Set<String> = [], segments: Set<String> = [], capacity: Int? = nil, role: Role = .direct) {
-        (self.id, self.regions, self.segments, self.capacity, self.role) = (id, regions, segments, capacity, role)
+    public init(
+        id: String, name: String = "", regions: Set<String> = [], segments: Set<String> = [], capacity: Int? = nil, role: Role = .direct
+    ) {
+        (self.id, self.name, self.regions, self.segments, self.capacity, self.role) = (id, name, regions, segments, capacity, role)
     }
 }
 

@@ -54,8 +54,12 @@ enum MergeJobs {
         func handle(_ job: ClaimedJob, context: JobContext, on db: isolated Connection) throws {
             let settings = try MergeJobs.settings(job.payload)
             let merger = AccountMerger(settings: settings.match.settings, platforms: settings.match.platforms, logger: Logger(label: "marketmap.merge"))
+            // Progress in hundredths: loading the records is a fifth, finding the edges most of the rest.
             let records = try merger.matchRecords(on: db)
-            let edges = AccountClustering.candidates(records, settings: settings.match.settings, shard: job.shard, shards: settings.shards)
+            context.progress(job, done: 20, total: 100)
+            let edges = AccountClustering.candidates(records, settings: settings.match.settings, shard: job.shard, shards: settings.shards) {
+                context.progress(job, done: 20 + Int($0 * 75), total: 100)
+            }
             try db.query(MergeQueries.deleteShardEdges, job.runID, job.shard)
             try db.copyIn(MergeQueries.copyEdges) { writer in
                 for edge in edges {
@@ -79,7 +83,9 @@ enum MergeJobs {
                 settings: settings.match.settings, sourcePriority: settings.priority, platforms: settings.match.platforms, logger: logger)
             let clock = ContinuousClock()
             let started = clock.now
+            // Progress in hundredths, by the steps' share of a 1M-account resolve.
             let records = try merger.matchRecords(on: db)
+            context.progress(job, done: 5, total: 100)
             try db.execute(MergeQueries.stageRunEdges)
             try db.query(MergeQueries.fillRunEdges, job.runID)
             var edges: [MatchEdge] = []
@@ -93,11 +99,14 @@ enum MergeJobs {
                     reason: f[6] ?? ""))
             }
             let loaded = clock.now
+            context.progress(job, done: 10, total: 100)
             let decisions = try MergeDecisions.load(on: db)
             let resolution = AccountClustering.resolution(records, edges: edges, settings: settings.match.settings, decisions: decisions)
             let clustered = clock.now
-            let report = try merger.write(resolution, runID: job.runID, on: db)
+            context.progress(job, done: 20, total: 100)
+            let report = try merger.write(resolution, runID: job.runID, on: db) { context.progress(job, done: 20 + Int($0 * 50), total: 100) }
             let written = clock.now
+            context.progress(job, done: 70, total: 100)
             let contacts = try ContactMerger(sourcePriority: settings.priority, logger: logger).merge(on: db)
             logger.info("merge resolve steps", metadata: [
                 "load": "\(started.duration(to: loaded))", "cluster": "\(loaded.duration(to: clustered))",

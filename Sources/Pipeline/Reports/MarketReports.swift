@@ -53,19 +53,22 @@ public struct MarketReports: Sendable {
                 rows: (plan?.balance ?? []).map { b in
                     [.text(b.role), .number(Double(b.reps)), .number(b.mean.rounded()), .number(b.min), .number(b.max),
                      b.maxMinRatio.isFinite ? .number(b.maxMinRatio) : .null, .number(b.coefficientOfVariation), .text(b.withinBound ? "yes" : "no")]
-                } + (plan?.notes ?? []).map { [.text("note: " + $0), .null, .null, .null, .null, .null, .null, .null] }))
+                }, notes: plan?.notes ?? []))
             reports.append(try ReviewSummary(on: db).report)
             var inputs = alertInputs(reports, calibration: calibration)
             inputs.tierChurn = movers.baselineRun.map { .init(since: $0, moved: movers.moved, accounts: movers.accounts, configChanged: movers.configChanged) }
             let alerts = inputs.alerts(config.alerts)
             reports.append(Report(name: "alerts", title: "Alerts", columns: ["kind", "message"], rows: alerts.map { [.text($0.kind), .text($0.message)] }))
             let encoder = JSONEncoder()
+            reports = reports.map(withRepNames)
             for report in reports {
-                try db.query(ReportQueries.saveReport, run, report.name, report.columns, String(decoding: try encoder.encode(report.rows), as: UTF8.self))
+                try db.query(
+                    ReportQueries.saveReport, run, report.name, report.columns, String(decoding: try encoder.encode(report.rows), as: UTF8.self),
+                    report.notes)
             }
             let html = HTMLReport.render(.init(
                 title: "Market Map — run \(run)", reports: reports, alerts: alerts, balance: plan?.balance ?? [],
-                tolerance: config.territories.tolerance))
+                tolerance: config.territories.tolerance, repNames: repNames))
             return MarketReportSet(reports: reports, alerts: alerts, balance: plan?.balance ?? [], html: html)
         }
     }
@@ -139,6 +142,22 @@ public struct MarketReports: Sendable {
                 [("rep", "t"), ("golden_id", "n"), ("name", "t"), ("domain", "t"), ("contacts", "n")],
                 ReportQueries.level3MissingPersonas, product, on: db),
         ]
+    }
+
+    /// Rep id → the name the configuration gives (reps without one are left out).
+    var repNames: [String: String] {
+        Dictionary(config.territories.reps.filter { !$0.name.isEmpty }.map { ($0.id, $0.name) }, uniquingKeysWith: { first, _ in first })
+    }
+
+    /// Adds a `rep_name` column (the configuration's name of each rep) to a
+    /// report that has a `rep` column (ids), last, so the columns before keep their places.
+    func withRepNames(_ report: Report) -> Report {
+        guard report.columns.contains("rep"), !report.columns.contains("rep_name") else { return report }
+        let names = repNames
+        var result = report
+        result.columns.append("rep_name")
+        result.rows = zip(report.rows, report.column("rep")).map { row, rep in row + [names[rep.display].map(ReportValue.text) ?? .null] }
+        return result
     }
 
     /// Adds each rep's team (peers: same role, regions and segments) and the

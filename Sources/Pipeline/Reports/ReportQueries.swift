@@ -77,8 +77,8 @@ enum ReportQueries {
     static let copyAssignments = "COPY territory_assignments (golden_id, run_id, rep_id, previous_owner, moved, reason) FROM STDIN"
 
     static let saveReport = """
-        INSERT INTO reports (run_id, name, columns, rows) VALUES ($1, $2, $3, $4::jsonb)
-        ON CONFLICT (run_id, name) DO UPDATE SET columns = excluded.columns, rows = excluded.rows, created_at = now()
+        INSERT INTO reports (run_id, name, columns, rows, notes) VALUES ($1, $2, $3, $4::jsonb, $5)
+        ON CONFLICT (run_id, name) DO UPDATE SET columns = excluded.columns, rows = excluded.rows, notes = excluded.notes, created_at = now()
         """
 
     /// Opportunities on golden accounts.
@@ -187,12 +187,12 @@ extension ReportQueries {
     static let runParams = "SELECT params FROM runs WHERE id = $1"
     /// territories.csv: every placed account with its rep (no parameters: COPY cannot take them).
     static let territoriesCSV = """
-        COPY (SELECT t.golden_id, g.name, g.domain, t.rep_id, t.previous_owner, t.moved, t.reason
+        COPY (SELECT t.golden_id, g.name, g.domain, t.rep_id, t.previous_owner, CASE WHEN t.moved THEN 'yes' ELSE 'no' END AS moved, t.reason
               FROM territory_assignments t JOIN golden_accounts g ON g.id = t.golden_id ORDER BY t.golden_id)
         TO STDOUT WITH (FORMAT csv, HEADER true)
         """
 }
 
 extension ReportQueries {
-    static let reportRows = "SELECT rows::text FROM reports WHERE run_id = $1 AND name = $2"
+    static let reportRows = "SELECT rows::text, notes FROM reports WHERE run_id = $1 AND name = $2"
 }

@@ -1,8 +1,8 @@
 import Foundation
 import Postgres
 
-/// The files `marketmap run` leaves in its output directory (the README's
-/// output contract): the golden records with their scores and owners, the
+/// The files `marketmap run` leaves in its output directory (the output
+/// contract, docs/output.md): the golden records with their scores and owners, the
 /// lineage, contacts, rejected rows, what enrichment filled, and everything the reporter wrote for the
 /// run (territories, rep distribution, every report as CSV and JSON, the HTML
 /// page, the run summary).

@@ -7,7 +7,8 @@ import Postgres
 /// with a bar; otherwise a plain line every `interval` seconds and one when a
 /// stage ends. Rows are the stage's input (staged records for normalize,
 /// source accounts for match and resolve, golden accounts for enrich and score), counted
-/// exactly for normalize and from the share of jobs done for the others.
+/// exactly for normalize and from the share of the stage's work done for the
+/// others: finished jobs, and what running jobs report (`JobContext.progress`).
 public final class RunMonitor: @unchecked Sendable {
     let tty: Bool
     let interval: Double
@@ -33,7 +34,7 @@ public final class RunMonitor: @unchecked Sendable {
 
     /// Rows done and total of a stage.
     func rows(_ stage: StageStatus, _ inputs: Inputs) -> (done: Int, total: Int) {
-        let share = stage.state == "done" ? 1 : stage.jobsTotal > 0 ? Double(stage.jobsDone) / Double(stage.jobsTotal) : 0
+        let share = stage.share
         switch stage.stage {
         case "normalize":
             let total = inputs.staged
@@ -50,7 +51,7 @@ public final class RunMonitor: @unchecked Sendable {
             let (done, _) = rows(stage, inputs)
             let seconds = stage.startedAt.flatMap { start in stage.finishedAt.map { $0.timeIntervalSince(start) } } ?? 0
             let rate = seconds > 0 ? " (\(Self.grouped(Int(Double(done) / seconds))) rows/s)" : ""
-            let line = "  \(Self.padded(stage.stage)) \(stage.state)  \(Self.grouped(done)) rows in \(String(format: "%.1f", seconds)) s\(rate), \(stage.jobsTotal) jobs"
+            let line = "  \(Self.padded(stage.stage)) \(stage.state)  \(Self.grouped(done)) rows in \(String(format: "%.1f", seconds)) s\(rate), \(stage.jobsTotal) job\(stage.jobsTotal == 1 ? "" : "s")"
             write(tty ? "\r\u{1B}[2K" + line + "\n" : line + "\n")
             if active == stage.stage { active = nil }
         }

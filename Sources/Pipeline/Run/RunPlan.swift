@@ -4,7 +4,6 @@ import JobQueue
 import Logging
 import MarketMapCore
 import Postgres
-import Yams
 
 /// A manifest read and checked before any work starts: its sources with
 /// absolute paths, the configuration (validated), and a fingerprint that
@@ -31,14 +30,7 @@ public struct RunPlan: Sendable {
         guard let data = FileManager.default.contents(atPath: path), let text = String(data: data, encoding: .utf8) else {
             throw ConfigError(file: path, path: "", expected: FileManager.default.fileExists(atPath: path) ? "cannot read the manifest" : "no such file")
         }
-        var manifest: Manifest
-        do {
-            manifest = try YAMLDecoder().decode(Manifest.self, from: text)
-        } catch let error as DecodingError {
-            throw ConfigError.from(error, file: path)
-        } catch {
-            throw ConfigError(file: path, path: "", expected: "not valid YAML: \(error)")
-        }
+        var manifest = try ConfigLoader.decode(Manifest.self, from: text, file: path)
         let base = URL(fileURLWithPath: path).deletingLastPathComponent()
         func resolve(_ file: String) -> String {
             file.hasPrefix("/") ? file : base.appendingPathComponent(file).standardizedFileURL.path

@@ -26,8 +26,7 @@ public enum RunSummaryText {
         if let changes = try RunSummary.Changes(run: run, on: db) { text += "  changes: " + changes.text + "\n" }
         text += "  review: " + (try ReviewSummary(on: db)).text + "\n"
         if let balance = try db.query(ReportQueries.reportRows, run, "territory_balance").first {
-            let rows: String = try balance.decode(0)
-            text += "  territory balance: " + summarizeBalance(rows) + "\n"
+            text += "  territory balance: " + summarizeBalance(try balance.decode(0), notes: try balance.decode(1)) + "\n"
         }
         text += "  time per stage:"
         for stage in status.stages {
@@ -52,16 +51,16 @@ public enum RunSummaryText {
         return "\(try n(3)) accounts enriched (\(try n(4)) fields), \(try n(5)) not enriched: budget; credits spent \(credits) (\(try n(6)) paid calls)"
     }
 
-    /// "direct CA+US max/min 1.00 within ±band; ..." from the territory_balance rows (JSON).
-    static func summarizeBalance(_ json: String) -> String {
+    /// "direct CA+US: max/min 1.00, within the band; ...; note: ..." from the
+    /// territory_balance rows (JSON) and notes.
+    static func summarizeBalance(_ json: String, notes: [String] = []) -> String {
         guard let rows = try? JSONSerialization.jsonObject(with: Data(json.utf8)) as? [[Any]] else { return "unavailable" }
         let parts = rows.compactMap { row -> String? in
             guard let team = row.first as? String else { return nil }
-            if team.hasPrefix("note: ") { return team }
             let ratio = (row.count > 5 ? row[5] as? Double : nil).map { String(format: "%.2f", $0) } ?? "—"
             let within = row.count > 7 ? (row[7] as? String ?? "") : ""
             return "\(team): max/min \(ratio)\(within == "yes" ? ", within the band" : ", NOT within the band")"
         }
-        return parts.isEmpty ? "no territories configured" : parts.joined(separator: "; ")
+        return parts.isEmpty ? "no territories configured" : (parts + notes.map { "note: " + $0 }).joined(separator: "; ")
     }
 }

@@ -5,20 +5,20 @@ import Synchronization
 
 /// One private PostgreSQL per test process (fsync off, unix socket, removed at
 /// exit), and a fresh database per test cloned from a migrated template.
-actor TestServer {
-    static let shared = TestServer()
+public actor TestServer {
+    public static let shared = TestServer()
 
     private var server: EmbeddedServer?
     private var counter = 0
-    static let repositoryRoot = URL(fileURLWithPath: #filePath)
-        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-    static let sqlDirectory = repositoryRoot.appendingPathComponent("sql")
-    static let templateName = "mm_template"
+    public static let repositoryRoot = URL(fileURLWithPath: #filePath)
+        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    public static let sqlDirectory = repositoryRoot.appendingPathComponent("sql")
+    public static let templateName = "mm_template"
     private static let running = Mutex<EmbeddedServer?>(nil)
 
     /// The server, started (and the template migrated) on first use. Memoized
     /// as a task: tests call this concurrently and the actor is reentrant.
-    func start() async throws -> EmbeddedServer {
+    public func start() async throws -> EmbeddedServer {
         if let starting { return try await starting.value }
         let task = Task { try await Self.boot() }
         starting = task
@@ -47,7 +47,7 @@ actor TestServer {
     }
 
     /// A new database: a copy of the migrated template, or empty (`template0`).
-    func createDatabase(migrated: Bool) async throws -> ConnectionConfig {
+    public func createDatabase(migrated: Bool) async throws -> ConnectionConfig {
         let server = try await start()
         counter += 1
         let name = "t_\(counter)"
@@ -58,7 +58,7 @@ actor TestServer {
         return server.connectionConfig.withDatabase(name)
     }
 
-    func dropDatabase(_ config: ConnectionConfig) async throws {
+    public func dropDatabase(_ config: ConnectionConfig) async throws {
         guard let server, let name = config.overrideDatabase else { return }
         let admin = try await Connection.connect(server.connectionConfig.withDatabase("postgres"))
         try await admin.execute("DROP DATABASE IF EXISTS \(quoteIdentifier(name)) WITH (FORCE)")
@@ -67,7 +67,7 @@ actor TestServer {
 }
 
 /// Runs `body` against its own fresh database, dropped afterwards.
-func withTestDatabase<T>(
+public func withTestDatabase<T>(
     migrated: Bool = true, _ body: (ConnectionConfig) async throws -> T
 ) async throws -> T {
     let config = try await TestServer.shared.createDatabase(migrated: migrated)
@@ -82,7 +82,7 @@ func withTestDatabase<T>(
 }
 
 /// Same, with one open connection.
-func withTestConnection<T>(migrated: Bool = true, _ body: (Connection) async throws -> T) async throws -> T {
+public func withTestConnection<T>(migrated: Bool = true, _ body: (Connection) async throws -> T) async throws -> T {
     try await withTestDatabase(migrated: migrated) { config in
         let connection = try await Connection.connect(config)
         do {

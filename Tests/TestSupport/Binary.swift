@@ -2,8 +2,8 @@ import Foundation
 
 /// The `marketmap` executable under test: `MARKETMAP_BIN`, or the debug build
 /// of this checkout.
-enum MarketMapBinary {
-    static var path: String {
+public enum MarketMapBinary {
+    public static var path: String {
         if let path = ProcessInfo.processInfo.environment["MARKETMAP_BIN"], !path.isEmpty { return path }
         let build = TestServer.repositoryRoot.appendingPathComponent(".build")
         for candidate in ["debug/marketmap", "x86_64-unknown-linux-gnu/debug/marketmap", "aarch64-unknown-linux-gnu/debug/marketmap"] {
@@ -14,7 +14,7 @@ enum MarketMapBinary {
     }
 
     /// The environment without any database configuration, plus `extra`.
-    static func environment(_ extra: [String: String] = [:]) -> [String: String] {
+    public static func environment(_ extra: [String: String] = [:]) -> [String: String] {
         var environment = ProcessInfo.processInfo.environment.filter {
             !$0.key.hasPrefix("PG") && $0.key != "DATABASE_URL" && $0.key != "MARKETMAP_DATA_DIR"
         }
@@ -24,7 +24,7 @@ enum MarketMapBinary {
 
     /// Runs to completion on a dedicated thread (never blocking Swift's
     /// cooperative pool); returns status and the combined output.
-    static func run(_ arguments: [String], environment: [String: String] = environment()) async throws -> (status: Int32, output: String) {
+    public static func run(_ arguments: [String], environment: [String: String] = environment()) async throws -> (status: Int32, output: String) {
         let running = try RunningBinary(arguments, environment: environment)
         let status = try await running.waitForExit()
         _ = try await running.waitFor("\u{4}")  // the reader saw end of output
@@ -33,13 +33,13 @@ enum MarketMapBinary {
 }
 
 /// A started `marketmap` whose output is read line by line on its own thread.
-final class RunningBinary: @unchecked Sendable {
-    let process = Process()
+public final class RunningBinary: @unchecked Sendable {
+    public let process = Process()
     private let lock = NSCondition()
     private var output = ""
 
     /// `executable`: marketmap unless told (a script of `ops/`, through bash).
-    init(_ arguments: [String], environment: [String: String] = MarketMapBinary.environment(), executable: String = MarketMapBinary.path) throws {
+    public init(_ arguments: [String], environment: [String: String] = MarketMapBinary.environment(), executable: String = MarketMapBinary.path) throws {
         process.executableURL = URL(fileURLWithPath: executable)
         process.arguments = arguments
         process.environment = environment
@@ -61,7 +61,7 @@ final class RunningBinary: @unchecked Sendable {
     }
 
     /// Waits (off the cooperative pool) until the output contains `text`.
-    func waitFor(_ text: String, timeout: TimeInterval = 60) async throws -> Bool {
+    public func waitFor(_ text: String, timeout: TimeInterval = 60) async throws -> Bool {
         try await onThread { [self] in
             let deadline = Date().addingTimeInterval(timeout)
             lock.lock()
@@ -73,9 +73,9 @@ final class RunningBinary: @unchecked Sendable {
         }
     }
 
-    var text: String { lock.withLock { output } }
+    public var text: String { lock.withLock { output } }
 
-    func waitForExit() async throws -> Int32 {
+    public func waitForExit() async throws -> Int32 {
         try await onThread { [self] in
             process.waitUntilExit()
             return process.terminationStatus
@@ -84,7 +84,7 @@ final class RunningBinary: @unchecked Sendable {
 }
 
 /// Runs blocking work on a new thread and resumes when it is done.
-func onThread<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
+public func onThread<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
     try await withCheckedThrowingContinuation { continuation in
         Thread { continuation.resume(with: Result { try body() }) }.start()
     }
