@@ -100,7 +100,7 @@ let package = Package(
         .testTarget(name: "MarketMapCoreTests", dependencies: ["MarketMapCore", "Enrichment"], swiftSettings: strict),
         .target(
             name: "TestSupport",
-            dependencies: ["Postgres", "Enrichment", .product(name: "Logging", package: "swift-log")],
+            dependencies: ["MarketMapCore", "Postgres", "Enrichment", .product(name: "Logging", package: "swift-log")],
             path: "Tests/TestSupport",
             swiftSettings: strict
         ),

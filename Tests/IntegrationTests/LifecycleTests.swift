@@ -6,6 +6,7 @@ import Pipeline
 import Postgres
 import ServiceLifecycle
 import Testing
+import TestSupport
 
 /// The roles as services of one ServiceGroup, in this process: graceful
 /// shutdown finishes or releases the job in flight, and the group returns.

@@ -3,6 +3,7 @@ import MarketMapCore
 import Pipeline
 import Postgres
 import Testing
+import TestSupport
 
 /// Merge plans on the bundled sample, applied to its exports as the CRM would
 /// apply them (duplicates removed, their contacts and opportunities re-pointed

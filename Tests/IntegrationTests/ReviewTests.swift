@@ -5,6 +5,7 @@ import MarketMapCore
 import Pipeline
 import Postgres
 import Testing
+import TestSupport
 
 /// Steward review against a real database: decisions shape the merge, stay
 /// through refreshes (re-imports with new source values), can be undone, and
