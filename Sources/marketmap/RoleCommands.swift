@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import Logging
 import Pipeline
+import ReportServer
 
 struct WorkerCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -81,10 +82,11 @@ struct CoordinatorCommand: AsyncParsableCommand {
 
 struct ReporterCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "reporter", abstract: "Write the reports of every run that finishes.")
+        commandName: "reporter", abstract: "Write the reports of every run that finishes; with --http, serve them and the steward's review page.")
     @OptionGroup var global: GlobalOptions
     @Option(help: "Folder for report files.") var out = "out"
     @OptionGroup var metrics: MetricsFlags
+    @OptionGroup var web: ReviewServerFlags
 
     func run() async throws {
         let logger = global.makeLogger("marketmap.reporter")
@@ -92,8 +94,11 @@ struct ReporterCommand: AsyncParsableCommand {
         shutdown.install()
         let endpoint = try metrics.options.start(logger: logger)
         defer { endpoint?.stop() }
+        let serving = try web.options(reports: URL(fileURLWithPath: out))
         try await global.withDatabase(logger: logger, gracefulShutdown: true) { target in
-            await Reporter(config: target.config, outputDirectory: URL(fileURLWithPath: out), logger: logger, shutdown: shutdown).run()
+            let reporter = Reporter(config: target.config, outputDirectory: URL(fileURLWithPath: out), logger: logger, shutdown: shutdown)
+            guard let serving else { return await reporter.run() }
+            try await ReportServer(options: serving, database: target.config, logger: logger).serve(alongside: { await reporter.run() }, shutdown: shutdown)
         }
     }
 }

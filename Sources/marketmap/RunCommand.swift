@@ -6,6 +6,7 @@ import Logging
 import MarketMapCore
 import Pipeline
 import Postgres
+import ReportServer
 
 struct RunCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -24,10 +25,14 @@ struct RunCommand: AsyncParsableCommand {
     @Option(help: "Output directory (default: the manifest's `out`).") var out: String?
     @Option(help: "Stop waiting for the reporter after this many seconds.") var reportTimeout = 300.0
     @Option(help: "Workers' lease: a killed worker's jobs are claimed again after this many seconds.") var leaseSeconds = 10.0
+    @Option(help: ArgumentHelp(
+        "After the run, keep its roles running and serve the report and the review page (with “Run now”) on HOST:PORT until Ctrl-C.",
+        valueName: "host:port")) var serve: String?
 
     func validate() throws {
         guard (1...64).contains(workers) else { throw ValidationError("--workers must be between 1 and 64") }
         guard leaseSeconds >= 2 else { throw ValidationError("--lease-seconds must be at least 2") }
+        if let serve, HTTPAddress(parsing: serve) == nil { throw ValidationError("--serve \(serve): expected HOST:PORT or PORT") }
     }
 
     func run() async throws {
@@ -74,7 +79,8 @@ struct RunCommand: AsyncParsableCommand {
                     name: "worker-\(index)",
                     arguments: ["worker", "--worker-id", "run-\(run)-w\(index)", "--lease-seconds", String(leaseSeconds), "--grace-seconds", "10"] + level))
             }
-            try children.start(.init(name: "reporter", arguments: ["reporter", "--out", reports.path] + level))
+            let web = serve.map { ["--http", $0, "--manifest", manifestPath] } ?? []
+            try children.start(.init(name: "reporter", arguments: ["reporter", "--out", reports.path] + web + level))
 
             let monitor = RunMonitor(tty: isatty(STDERR_FILENO) == 1, write: say)
             let runs = Runs(queue: JobQueue())
@@ -104,7 +110,7 @@ struct RunCommand: AsyncParsableCommand {
                 await shutdown.sleep(.milliseconds(200))
             }
             let memory = children.peakMemory()
-            await children.stop()
+            if serve == nil { await children.stop() }
             try await db.transaction { db in
                 try OutputContract.write(run: run, product: plan.config.products.first?.product ?? "", reports: reports, to: plan.out, on: db)
             }
@@ -114,6 +120,12 @@ struct RunCommand: AsyncParsableCommand {
             say("  peak memory: run \(own / 1_048_576) MB, " + memory.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value / 1_048_576) MB" }.joined(separator: ", ") + "\n")
             if let simulator { say("  provider simulator answered \(simulator.calls) calls\n") }
             if children.restarts > 0 { say("  child processes restarted after exiting: \(children.restarts)\n") }
+            if let serve, let address = HTTPAddress(parsing: serve) {
+                let log = plan.out.appendingPathComponent("logs/reporter.log").path
+                say((address.port == 0 ? "review page: on a free port, named in \(log)" : "review page: http://\(address)/review") + "; Ctrl-C stops\n")
+                while !shutdown.isRequested { await shutdown.sleep(.seconds(1)) }
+                await children.stop()
+            }
             return RunOutcome(run: run, state: status?.state ?? "unknown", error: status?.error ?? "")
         }
         say(String(format: "total %.1f s\n", Date().timeIntervalSince(started)))
