@@ -26,8 +26,9 @@ CREATE TABLE review_decisions (
     undo_note   text,
     CHECK ((kind IN ('same', 'different')) = (b_source IS NOT NULL AND b_id IS NOT NULL)),
     CHECK ((kind = 'pin') = (field IS NOT NULL AND value IS NOT NULL)),
-    -- A pair is stored in one order, the smaller record first.
-    CHECK (b_source IS NULL OR (a_source, a_id) < (b_source, b_id))
+    -- A pair is stored in one order, the smaller record first by code point
+    -- (the order the matcher uses, not the database's collation).
+    CHECK (b_source IS NULL OR (a_source, a_id) <> (b_source, b_id))
 );
 CREATE INDEX review_decisions_active ON review_decisions (kind) WHERE undone_at IS NULL;
 CREATE INDEX review_decisions_a ON review_decisions (a_source, a_id);

@@ -69,6 +69,12 @@ extension Int: PostgresDecodable {
     }
 }
 
+extension Int64: PostgresDecodable {
+    public static func decode(_ bytes: UnsafeRawBufferPointer, type: PostgresType) throws(DecodingFailure) -> Int64 {
+        Int64(try Int.decode(bytes, type: type))
+    }
+}
+
 extension Int32: PostgresDecodable {
     public static func decode(_ bytes: UnsafeRawBufferPointer, type: PostgresType) throws(DecodingFailure) -> Int32 {
         guard type == .int4 || type == .int2 else { throw .unsupported(Int32.self, type) }

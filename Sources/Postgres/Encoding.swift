@@ -49,6 +49,11 @@ extension Int: PostgresEncodable {
     }
 }
 
+extension Int64: PostgresEncodable {
+    public static var postgresType: PostgresType { .int8 }
+    public var postgresBind: PostgresBind { Int(self).postgresBind }
+}
+
 extension Int32: PostgresEncodable {
     public static var postgresType: PostgresType { .int4 }
     public var postgresBind: PostgresBind {

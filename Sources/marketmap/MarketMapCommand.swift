@@ -13,7 +13,7 @@ struct MarketMapCommand: AsyncParsableCommand {
         version: ProductVersion.current,
         subcommands: [
             DatabaseCommand.self, ImportCommand.self, MergeCommand.self, WorkerCommand.self, CoordinatorCommand.self, ReporterCommand.self,
-            RunCommand.self, StatusCommand.self, PushPlanCommand.self, QueueCommand.self, RunsCommand.self, ConfigCommand.self, SimulatorCommand.self, VersionCommand.self, BenchCommand.self, CheckArgsCommand.self, ClusterPlanCommand.self,
+            RunCommand.self, StatusCommand.self, PushPlanCommand.self, QueueCommand.self, RunsCommand.self, ConfigCommand.self, SimulatorCommand.self, VersionCommand.self, BenchCommand.self, CheckArgsCommand.self, ClusterPlanCommand.self, ReviewCommand.self,
         ]
     )
 }

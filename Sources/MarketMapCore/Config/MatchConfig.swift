@@ -6,6 +6,7 @@
 ///   name_threshold: 0.9              # weighted name agreement for a name match
 ///   alternate_domain_threshold: 0.97 # name agreement that links siemens.de and siemens.com
 ///   max_domains_per_account: 3       # more own domains in one account is a runaway cluster
+///   review_margin: 0.05              # name pairs this far below name_threshold go to review
 ///   hosting_platforms: [mysites.example, "portal.example/shops"]  # subdomain hosts; host/prefix for path hosts
 /// ```
 public struct MatchConfig: Sendable, Equatable, Decodable {
@@ -18,7 +19,7 @@ public struct MatchConfig: Sendable, Equatable, Decodable {
 
     public init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: ConfigKey.self)
-        try c.rejectUnknown(["name_threshold", "alternate_domain_threshold", "max_domains_per_account", "hosting_platforms"])
+        try c.rejectUnknown(["name_threshold", "alternate_domain_threshold", "max_domains_per_account", "review_margin", "hosting_platforms"])
         let defaults = MatchSettings()
         settings.nameThreshold = try c.value("name_threshold", or: defaults.nameThreshold)
         guard settings.nameThreshold > 0.5, settings.nameThreshold <= 1 else {
@@ -30,6 +31,10 @@ public struct MatchConfig: Sendable, Equatable, Decodable {
         }
         settings.maxDomainsPerAccount = try c.value("max_domains_per_account", or: defaults.maxDomainsPerAccount)
         guard settings.maxDomainsPerAccount >= 1 else { throw c.fail("max_domains_per_account", "expected 1 or more") }
+        settings.reviewMargin = try c.value("review_margin", or: defaults.reviewMargin)
+        guard settings.reviewMargin >= 0, settings.reviewMargin < 0.5 else {
+            throw c.fail("review_margin", "expected a margin from 0 (no near misses) to below 0.5, e.g. 0.05")
+        }
         platformAdditions = try c.value("hosting_platforms", or: [String]())
         for entry in platformAdditions {
             let host = entry.split(separator: "/").first.map(String.init) ?? ""

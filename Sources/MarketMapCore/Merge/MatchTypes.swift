@@ -1,5 +1,5 @@
 /// Identity of one source record.
-public struct RecordKey: Sendable, Hashable, Comparable, CustomStringConvertible {
+public struct RecordKey: Sendable, Hashable, Comparable, Codable, CustomStringConvertible {
     public var source: String
     public var sourceID: String
     public init(source: String, sourceID: String) {
@@ -63,6 +63,8 @@ public enum MatchMethod: String, Sendable, Codable {
     /// Joined on another domain of the same company (`siemens.de` / `siemens.com`):
     /// the same name and country and a domain label that fits both. Review these.
     case altDomain = "alt_domain"
+    /// Joined by a steward's `same` decision.
+    case decision
 }
 
 public struct MatchSettings: Sendable, Equatable {
@@ -76,7 +78,12 @@ public struct MatchSettings: Sendable, Equatable {
     /// At most this many own domains in one account: a chain of alternate
     /// domains longer than this is a runaway cluster, not a company.
     public var maxDomainsPerAccount: Int = 3
-    public init(nameThreshold: Double = 0.9, alternateDomainThreshold: Double = 0.97, maxDomainsPerAccount: Int = 3) {
+    /// Name pairs this far below `nameThreshold` are kept as near misses, for review.
+    public var reviewMargin: Double = 0.05
+    public init(
+        nameThreshold: Double = 0.9, alternateDomainThreshold: Double = 0.97, maxDomainsPerAccount: Int = 3, reviewMargin: Double = 0.05
+    ) {
+        self.reviewMargin = reviewMargin
         self.nameThreshold = nameThreshold
         self.alternateDomainThreshold = alternateDomainThreshold
         self.maxDomainsPerAccount = maxDomainsPerAccount
@@ -95,7 +102,13 @@ public struct AccountCluster: Sendable, Equatable {
 
 /// A possible match between two source records, found in one shard.
 public struct MatchEdge: Sendable, Hashable {
-    public enum Kind: String, Sendable, Hashable { case domain, name, altDomain = "alt_domain" }
+    public enum Kind: String, Sendable, Hashable {
+        case domain, name, altDomain = "alt_domain"
+        /// A name pair just below the threshold: never joins, shown for review.
+        case nearName = "near_name"
+        /// A steward's `same` decision (made by resolve, never stored as an edge).
+        case decision
+    }
     public var a: RecordKey
     public var b: RecordKey
     public var score: Double

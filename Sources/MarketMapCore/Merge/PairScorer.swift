@@ -1,3 +1,5 @@
+import Foundation
+
 /// Weighs the evidence of one candidate pair (by index into the key-sorted
 /// records of a matching pass) and turns it into an edge with its reason, or
 /// nothing. Names are prepared once per record, on first use.
@@ -116,16 +118,21 @@ struct PairScorer {
     /// A name match within one country, where either side lacks an own domain.
     /// A name of common words that many records share (`First National Bank`)
     /// needs the city to agree.
+    /// A pair within `reviewMargin` below the threshold is a `nearName` edge.
     mutating func nameEdge(_ a: Int, _ b: Int) -> MatchEdge? {
-        guard let (score, cities, distinctive) = score(a, b), score >= settings.nameThreshold,
+        guard let (score, cities, distinctive) = score(a, b), score >= settings.nameThreshold - settings.reviewMargin,
             distinctive || cities == .agree
         else { return nil }
-        var reason = "name " + Self.format(score) + ", country " + (records[a].country ?? "?")
+        let near = score < settings.nameThreshold
+        var reason = near
+            ? "name " + String(format: "%.3f", score) + " below the threshold " + String(format: "%.3f", settings.nameThreshold)
+            : "name " + Self.format(score)
+            + ", country " + (records[a].country ?? "?")
         if records[a].countryFromDomain || records[b].countryFromDomain { reason += " (one from the domain)" }
         if cities == .agree { reason += ", city agrees" }
         if !distinctive { reason += ", common words only" }
         if records[a].platformTenant || records[b].platformTenant { reason += ", a platform page" }
-        return MatchEdge(records[a].key, records[b].key, score: score, kind: .name, reason: reason)
+        return MatchEdge(records[a].key, records[b].key, score: score, kind: near ? .nearName : .name, reason: reason)
     }
 
     /// A name match where one side (or both, with the same city) has no country.

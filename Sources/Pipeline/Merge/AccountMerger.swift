@@ -12,6 +12,10 @@ public struct MergeReport: Sendable, Codable, Equatable {
     public var nameMatches: Int
     /// Golden accounts whose sources disagree on at least one field.
     public var withConflicts: Int
+    /// Open review items after this merge.
+    public var reviewItems: Int
+    /// Stewards' decisions that could not take effect (a record gone, a contradiction).
+    public var decisionsUnapplied: Int
 }
 
 /// Clusters every source account into golden accounts (`AccountClustering`),
@@ -50,9 +54,11 @@ public struct AccountMerger: Sendable {
 
     public func merge(on db: isolated Connection) throws -> MergeReport {
         let records = try matchRecords(on: db)
-        let clusters = AccountClustering.cluster(records, settings: settings)
-        logger.info("clustered accounts", metadata: ["records": "\(records.count)", "golden": "\(clusters.count)"])
-        return try write(clusters, on: db)
+        let decisions = try MergeDecisions.load(on: db)
+        let edges = AccountClustering.candidates(records, settings: settings)
+        let resolution = AccountClustering.resolution(records, edges: edges, settings: settings, decisions: decisions)
+        logger.info("clustered accounts", metadata: ["records": "\(records.count)", "golden": "\(resolution.clusters.count)"])
+        return try write(resolution, runID: nil, on: db)
     }
 
     /// What matching needs of every source account (about 100 bytes each).
@@ -70,10 +76,12 @@ public struct AccountMerger: Sendable {
         return records
     }
 
-    /// Writes clusters as golden accounts: stable ids, lineage, survivorship,
-    /// conflicts; in the caller's transaction if there is one.
-    public func write(_ clusters: [AccountCluster], on db: isolated Connection) throws -> MergeReport {
-        try db.withTransaction {
+    /// Writes clusters as golden accounts: stable ids, lineage, survivorship
+    /// (with stewards' pins), conflicts, review items; in the caller's
+    /// transaction if there is one.
+    public func write(_ resolution: ClusterResolution, runID: Int?, on db: isolated Connection) throws -> MergeReport {
+        let clusters = resolution.clusters
+        return try db.withTransaction {
             // Seconds per step, logged at the end: where a big merge spends its time.
             let clock = ContinuousClock()
             var last = clock.now
@@ -109,13 +117,19 @@ public struct AccountMerger: Sendable {
             try survive(on: db)
             try db.query(MergeQueries.recordSurvived, sourcePriority.joined(separator: ","), ProductVersion.current)
             lap("survivorship")
+            try MergeDecisions.writeItems(resolution.reviewCandidates, runID: runID, on: db)
+            lap("review")
             steps["survived_accounts"] = "\(stale)"
             let summary = try db.query(MergeQueries.summary)[0]
             let sources: Int = try summary.decode(0)
             let golden: Int = try summary.decode(1)
+            for decision in resolution.unapplied {
+                logger.warning("a steward's decision did not take effect", metadata: ["decision": "\(decision.id)", "why": "\(decision.reason.rawValue)"])
+            }
             return MergeReport(
                 sourceRecords: sources, goldenAccounts: golden, mergedDuplicates: sources - golden,
-                nameMatches: try summary.decode(2), withConflicts: try summary.decode(3))
+                nameMatches: try summary.decode(2), withConflicts: try summary.decode(3), reviewItems: try summary.decode(4),
+                decisionsUnapplied: resolution.unapplied.count)
         }
     }
 
@@ -129,6 +143,7 @@ public struct AccountMerger: Sendable {
             try db.query(MergeQueries.markAllStale)
         } else {
             try db.query(MergeQueries.markStale, priority, ProductVersion.current)
+            try db.execute(ReviewQueries.markPinnedStale)
         }
         try db.execute(MergeQueries.analyzeStale)
         return try db.query(MergeQueries.staleCount)[0].decode(0)
@@ -137,13 +152,14 @@ public struct AccountMerger: Sendable {
     /// Streams the stale accounts' members grouped by golden id, computes each
     /// golden record, and applies them set-based.
     private func survive(on db: isolated Connection) throws {
+        let pins = try MergeDecisions.pins(on: db)
         let spool = try CopySpool()
         var group: [(candidate: SurvivorCandidate, preventOverride: Bool)] = []
         var current: String?
         var failure: (any Error)?
         func flush() {
             guard let id = current, !group.isEmpty, failure == nil else { return }
-            do { try spool.add(goldenRow(id: id, group)) } catch { failure = error }
+            do { try spool.add(goldenRow(id: id, group, pins: pins[id] ?? [:])) } catch { failure = error }
             group.removeAll(keepingCapacity: true)
         }
         try db.copyOut(MergeQueries.members) { bytes in
@@ -173,8 +189,13 @@ public struct AccountMerger: Sendable {
         try db.execute(MergeQueries.replaceConflicts)
     }
 
-    private func goldenRow(id: String, _ group: [(candidate: SurvivorCandidate, preventOverride: Bool)]) -> [String?] {
-        let record = Survivorship.survive(group.map(\.candidate), fields: Self.fields, conflictFields: Self.conflictFields)
+    /// The golden record of one account: survivorship, then the stewards'
+    /// pins over it (the conflicts still list the sources' values).
+    private func goldenRow(
+        id: String, _ group: [(candidate: SurvivorCandidate, preventOverride: Bool)], pins: [String: String]
+    ) -> [String?] {
+        var record = Survivorship.survive(group.map(\.candidate), fields: Self.fields, conflictFields: Self.conflictFields)
+        record.values.merge(pins) { _, pinned in pinned }
         var conflicts = "{" + record.conflicts.keys.sorted().map { field in
             jsonString(field) + ":[" + (record.conflicts[field] ?? []).map(jsonString).joined(separator: ",") + "]"
         }.joined(separator: ",") + "}"

@@ -93,9 +93,10 @@ enum MergeJobs {
                     reason: f[6] ?? ""))
             }
             let loaded = clock.now
-            let clusters = AccountClustering.resolve(records, edges: edges, settings: settings.match.settings)
+            let decisions = try MergeDecisions.load(on: db)
+            let resolution = AccountClustering.resolution(records, edges: edges, settings: settings.match.settings, decisions: decisions)
             let clustered = clock.now
-            let report = try merger.write(clusters, on: db)
+            let report = try merger.write(resolution, runID: job.runID, on: db)
             let written = clock.now
             let contacts = try ContactMerger(sourcePriority: settings.priority, logger: logger).merge(on: db)
             logger.info("merge resolve steps", metadata: [

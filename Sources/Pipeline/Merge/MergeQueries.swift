@@ -14,18 +14,26 @@ enum MergeQueries {
         COPY merge_clusters (source, source_id, anchor_source, anchor_source_id, match_method, match_reason) FROM STDIN
         """
 
-    /// Golden ids stay stable: a cluster keeps the smallest golden id its
-    /// members already had; when an old account split, only the cluster with
-    /// the smallest anchor keeps it; the others get new ids.
+    /// Golden ids stay stable: a cluster keeps the golden id most of its
+    /// members already had (the smallest on a tie); when an old account split,
+    /// the part with the most of its records keeps the id (the smallest anchor
+    /// on a tie); the others get new ids.
     static let assignGoldenIDs = """
         DROP TABLE IF EXISTS merge_golden;
         CREATE TEMP TABLE merge_golden AS
-            SELECT c.anchor_source, c.anchor_source_id, min(l.golden_id) AS golden_id
-            FROM merge_clusters c LEFT JOIN account_lineage l ON l.source = c.source AND l.source_id = c.source_id
-            GROUP BY c.anchor_source, c.anchor_source_id;
+            WITH votes AS (
+                SELECT c.anchor_source, c.anchor_source_id, l.golden_id, count(*) AS n
+                FROM merge_clusters c JOIN account_lineage l ON l.source = c.source AND l.source_id = c.source_id
+                GROUP BY 1, 2, 3),
+            best AS (
+                SELECT DISTINCT ON (anchor_source, anchor_source_id) anchor_source, anchor_source_id, golden_id, n
+                FROM votes ORDER BY anchor_source, anchor_source_id, n DESC, golden_id)
+            SELECT a.anchor_source, a.anchor_source_id, b.golden_id, coalesce(b.n, 0) AS n
+            FROM (SELECT DISTINCT anchor_source, anchor_source_id FROM merge_clusters) a
+            LEFT JOIN best b ON b.anchor_source = a.anchor_source AND b.anchor_source_id = a.anchor_source_id;
         UPDATE merge_golden g SET golden_id = NULL
         FROM (SELECT anchor_source, anchor_source_id,
-                     row_number() OVER (PARTITION BY golden_id ORDER BY anchor_source, anchor_source_id) AS rank
+                     row_number() OVER (PARTITION BY golden_id ORDER BY n DESC, anchor_source, anchor_source_id) AS rank
               FROM merge_golden WHERE golden_id IS NOT NULL) r
         WHERE r.anchor_source = g.anchor_source AND r.anchor_source_id = g.anchor_source_id AND r.rank > 1;
         -- New ids in anchor order after the largest id in use, so the same input
@@ -123,7 +131,9 @@ enum MergeQueries {
     static let summary = """
         SELECT (SELECT count(*) FROM source_accounts)::int8, (SELECT count(*) FROM golden_accounts)::int8,
                (SELECT count(*) FROM account_lineage WHERE match_method IN ('name', 'alt_domain'))::int8,
-               (SELECT count(DISTINCT golden_id) FROM account_conflicts)::int8
+               (SELECT count(DISTINCT golden_id) FROM account_conflicts)::int8,
+               (SELECT count(*) FROM review_items i
+                WHERE NOT EXISTS (SELECT 1 FROM review_decisions d WHERE d.item_id = i.id AND d.undone_at IS NULL))::int8
         """
 
     // The sharded merge pipeline.

@@ -1,33 +1,6 @@
 import Foundation
 import MarketMapCore
 
-/// What a merge asks a person to look at (`review_items.kind`).
-public enum ReviewItemKind: String, Sendable, Codable, CaseIterable {
-    /// Two records joined on a name alone.
-    case nameMatch = "name_match"
-    /// Two records joined on another domain of the same name.
-    case altDomain = "alt_domain"
-    /// Three or more records held together by name evidence only.
-    case weakCluster = "weak_cluster"
-    /// A match a runaway guard refused (it would have joined two accounts).
-    case guardSplit = "guard_split"
-    /// A name pair just below the match threshold: not joined.
-    case nearMiss = "near_miss"
-    /// A golden account whose sources disagree on domain or country.
-    case disagreement
-
-    public var title: String {
-        switch self {
-        case .nameMatch: "name match"
-        case .altDomain: "alternate domain"
-        case .weakCluster: "weak cluster"
-        case .guardSplit: "split by a guard"
-        case .nearMiss: "just below the threshold"
-        case .disagreement: "sources disagree"
-        }
-    }
-}
-
 /// A steward's decision (`review_decisions.kind`).
 public enum DecisionKind: String, Sendable, Codable, CaseIterable {
     /// These two records are one account.
