@@ -6,9 +6,6 @@ import Pipeline
 /// score and what the merge did; the decision forms (same, different,
 /// detach, pin), whose first step is a preview of the effect.
 enum ReviewItemPage {
-    /// The golden account fields a pin can hold.
-    static let pinnableFields = ["name", "website", "domain", "industry", "employees", "annual_revenue", "country", "state", "city", "owner", "type"]
-
     static func render(_ item: ReviewItem, _ context: PageContext, notice: String?) -> HTML {
         let score: HTML = item.score.map { "\(String(format: "%.3f", $0))" } ?? "—"
         let decision: HTML = item.decision.map { decision in
@@ -36,7 +33,8 @@ enum ReviewItemPage {
         let header = HTML(joining: records.indices.map { "<th>\(label($0))</th>" })
         let rows = HTML(joining: fields.map { name, value -> HTML in
             let values = records.map(value)
-            let differs = Set(values.map { $0.lowercased() }).count > 1
+            // Source and id always differ: only what the records say is marked.
+            let differs = !["source", "id"].contains(name) && Set(values.map { $0.lowercased() }).count > 1
             let cells = HTML(joining: values.map { "<td\(differs ? HTML(" class=differs") : "")>\($0)</td>" })
             return "<tr><th>\(name)</th>\(cells)</tr>"
         })
@@ -61,7 +59,7 @@ enum ReviewItemPage {
             <button type=submit name=kind value=same>Same account (A and B)</button>
             <button type=submit name=kind value=different>Different accounts (A and B)</button>
             """ : ""
-        let fields = HTML(joining: pinnableFields.map { ReviewListPage.option($0, $0, selected: $0 == "name") })
+        let fields = HTML(joining: PinnedField.allCases.map { ReviewListPage.option($0.rawValue, $0.rawValue, selected: $0 == .name) })
         return """
             <h2>Decide</h2>
             <form method=post action="/review/items/\(item.id)/preview">\(context.csrfField)

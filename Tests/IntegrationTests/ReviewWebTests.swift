@@ -251,6 +251,12 @@ struct ReviewWebTests {
                 // A wrong token at sign-in gets no session.
                 let wrong = try await RawHTTP.request(port: port, "POST", "/login", form: [("steward", "Eve"), ("token", "not-the-token-0123456789")])
                 #expect(wrong.status == 403 && wrong.cookie("mm_session") == nil, "no sign-in form cookie: refused before the token is looked at")
+                let signInForm = try await RawHTTP.request(port: port, "GET", "/login")
+                let formCSRF = try #require(signInForm.body.firstMatch(of: /name=csrf value="([0-9a-f]{64})"/)).1
+                let guessed = try await RawHTTP.request(
+                    port: port, "POST", "/login", headers: ["Cookie": "mm_signin=\(signInForm.cookie("mm_signin") ?? "")"],
+                    form: [("csrf", String(formCSRF)), ("steward", "Eve"), ("token", "not-the-token-0123456789")])
+                #expect(guessed.status == 401 && guessed.cookie("mm_session") == nil && guessed.body.contains("not the review token"))
 
                 // Signed in, a form without its token (another site's) is refused.
                 let (cookie, csrf) = try await signIn(port: port, steward: "Ann <Steward>")
