@@ -14,7 +14,7 @@ let package = Package(
         .executable(name: "marketmap", targets: ["marketmap"]),
     ],
     dependencies: [
-        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
         .package(url: "https://github.com/swiftlang/swift-subprocess", from: "1.0.0"),
         .package(url: "https://github.com/apple/swift-metrics", from: "2.5.0"),
@@ -44,12 +44,15 @@ let package = Package(
             ],
             swiftSettings: strict
         ),
+        // The queue and the loops that drive it (worker, coordinator), as
+        // services of swift-service-lifecycle.
         .target(
             name: "JobQueue",
             dependencies: [
                 "Postgres",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
             swiftSettings: strict
         ),
@@ -65,8 +68,19 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Subprocess", package: "swift-subprocess"),
                 .product(name: "Yams", package: "Yams"),
+            ],
+            swiftSettings: strict
+        ),
+        // Development tools the binary links but no product module does: the
+        // provider simulator and the job kinds that exercise the queue alone.
+        .target(
+            name: "DevTools",
+            dependencies: [
+                "MarketMapCore", "Postgres", "JobQueue", "Enrichment",
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
             swiftSettings: strict
         ),
@@ -85,10 +99,10 @@ let package = Package(
         .executableTarget(
             name: "marketmap",
             dependencies: [
-                "MarketMapCore", "Postgres", "JobQueue", "Enrichment", "Pipeline", "ReportServer",
-                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                "MarketMapCore", "Postgres", "JobQueue", "Enrichment", "Pipeline", "DevTools", "ReportServer",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Yams", package: "Yams"),
             ],
             swiftSettings: strict
@@ -97,7 +111,12 @@ let package = Package(
         .testTarget(name: "MarketMapCoreTests", dependencies: ["MarketMapCore", "Enrichment"], swiftSettings: strict),
         .testTarget(
             name: "IntegrationTests",
-            dependencies: ["Postgres", "JobQueue", "Pipeline", "ReportServer", .product(name: "Yams", package: "Yams")],
+            dependencies: [
+                "Postgres", "JobQueue", "Enrichment", "Pipeline", "DevTools", "ReportServer",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Yams", package: "Yams"),
+            ],
             swiftSettings: strict
         ),
     ]

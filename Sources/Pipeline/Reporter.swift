@@ -2,26 +2,31 @@ import Foundation
 import JobQueue
 import Logging
 import Postgres
+import ServiceLifecycle
 
 /// Waits (LISTEN) for runs that finished and writes their reports into
 /// `run-<id>/`: the run summary (`summary.json`: stages, job counts, timings)
 /// for every run, and for a successful `market` run the territory assignment
-/// and the market reports (`MarketReports`).
-public final class Reporter: Sendable {
+/// and the market reports (`MarketReports`). Graceful shutdown lets the
+/// report being written finish.
+public final class Reporter: Service {
     let config: ConnectionConfig
     let outputDirectory: URL
     let runs = Runs(queue: JobQueue())
     let logger: Logger
-    let shutdown: GracefulShutdown
+    private let shutdown = StopRequest()
 
-    public init(config: ConnectionConfig, outputDirectory: URL, logger: Logger, shutdown: GracefulShutdown) {
+    public init(config: ConnectionConfig, outputDirectory: URL, logger: Logger) {
         self.config = config
         self.outputDirectory = outputDirectory
         self.logger = logger
-        self.shutdown = shutdown
     }
 
     public func run() async {
+        await shutdown.whileRunning { await report() }
+    }
+
+    private func report() async {
         while !shutdown.isRequested {
             var connection: Connection?
             do {
@@ -69,8 +74,8 @@ public final class Reporter: Sendable {
             }
         }
         var summary = RunSummary(status)
-        (summary.enrichment, summary.changes) = try await db.transaction { db in
-            (try RunSummary.Enrichment(run: run, on: db), try RunSummary.Changes(run: run, on: db))
+        (summary.enrichment, summary.changes, summary.review) = try await db.transaction { db in
+            (try RunSummary.Enrichment(run: run, on: db), try RunSummary.Changes(run: run, on: db), try ReviewSummary(on: db))
         }
         try summary.json().write(to: directory.appendingPathComponent("summary.json"))
         if let (reports, set) = built {

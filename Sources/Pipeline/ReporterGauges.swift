@@ -12,7 +12,7 @@ final class ReporterGauges: Sendable {
 
     func refresh(on db: isolated Connection) throws {
         var current: Set<[String]> = []
-        for row in try db.query(MetricsQueries.queue) {
+        for row in try db.query(PipelineQueries.gaugeQueue) {
             let labels: [String] = [try row.decode(0), try row.decode(1), try row.decode(2)]
             current.insert(labels)
             gauge("marketmap_queue_jobs", labels).record(try row.decode(3, as: Int.self))
@@ -22,7 +22,7 @@ final class ReporterGauges: Sendable {
             return seen.subtracting(current)
         }
         for labels in gone { gauge("marketmap_queue_jobs", labels).record(0) }
-        let totals = try db.query(MetricsQueries.totals)[0]
+        let totals = try db.query(PipelineQueries.gaugeTotals)[0]
         Gauge(label: "marketmap_dead_letters").record(try totals.decode(0, as: Int.self))
         for (index, state) in ["running", "done", "failed"].enumerated() {
             Gauge(label: "marketmap_runs", dimensions: [("state", state)]).record(try totals.decode(1 + index, as: Int.self))
@@ -30,7 +30,7 @@ final class ReporterGauges: Sendable {
         for (index, table) in ["source_accounts", "golden_accounts", "golden_contacts"].enumerated() {
             Gauge(label: "marketmap_rows", dimensions: [("table", table)]).record(try totals.decode(4 + index, as: Int.self))
         }
-        if let latest = try db.query(MetricsQueries.latestRun).first {
+        if let latest = try db.query(PipelineQueries.gaugeLatestRun).first {
             Gauge(label: "marketmap_latest_run_id").record(try latest.decode(0, as: Int.self))
             Gauge(label: "marketmap_latest_run_duration_seconds").record(try latest.decode(1, as: Double.self))
             Gauge(label: "marketmap_latest_run_credits_spent").record(try latest.decode(2, as: Double.self))
@@ -40,22 +40,4 @@ final class ReporterGauges: Sendable {
     private func gauge(_ label: String, _ values: [String]) -> Gauge {
         Gauge(label: label, dimensions: [("stage", values[0]), ("kind", values[1]), ("state", values[2])])
     }
-}
-
-/// SQL of the reporter's gauges.
-enum MetricsQueries {
-    static let queue = "SELECT stage, kind, state, count(*)::int8 FROM jobs GROUP BY 1, 2, 3"
-    static let totals = """
-        SELECT (SELECT count(*) FROM dead_letters)::int8,
-               (SELECT count(*) FROM runs WHERE state = 'running')::int8,
-               (SELECT count(*) FROM runs WHERE state = 'done')::int8,
-               (SELECT count(*) FROM runs WHERE state = 'failed')::int8,
-               (SELECT count(*) FROM source_accounts)::int8,
-               (SELECT count(*) FROM golden_accounts)::int8,
-               (SELECT count(*) FROM golden_contacts)::int8
-        """
-    static let latestRun = """
-        SELECT r.id, extract(epoch FROM coalesce(r.finished_at, now()) - r.created_at)::float8, coalesce(c.spent, 0)::float8
-        FROM runs r LEFT JOIN run_credits c ON c.run_id = r.id ORDER BY r.id DESC LIMIT 1
-        """
 }

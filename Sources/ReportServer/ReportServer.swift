@@ -7,8 +7,8 @@ import ServiceLifecycle
 
 /// The reporter's HTTP server (Hummingbird): the latest run's HTML report at
 /// `/`, the steward's review page at `/review` (reads open, writes with the
-/// review token), "run now". A `Service`: run it in a `ServiceGroup`, or
-/// alongside the reporter loop with `serve(alongside:)`.
+/// review token), "run now". A `Service`: the reporter role runs it in its
+/// group beside the reporter loop; graceful shutdown stops it.
 public struct ReportServer: Service {
     public struct Options: Sendable {
         public var address: HTTPAddress
@@ -66,27 +66,6 @@ public struct ReportServer: Service {
             throw error
         }
         await database.close()
-    }
-
-    /// Serves while `body` runs (the reporter's loop), then shuts down
-    /// gracefully. A server that cannot start (the port is taken) asks
-    /// `shutdown` to stop the role, and its error is thrown.
-    public func serve(alongside body: @escaping @Sendable () async -> Void, shutdown: GracefulShutdown) async throws {
-        let group = ServiceGroup(services: [self], logger: logger)
-        try await withThrowingTaskGroup(of: Void.self) { tasks in
-            tasks.addTask {
-                do {
-                    try await group.run()
-                } catch {
-                    logger.error("the review page cannot be served", metadata: ["error": "\(error)"])
-                    shutdown.request()
-                    throw error
-                }
-            }
-            await body()
-            await group.triggerGracefulShutdown()
-            try await tasks.waitForAll()
-        }
     }
 }
 

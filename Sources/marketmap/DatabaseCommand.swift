@@ -66,19 +66,20 @@ struct DatabaseCommand: AsyncParsableCommand {
         /// SIGINT or SIGTERM is the way to stop it, so both stop the server and exit 0.
         func run() async throws {
             let logger = global.makeLogger("marketmap.db")
-            let shutdown = GracefulShutdown()
-            shutdown.install()
-            try await global.withDatabase(logger: logger, gracefulShutdown: true) { target in
+            try await global.withDatabase(logger: logger) { target in
                 guard target.embedded != nil else {
                     throw ValidationError("a database is configured (DATABASE_URL or PG*); `db serve` only runs the embedded server")
                 }
                 let connection = try await Connection.connect(target.config)
                 try await Migrator(directory: Migrator.defaultDirectory()).migrate(connection, logger: logger)
                 await connection.close()
-                print("embedded PostgreSQL is ready: psql \"\(target.config.conninfo)\"")
-                print("press Ctrl-C to stop it")
-                fflush(nil)  // flush stdout even when it is a pipe
-                while !shutdown.isRequested { await shutdown.sleep(.seconds(3600)) }
+                let conninfo = target.config.conninfo
+                let ready = Announced(service: UntilShutdown()) {
+                    print("embedded PostgreSQL is ready: psql \"\(conninfo)\"")
+                    print("press Ctrl-C to stop it")
+                    fflush(nil)  // flush stdout even when it is a pipe
+                }
+                try await Lifecycle.run([.init(service: ready)], logger: logger)
                 print("stopping the embedded PostgreSQL")
             }
         }

@@ -28,11 +28,8 @@ struct GlobalOptions: ParsableArguments {
 
     /// Resolves the database, runs `body` with it, and stops an embedded server
     /// this process started, whether `body` succeeds or not.
-    func withDatabase<T>(
-        logger: Logger, gracefulShutdown: Bool = false, _ body: (DatabaseTarget) async throws -> T
-    ) async throws -> T {
-        let target = try await DatabaseTarget.resolve(
-            url: databaseURL, dataDirectory: dataDirectory, stopOnSignal: !gracefulShutdown, logger: logger)
+    func withDatabase<T>(logger: Logger, _ body: (DatabaseTarget) async throws -> T) async throws -> T {
+        let target = try await DatabaseTarget.resolve(url: databaseURL, dataDirectory: dataDirectory, logger: logger)
         do {
             let value = try await body(target)
             target.shutdown()

@@ -11,9 +11,17 @@ struct MarketMapCommand: AsyncParsableCommand {
             marketmap starts a private PostgreSQL under .marketmap/ and stops it on exit.
             """,
         version: ProductVersion.current,
-        subcommands: [
-            DatabaseCommand.self, ImportCommand.self, MergeCommand.self, WorkerCommand.self, CoordinatorCommand.self, ReporterCommand.self,
-            RunCommand.self, StatusCommand.self, PushPlanCommand.self, QueueCommand.self, RunsCommand.self, ConfigCommand.self, SimulatorCommand.self, VersionCommand.self, BenchCommand.self, CheckArgsCommand.self, ClusterPlanCommand.self, ReviewCommand.self,
+        // Grouped in the help; every command keeps its name (scripts call them).
+        subcommands: [BenchCommand.self, CheckArgsCommand.self, ClusterPlanCommand.self],  // hidden, for ops/ scripts
+        groupedSubcommands: [
+            CommandGroup(name: "Pipeline", subcommands: [
+                RunCommand.self, StatusCommand.self, ImportCommand.self, MergeCommand.self, ReviewCommand.self, MergePlanCommand.self,
+                PushPlanCommand.self,
+            ]),
+            CommandGroup(name: "Fleet", subcommands: [CoordinatorCommand.self, WorkerCommand.self, ReporterCommand.self, RunsCommand.self]),
+            CommandGroup(name: "Operate", subcommands: [QueueCommand.self, ConfigCommand.self, VersionCommand.self]),
+            CommandGroup(name: "Database", subcommands: [DatabaseCommand.self]),
+            CommandGroup(name: "Development", subcommands: [SimulatorCommand.self]),
         ]
     )
 }

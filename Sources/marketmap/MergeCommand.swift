@@ -88,7 +88,7 @@ struct MergeCommand: AsyncParsableCommand {
         } else {
             let read = imports.reduce(0) { $0 + $1.read }, rejected = imports.reduce(0) { $0 + $1.rejected }
             if !imports.isEmpty { print("imported: source rows \(read), rejected \(rejected)") }
-            print("accounts: source records \(report.sourceRecords), golden accounts \(report.goldenAccounts), merged duplicates \(report.mergedDuplicates), name-only matches for review \(report.nameMatches), accounts with conflicts \(report.withConflicts)")
+            print("accounts: source records \(report.sourceRecords), golden accounts \(report.goldenAccounts), merged duplicates \(report.mergedDuplicates), name-only matches for review \(report.nameMatches), accounts with conflicts \(report.withConflicts), open review items \(report.reviewItems) (marketmap review list)")
             print("contacts: source records \(contactReport.sourceContacts), golden contacts \(contactReport.goldenContacts), matched by email \(contactReport.matchedByEmail), by LinkedIn \(contactReport.matchedByLinkedIn), created \(contactReport.created), without a known account \(contactReport.withoutAccount)")
         }
     }

@@ -1,8 +1,10 @@
 import ArgumentParser
 import Foundation
+import JobQueue
 import Logging
 import Pipeline
 import ReportServer
+import ServiceLifecycle
 
 struct WorkerCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -27,8 +29,6 @@ struct WorkerCommand: AsyncParsableCommand {
 
     func run() async throws {
         let logger = global.makeLogger("marketmap.worker")
-        let shutdown = GracefulShutdown()
-        shutdown.install()
         var options = WorkerOptions()
         options.concurrency = concurrency
         options.batch = batch
@@ -38,10 +38,10 @@ struct WorkerCommand: AsyncParsableCommand {
         options.backoffBaseSeconds = backoffBaseSeconds
         options.kinds = kinds.map { $0.split(separator: ",").map(String.init) }
         if let workerID { options.id = workerID }
-        let endpoint = try metrics.options.start(logger: logger)
-        defer { endpoint?.stop() }
-        try await global.withDatabase(logger: logger, gracefulShutdown: true) { target in
-            await Worker(config: target.config, registry: .standard, options: options, logger: logger, shutdown: shutdown).run()
+        let endpoint = try metrics.options.endpoint(logger: logger)
+        try await global.withDatabase(logger: logger) { target in
+            let worker = Worker(config: target.config, registry: .binary, options: options, logger: logger)
+            try await Lifecycle.run(role: [worker], metrics: endpoint, logger: logger)
         }
     }
 }
@@ -58,24 +58,26 @@ struct CoordinatorCommand: AsyncParsableCommand {
 
     func run() async throws {
         let logger = global.makeLogger("marketmap.coordinator")
-        let shutdown = GracefulShutdown()
-        shutdown.install()
         var options = CoordinatorOptions()
         options.tickSeconds = tickSeconds
         let manifest = refresh ?? ProcessInfo.processInfo.environment["MARKETMAP_REFRESH_MANIFEST"].flatMap { $0.isEmpty ? nil : $0 }
-        try await global.withDatabase(logger: logger, gracefulShutdown: true) { target in
+        try await global.withDatabase(logger: logger) { target in
+            let coordinator = Coordinator(config: target.config, registry: .binary, options: options, logger: logger)
+            var services: [any Service] = [coordinator]
             if let manifest {
                 do {
-                    let scheduler = try RefreshScheduler(manifestPath: manifest, config: target.config, logger: logger)
-                    options.refresh = scheduler
+                    let scheduler = try RefreshScheduler(
+                        manifestPath: manifest, config: target.config, logger: logger, leadership: coordinator.leadership, tickSeconds: tickSeconds)
                     let next = await scheduler.nextScheduled
                     logger.info("refresh enabled", metadata: ["manifest": "\(manifest)", "next": "\(next.map { "\($0)" } ?? "on new exports only")"])
+                    // Listed last, so it stops first: a run start in progress finishes staging.
+                    services.append(scheduler)
                 } catch {
                     FileHandle.standardError.write(Data("error: \(error)\n".utf8))
                     throw ExitCode(1)
                 }
             }
-            await Coordinator(config: target.config, registry: .standard, options: options, logger: logger, shutdown: shutdown).run()
+            try await Lifecycle.run(role: services, metrics: nil, logger: logger)
         }
     }
 }
@@ -90,15 +92,12 @@ struct ReporterCommand: AsyncParsableCommand {
 
     func run() async throws {
         let logger = global.makeLogger("marketmap.reporter")
-        let shutdown = GracefulShutdown()
-        shutdown.install()
-        let endpoint = try metrics.options.start(logger: logger)
-        defer { endpoint?.stop() }
+        let endpoint = try metrics.options.endpoint(logger: logger)
         let serving = try web.options(reports: URL(fileURLWithPath: out))
-        try await global.withDatabase(logger: logger, gracefulShutdown: true) { target in
-            let reporter = Reporter(config: target.config, outputDirectory: URL(fileURLWithPath: out), logger: logger, shutdown: shutdown)
-            guard let serving else { return await reporter.run() }
-            try await ReportServer(options: serving, database: target.config, logger: logger).serve(alongside: { await reporter.run() }, shutdown: shutdown)
+        try await global.withDatabase(logger: logger) { target in
+            let reporter = Reporter(config: target.config, outputDirectory: URL(fileURLWithPath: out), logger: logger)
+            let server = serving.map { ReportServer(options: $0, database: target.config, logger: logger) }
+            try await Lifecycle.run(role: [reporter] + (server.map { [$0] } ?? []), metrics: endpoint, logger: logger)
         }
     }
 }

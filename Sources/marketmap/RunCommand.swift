@@ -1,12 +1,9 @@
 import ArgumentParser
-import Enrichment
+import DevTools
 import Foundation
-import JobQueue
-import Logging
-import MarketMapCore
 import Pipeline
-import Postgres
 import ReportServer
+import ServiceLifecycle
 
 struct RunCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -35,110 +32,45 @@ struct RunCommand: AsyncParsableCommand {
         if let serve, HTTPAddress(parsing: serve) == nil { throw ValidationError("--serve \(serve): expected HOST:PORT or PORT") }
     }
 
+    /// Wiring only: the provider simulator of a demo manifest and the
+    /// runner (`ManifestRunner`) in one service group.
     func run() async throws {
         let logger = global.makeLogger("marketmap.run")
-        let manifestPath = manifest ?? RunPlan.bundledSample()
-        let plan = try ManifestRun.plan(manifestPath, out: out)
-        let shutdown = GracefulShutdown()
-        shutdown.install()
+        let plan = try ManifestRun.plan(manifest ?? RunPlan.bundledSample(), out: out)
         let say = { @Sendable (text: String) in FileHandle.standardError.write(Data(text.utf8)) }
         let started = Date()
-        let outcome = try await global.withDatabase(logger: logger, gracefulShutdown: true) { target -> RunOutcome in
-            let db = try await Connection.connect(target.config)
-            defer { Task { await db.close() } }
-            say("marketmap run: \(manifestPath) → \(plan.out.path)\n")
-            let (run, resumed) = try await ManifestRun.startOrResume(plan, on: db, logger: logger, progress: { say("  " + $0 + "\n") })
-            say(resumed ? "resuming run \(run)\n" : "run \(run) started\n")
-
-            // The provider simulator of a demo manifest, on loopback for this run's workers.
-            var environment: [String: String] = [:]
-            var simulator: ProviderSimulator?
+        var options = ManifestRunner.Options()
+        options.workers = workers
+        options.leaseSeconds = leaseSeconds
+        options.reportTimeout = reportTimeout
+        options.childArguments = ["--log-level", global.logLevel.rawValue]
+        if let serve, let address = HTTPAddress(parsing: serve) {
+            options.reporterArguments = ["--http", serve, "--manifest", plan.manifestPath]
+            let log = plan.out.appendingPathComponent("logs/reporter.log").path
+            options.serving = (address.port == 0 ? "review page: on a free port, named in \(log)" : "review page: http://\(address)/review") + "; Ctrl-C stops"
+        }
+        let outcome = try await global.withDatabase(logger: logger) { target in
+            var services: [ServiceGroupConfiguration.ServiceConfiguration] = []
             if let settings = plan.manifest.simulator {
-                var options = ProviderSimulator.Settings()
-                options.latencyMilliseconds = settings.latencyMilliseconds
-                options.errorRate = settings.errorRate
-                options.tooManyRequestsRate = settings.tooManyRequestsRate
-                options.retryAfterSeconds = 0
-                options.seed = UInt64(max(0, settings.seed))
-                let started = ProviderSimulator(records: try ProviderSimulator.dataset(settings.data), settings: options)
-                let port = try started.start()
-                environment[settings.env] = "http://127.0.0.1:\(port)"
-                simulator = started
-                say("provider simulator: http://127.0.0.1:\(port) answering from \(settings.data) (\(settings.env))\n")
+                let simulator = try ProviderSimulator.forManifest(settings)
+                options.environment[settings.env] = "http://127.0.0.1:\(simulator.port)"
+                options.notes = { ["provider simulator answered \(simulator.calls) calls"] }
+                say("provider simulator: http://127.0.0.1:\(simulator.port) answering from \(settings.data) (\(settings.env))\n")
+                services.append(.init(service: simulator))
             }
-            defer { simulator?.stop() }
-
-            let level = ["--log-level", global.logLevel.rawValue]
-            let reports = OutputContract.reportsDirectory(plan.out)
-            let children = ChildProcesses(
-                executable: ChildProcesses.currentExecutable, databaseURL: target.config.conninfo.isEmpty ? nil : target.config.conninfo,
-                logDirectory: plan.out.appendingPathComponent("logs"), logger: logger, environment: environment)
-            try children.start(.init(name: "coordinator", arguments: ["coordinator"] + level))
-            for index in 1...workers {
-                try children.start(.init(
-                    name: "worker-\(index)",
-                    arguments: ["worker", "--worker-id", "run-\(run)-w\(index)", "--lease-seconds", String(leaseSeconds), "--grace-seconds", "10"] + level))
-            }
-            let web = serve.map { ["--http", $0, "--manifest", manifestPath] } ?? []
-            try children.start(.init(name: "reporter", arguments: ["reporter", "--out", reports.path] + web + level))
-
-            let monitor = RunMonitor(tty: isatty(STDERR_FILENO) == 1, write: say)
-            let runs = Runs(queue: JobQueue())
-            var status: RunStatus?
-            while !shutdown.isRequested {
-                if let current = try await runs.status(run, on: db) {
-                    monitor.update(current, try await RunMonitor.inputs(run: run, on: db))
-                    status = current
-                    if current.state != "running" { break }
-                }
-                await shutdown.sleep(.milliseconds(500))
-            }
-            if shutdown.isRequested {
-                say("\nstopping: the run is saved; run the same command again to resume it\n")
-                await children.stop()
-                return RunOutcome(run: run, state: "interrupted", error: "")
-            }
-            // The reporter writes territories and reports once it sees the run end.
-            let deadline = Date().addingTimeInterval(reportTimeout)
-            let runDirectory = reports.appendingPathComponent("run-\(run)")
-            while Date() < deadline, !shutdown.isRequested {
-                let reported = try await RunPlan.isReported(run, on: db)
-                let files = ["summary.json"] + (status?.state == "done" ? ["report.html"] : [])
-                if reported, files.allSatisfy({ FileManager.default.fileExists(atPath: runDirectory.appendingPathComponent($0).path) })
-                    || FileManager.default.fileExists(atPath: runDirectory.appendingPathComponent("report-error.txt").path)
-                { break }
-                await shutdown.sleep(.milliseconds(200))
-            }
-            let memory = children.peakMemory()
-            if serve == nil { await children.stop() }
-            try await db.transaction { db in
-                try OutputContract.write(run: run, product: plan.config.products.first?.product ?? "", reports: reports, to: plan.out, on: db)
-            }
-            let summary = try await RunSummaryText.make(run: run, plan: plan, on: db)
-            say(summary)
-            let own = ChildProcesses.ownPeakMemory()
-            say("  peak memory: run \(own / 1_048_576) MB, " + memory.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value / 1_048_576) MB" }.joined(separator: ", ") + "\n")
-            if let simulator { say("  provider simulator answered \(simulator.calls) calls\n") }
-            if children.restarts > 0 { say("  child processes restarted after exiting: \(children.restarts)\n") }
-            if let serve, let address = HTTPAddress(parsing: serve) {
-                let log = plan.out.appendingPathComponent("logs/reporter.log").path
-                say((address.port == 0 ? "review page: on a free port, named in \(log)" : "review page: http://\(address)/review") + "; Ctrl-C stops\n")
-                while !shutdown.isRequested { await shutdown.sleep(.seconds(1)) }
-                await children.stop()
-            }
-            return RunOutcome(run: run, state: status?.state ?? "unknown", error: status?.error ?? "")
+            let runner = ManifestRunner(plan: plan, config: target.config, options: options, logger: logger, say: say)
+            services.append(.init(service: runner, successTerminationBehavior: .gracefullyShutdownGroup))
+            try await Lifecycle.run(services, logger: logger)
+            return runner.outcome
         }
         say(String(format: "total %.1f s\n", Date().timeIntervalSince(started)))
-        switch outcome.state {
-        case "done": return
-        case "interrupted": throw ExitCode(130)
-        default:
-            say("run \(outcome.run) \(outcome.state): \(outcome.error)\n")
+        switch outcome?.ending {
+        case .done: return
+        case .interrupted: throw ExitCode(130)
+        case .ended(let state, let error):
+            say("run \(outcome?.run ?? 0) \(state): \(error)\n")
             throw ExitCode(1)
+        case nil: throw ExitCode(1)
         }
     }
-}
-
-struct RunOutcome: Sendable {
-    var run: Int, state: String, error: String
 }

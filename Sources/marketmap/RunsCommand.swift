@@ -27,8 +27,8 @@ struct RunsCommand: AsyncParsableCommand {
             let id = try await global.withDatabase(logger: logger) { target in
                 let db = try await Connection.connect(target.config)
                 defer { Task { await db.close() } }
-                let (run, resumed) = try await ManifestRun.startOrResume(
-                    plan, on: db, logger: logger, progress: { FileHandle.standardError.write(Data(("  " + $0 + "\n").utf8)) })
+                let (run, resumed) = try await plan.migrateAndStart(
+                    logger: logger, progress: { FileHandle.standardError.write(Data(("  " + $0 + "\n").utf8)) }, on: db)
                 FileHandle.standardError.write(Data((resumed ? "run \(run) is already under way\n" : "run \(run) submitted\n").utf8))
                 return run
             }
@@ -48,9 +48,9 @@ struct RunsCommand: AsyncParsableCommand {
 
         func run() async throws {
             let logger = global.makeLogger("marketmap.runs")
-            let registry = Registry.standard
+            let registry = Registry.binary
             guard let definition = registry.pipelines[pipeline] else {
-                throw PipelineError.unknownPipeline(pipeline, known: Array(registry.pipelines.keys))
+                throw RegistryError.unknownPipeline(pipeline, known: Array(registry.pipelines.keys))
             }
             var values = try parameters()
             if let config {

@@ -1,7 +1,7 @@
 import ArgumentParser
-import Enrichment
+import DevTools
 import Foundation
-import Pipeline
+import Logging
 
 struct SimulatorCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -57,12 +57,12 @@ struct SimulatorCommand: AsyncParsableCommand {
         }
         let simulator = ProviderSimulator(records: records, settings: settings)
         let bound = try simulator.start(port: port)
-        print("provider simulator listening on http://127.0.0.1:\(bound) with \(records.count) companies")
-        fflush(nil)  // flush stdout even when it is a pipe (scripts wait for this line)
-        let shutdown = GracefulShutdown()
-        shutdown.install()
-        while !shutdown.isRequested { await shutdown.sleep(.seconds(1)) }
-        simulator.stop()
+        let companies = records.count
+        let listening = Announced(service: simulator) {
+            print("provider simulator listening on http://127.0.0.1:\(bound) with \(companies) companies")
+            fflush(nil)  // flush stdout even when it is a pipe (scripts wait for this line)
+        }
+        try await Lifecycle.run([.init(service: listening)], logger: Logger(label: "marketmap.simulator"))
         print("provider simulator stopped after \(simulator.calls) calls")
     }
 }

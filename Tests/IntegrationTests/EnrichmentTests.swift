@@ -1,3 +1,4 @@
+import DevTools
 import Enrichment
 import Foundation
 import Logging

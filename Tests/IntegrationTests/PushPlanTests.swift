@@ -10,14 +10,7 @@ struct PushPlanTests {
     typealias Table = [String: [String: String]]  // record id → column → value
 
     /// A CSV file as rows of column → value (CSVParser, as the importer reads it).
-    func read(_ url: URL) throws -> [[String: String]] {
-        var parser = CSVParser()
-        var rows: [[String]] = []
-        parser.feed(Array(try Data(contentsOf: url))) { if case .record(let fields, _, _) = $0 { rows.append(fields) } }
-        parser.finish { if case .record(let fields, _, _) = $0 { rows.append(fields) } }
-        guard let header = rows.first else { return [] }
-        return rows.dropFirst().map { Dictionary(zip(header, $0), uniquingKeysWith: { first, _ in first }) }
-    }
+    func read(_ url: URL) throws -> [[String: String]] { try CSVFile(url).records }
 
     /// Applies a Salesforce Bulk update file: `#N/A` blanks, an empty cell leaves the value.
     func apply(_ url: URL, to table: inout Table, columns: [String: String]) throws {

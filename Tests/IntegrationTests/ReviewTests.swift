@@ -95,6 +95,10 @@ struct ReviewTests {
             #expect(try await !together(db, ("crm", "S4"), ("crm", "S5")))
             #expect(try await golden(db, "crm", "S4") == initech, "the detached record leaves; the account keeps its id")
             #expect(try await employees(db, of: "crm", "S6") == 1999, "a pin beats survivorship")
+            let siemens = try await golden(db, "crm", "S1")
+            let disagreements = try await ReviewStore.items(ReviewFilter(kind: .disagreement), on: db)
+            #expect(disagreements.contains { $0.goldenID == Int64(siemens) && $0.evidence.contains("siemens.de") && $0.records.count == 2 },
+                "the joined account's sources disagree on its domain: an item")
 
             // A nightly refresh: new source values and a new record on the split domain.
             try await loadBoth(db, salesforce: Self.salesforce(hooliEmployees: 120, extra: "S7,Umbrella Pharma Corp,umbrella.com,Pharma,10,USA\n"))

@@ -30,17 +30,25 @@ public struct SurvivedRecord: Sendable, Equatable {
 /// source with a non-blank value, then the most recent, then the most
 /// complete record, then the smallest key (deterministic).
 public enum Survivorship {
-    /// `conflictFields`: the fields whose disagreement is reported (default:
-    /// all); pass normalized fields to avoid reporting mere spelling variants.
-    public static func survive(
-        _ candidates: [SurvivorCandidate], fields: [String], conflictFields: Set<String>? = nil
-    ) -> SurvivedRecord {
-        let ranked = candidates.sorted { a, b in
+    /// The records best first: source priority, then the most recently
+    /// updated, then the most complete, then the smallest key. A field's value
+    /// comes from the first record that has one; a CRM's merge keeps the first
+    /// record of its instance as the master (`MergePlanner`).
+    public static func ranked(_ candidates: [SurvivorCandidate]) -> [SurvivorCandidate] {
+        candidates.sorted { a, b in
             if a.sourcePriority != b.sourcePriority { return a.sourcePriority < b.sourcePriority }
             if a.updatedAt != b.updatedAt { return (a.updatedAt ?? "") > (b.updatedAt ?? "") }
             if a.completeness != b.completeness { return a.completeness > b.completeness }
             return a.key < b.key
         }
+    }
+
+    /// `conflictFields`: the fields whose disagreement is reported (default:
+    /// all); pass normalized fields to avoid reporting mere spelling variants.
+    public static func survive(
+        _ candidates: [SurvivorCandidate], fields: [String], conflictFields: Set<String>? = nil
+    ) -> SurvivedRecord {
+        let ranked = Self.ranked(candidates)
         var result = SurvivedRecord(values: [:], origin: [:], conflicts: [:])
         for field in Set(fields).union(conflictFields ?? []).sorted() {
             let filled = ranked.compactMap { candidate -> (RecordKey, String)? in

@@ -164,21 +164,12 @@ public struct AccountMerger: Sendable {
         }
         try db.copyOut(MergeQueries.members) { bytes in
             let f = CopyText.parseRow(bytes)
-            guard f.count == 18, let id = f[0], let source = f[1], let sourceID = f[2] else { return }
-            if id != current {
+            guard let member = Self.member(f, sourcePriority: sourcePriority) else { return }
+            if member.goldenID != current {
                 flush()
-                current = id
+                current = member.goldenID
             }
-            var values: [String: String] = [:]
-            for (index, field) in ["name", "name_norm", "website", "domain", "industry", "employees", "annual_revenue",
-                                   "country", "state", "city", "owner", "type"].enumerated() {
-                values[field] = f[6 + index] ?? ""
-            }
-            values["last_activity"] = f[4] ?? ""
-            group.append((SurvivorCandidate(
-                key: RecordKey(source: source, sourceID: sourceID),
-                sourcePriority: sourcePriority.firstIndex(of: source) ?? sourcePriority.count,
-                updatedAt: f[3], values: values), f[5] == "t"))
+            group.append((member.candidate, member.preventOverride))
         }
         flush()
         if let failure { throw failure }
@@ -214,5 +205,22 @@ public struct AccountMerger: Sendable {
     static func nonEmpty(_ text: String?) -> String? {
         guard let text, !text.isEmpty else { return nil }
         return text
+    }
+
+    /// A row of `MergeQueries.memberColumns` as survivorship sees it (the merge
+    /// plan ranks an instance's records with the same values).
+    static func member(_ f: [String?], sourcePriority: [String]) -> (goldenID: String, candidate: SurvivorCandidate, preventOverride: Bool)? {
+        guard f.count == 18, let id = f[0], let source = f[1], let sourceID = f[2] else { return nil }
+        var values: [String: String] = [:]
+        for (index, field) in ["name", "name_norm", "website", "domain", "industry", "employees", "annual_revenue",
+                               "country", "state", "city", "owner", "type"].enumerated() {
+            values[field] = f[6 + index] ?? ""
+        }
+        values["last_activity"] = f[4] ?? ""
+        let candidate = SurvivorCandidate(
+            key: RecordKey(source: source, sourceID: sourceID),
+            sourcePriority: sourcePriority.firstIndex(of: source) ?? sourcePriority.count,
+            updatedAt: f[3], values: values)
+        return (id, candidate, f[5] == "t")
     }
 }

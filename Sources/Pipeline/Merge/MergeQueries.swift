@@ -92,14 +92,19 @@ enum MergeQueries {
     static let analyzeStale = "ANALYZE merge_stale"
     static let staleCount = "SELECT count(*)::int8 FROM merge_stale"
 
+    /// What survivorship reads of a member record (`AccountMerger.member`):
+    /// `l` is its lineage row, `s` its source_accounts row.
+    static let memberColumns = """
+        l.golden_id, s.source, s.source_id, to_char(s.updated_at, 'YYYY-MM-DD"T"HH24:MI:SS.US'),
+        coalesce(s.last_activity::text, ''), s.prevent_override,
+        coalesce(s.name, ''), coalesce(s.name_norm, ''), coalesce(s.website, ''),
+        CASE WHEN s.domain_identity THEN s.domain ELSE '' END, coalesce(s.industry, ''),
+        coalesce(s.employees::text, ''), coalesce(s.annual_revenue::text, ''), coalesce(s.country, ''),
+        coalesce(s.state, ''), coalesce(s.city, ''), coalesce(s.owner, ''), coalesce(s.type, '')
+        """
     /// Members of every stale golden account, grouped, for survivorship in Swift.
     static let members = """
-        COPY (SELECT l.golden_id, s.source, s.source_id, to_char(s.updated_at, 'YYYY-MM-DD"T"HH24:MI:SS.US'),
-                     coalesce(s.last_activity::text, ''), s.prevent_override,
-                     coalesce(s.name, ''), coalesce(s.name_norm, ''), coalesce(s.website, ''),
-                     CASE WHEN s.domain_identity THEN s.domain ELSE '' END, coalesce(s.industry, ''),
-                     coalesce(s.employees::text, ''), coalesce(s.annual_revenue::text, ''), coalesce(s.country, ''),
-                     coalesce(s.state, ''), coalesce(s.city, ''), coalesce(s.owner, ''), coalesce(s.type, '')
+        COPY (SELECT \(memberColumns)
               FROM account_lineage l JOIN source_accounts s ON s.source = l.source AND s.source_id = l.source_id
               WHERE l.golden_id IN (SELECT golden_id FROM merge_stale)
               ORDER BY l.golden_id) TO STDOUT

@@ -54,6 +54,7 @@ public struct MarketReports: Sendable {
                     [.text(b.role), .number(Double(b.reps)), .number(b.mean.rounded()), .number(b.min), .number(b.max),
                      b.maxMinRatio.isFinite ? .number(b.maxMinRatio) : .null, .number(b.coefficientOfVariation), .text(b.withinBound ? "yes" : "no")]
                 } + (plan?.notes ?? []).map { [.text("note: " + $0), .null, .null, .null, .null, .null, .null, .null] }))
+            reports.append(try ReviewSummary(on: db).report)
             var inputs = alertInputs(reports, calibration: calibration)
             inputs.tierChurn = movers.baselineRun.map { .init(since: $0, moved: movers.moved, accounts: movers.accounts, configChanged: movers.configChanged) }
             let alerts = inputs.alerts(config.alerts)

@@ -14,19 +14,7 @@ public enum OutputContract {
         try FileManager.default.createDirectory(at: out, withIntermediateDirectories: true)
         try db.query(RunQueries.setProduct, product)
         for (file, sql) in zip(exported, [RunQueries.accountsCSV, RunQueries.lineageCSV, RunQueries.contactsCSV, RunQueries.rejectedCSV, RunQueries.enrichmentCSV]) {
-            let url = out.appendingPathComponent(file)
-            _ = FileManager.default.createFile(atPath: url.path, contents: nil)
-            let handle = try FileHandle(forWritingTo: url)
-            defer { try? handle.close() }
-            var buffer = Data()
-            try db.copyOut(sql) { bytes in
-                buffer.append(contentsOf: bytes)
-                if buffer.count >= 1 << 20 {
-                    try handle.write(contentsOf: buffer)
-                    buffer.removeAll(keepingCapacity: true)
-                }
-            }
-            try handle.write(contentsOf: buffer)
+            try copy(sql, to: out.appendingPathComponent(file), on: db)
         }
         let source = reports.appendingPathComponent("run-\(run)")
         for name in (try? FileManager.default.contentsOfDirectory(atPath: source.path)) ?? [] {
@@ -34,6 +22,22 @@ public enum OutputContract {
             try? FileManager.default.removeItem(at: target)
             try FileManager.default.copyItem(at: source.appendingPathComponent(name), to: target)
         }
+    }
+
+    /// Streams a `COPY ... TO STDOUT` into a new file at `url`, a megabyte at a time.
+    static func copy(_ sql: String, to url: URL, on db: isolated Connection) throws {
+        _ = FileManager.default.createFile(atPath: url.path, contents: nil)
+        let handle = try FileHandle(forWritingTo: url)
+        defer { try? handle.close() }
+        var buffer = Data()
+        try db.copyOut(sql) { bytes in
+            buffer.append(contentsOf: bytes)
+            if buffer.count >= 1 << 20 {
+                try handle.write(contentsOf: buffer)
+                buffer.removeAll(keepingCapacity: true)
+            }
+        }
+        try handle.write(contentsOf: buffer)
     }
 
     /// Where the reporter of `marketmap run` writes (inside the output directory).

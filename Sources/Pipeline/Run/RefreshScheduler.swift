@@ -3,6 +3,7 @@ import JobQueue
 import Logging
 import MarketMapCore
 import Postgres
+import ServiceLifecycle
 
 /// The nightly refresh (`DOMAIN.md` §9): the coordinator leader starts a run
 /// of one manifest by itself, on the manifest's cron schedule and/or when
@@ -12,11 +13,17 @@ import Postgres
 /// truncated export, a bad file) is not retried until its files change; the
 /// error is logged. Staging runs on its own connection in a task, so the
 /// coordinator keeps reaping leases meanwhile.
-public actor RefreshScheduler {
+///
+/// As a service it looks every `tickSeconds` while the coordinator of its
+/// process leads (`leadership`); graceful shutdown lets a run start in
+/// progress finish staging.
+public actor RefreshScheduler: Service {
     let manifestPath: String
     let config: ConnectionConfig
     let logger: Logger
     let refresh: Manifest.Refresh
+    let leadership: Leadership
+    let tickSeconds: Double
     private var nextFire: Date?
     private var scheduleDue = false
     private var failedFingerprint: String?
@@ -27,7 +34,10 @@ public actor RefreshScheduler {
 
     /// Checks the manifest now (not its files: the inbox may be empty yet), so
     /// a coordinator with a bad one does not start.
-    public init(manifestPath: String, config: ConnectionConfig, logger: Logger, now: Date = Date()) throws(ConfigError) {
+    public init(
+        manifestPath: String, config: ConnectionConfig, logger: Logger, now: Date = Date(),
+        leadership: Leadership = Leadership(), tickSeconds: Double = 0.25
+    ) throws(ConfigError) {
         let plan = try RunPlan.load(manifestPath, out: nil, requireFiles: false)
         guard let refresh = plan.manifest.refresh else {
             throw ConfigError(file: manifestPath, path: "refresh", expected: "a refresh section (schedule and/or watch: true) for --refresh")
@@ -36,7 +46,34 @@ public actor RefreshScheduler {
         self.config = config
         self.logger = logger
         self.refresh = refresh
+        self.leadership = leadership
+        self.tickSeconds = tickSeconds
         nextFire = refresh.schedule?.next(after: now, in: refresh.timeZone)
+    }
+
+    /// Ticks while the coordinator leads, on a connection of its own, until
+    /// the service group shuts it down; then waits for a start in progress.
+    public nonisolated func run() async {
+        let stop = StopRequest()
+        await stop.whileRunning {
+            var connection: Connection?
+            while !stop.isRequested {
+                do {
+                    if leadership.isLeader {
+                        if connection == nil { connection = try await Connection.connect(config) }
+                        if let db = connection { try await tick(on: db) }
+                    }
+                } catch {
+                    logger.warning("refresh could not look for due runs; retrying", metadata: ["error": "\(error)"])
+                    await connection?.close()
+                    connection = nil
+                    await stop.sleep(.seconds(1))
+                }
+                await stop.sleep(.milliseconds(Int(tickSeconds * 1000)))
+            }
+            await connection?.close()
+        }
+        await settle()
     }
 
     /// When the schedule fires next (nil: no schedule).

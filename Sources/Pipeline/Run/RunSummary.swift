@@ -24,6 +24,8 @@ public struct RunSummary: Codable, Sendable {
     public var enrichment: Enrichment?
     /// What the run's exports changed and the tier movers; nil when it staged no files.
     public var changes: Changes?
+    /// Open review items and the stewards' decisions in effect.
+    public var review: ReviewSummary?
 
     public struct Changes: Codable, Sendable {
         public var recordsNew: Int

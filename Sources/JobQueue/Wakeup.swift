@@ -11,7 +11,7 @@ public final class Wakeup: Sendable {
     public init() {}
 
     /// Wakes every task waiting now.
-    public func signal() {
+    public func wake() {
         let woken = waiters.withLock { waiters in
             defer { waiters.removeAll() }
             return Array(waiters.values)
@@ -19,7 +19,7 @@ public final class Wakeup: Sendable {
         woken.forEach { $0.resume() }
     }
 
-    /// Returns at the next `signal()` or after `timeout`.
+    /// Returns at the next `wake()` or after `timeout`.
     public func wait(timeout: Duration) async {
         let id = counter.add(1, ordering: .relaxed).newValue
         await withCheckedContinuation { continuation in

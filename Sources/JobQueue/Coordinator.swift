@@ -1,38 +1,53 @@
 import Foundation
-import JobQueue
 import Logging
 import Postgres
+import ServiceLifecycle
+import Synchronization
 
 public struct CoordinatorOptions: Sendable {
     public var tickSeconds: Double = 0.25
     public var leaseSeconds: Double = 30
-    /// Starts runs of a manifest on its schedule / new exports (leader only).
-    public var refresh: RefreshScheduler?
     public init() {}
+}
+
+/// Whether this process's coordinator leads now: what leader-only services
+/// of the same process (the refresh scheduler) look at.
+public final class Leadership: Sendable {
+    private let leads = Atomic<Bool>(false)
+    public init() {}
+    public var isLeader: Bool { leads.load(ordering: .acquiring) }
+    func set(_ value: Bool) { leads.store(value, ordering: .releasing) }
 }
 
 /// Drives runs through their stages and returns expired leases to the queue.
 /// One leader at a time, held by a session advisory lock: a second copy waits
-/// as a hot standby and takes over when the leader's session ends. The
-/// leader also starts scheduled refresh runs (`RefreshScheduler`).
-public final class Coordinator: Sendable {
+/// as a hot standby and takes over when the leader's session ends. It says
+/// in `leadership` when it leads (the refresh scheduler starts runs then).
+public final class Coordinator: Service {
     let config: ConnectionConfig
     let registry: Registry
     let options: CoordinatorOptions
     let runs: Runs
     let logger: Logger
-    let shutdown: GracefulShutdown
+    public let leadership: Leadership
+    private let shutdown = StopRequest()
 
-    public init(config: ConnectionConfig, registry: Registry, options: CoordinatorOptions, logger: Logger, shutdown: GracefulShutdown) {
+    public init(config: ConnectionConfig, registry: Registry, options: CoordinatorOptions, logger: Logger, leadership: Leadership = Leadership()) {
         self.config = config
         self.registry = registry
         self.options = options
         self.runs = Runs(queue: JobQueue(leaseSeconds: options.leaseSeconds))
         self.logger = logger
-        self.shutdown = shutdown
+        self.leadership = leadership
     }
 
+    /// Runs until the service group shuts it down (between two passes).
     public func run() async {
+        await shutdown.whileRunning { await lead() }
+        logger.info("coordinator stopped")
+    }
+
+    private func lead() async {
         var failures = 0
         var saidStandby = false
         while !shutdown.isRequested {
@@ -52,20 +67,21 @@ public final class Coordinator: Sendable {
                             continue
                         }
                         logger.info("coordinator is the leader")
+                        leadership.set(true)
                     }
                     try await tick(on: db)
-                    try await options.refresh?.tick(on: db)
                     await shutdown.sleep(.milliseconds(Int(options.tickSeconds * 1000)))
                 }
             } catch {
+                leadership.set(false)
                 failures += 1
                 let delay = min(0.25 * Double(1 << min(failures, 5)), 5)
                 logger.warning("coordinator lost the database; retrying", metadata: ["error": "\(error)", "retry_in_s": "\(delay)"])
                 await shutdown.sleep(.milliseconds(Int(delay * 1000)))
             }
+            leadership.set(false)
             await connection?.close()
         }
-        logger.info("coordinator stopped")
     }
 
     /// One pass: reap expired leases, then move every active run forward.

@@ -1,8 +1,8 @@
 import Foundation
-import JobQueue
 import Logging
 import Metrics
 import Postgres
+import ServiceLifecycle
 import Synchronization
 
 public struct WorkerOptions: Sendable {
@@ -15,7 +15,8 @@ public struct WorkerOptions: Sendable {
     public var leaseSeconds: Double = 30
     /// Poll interval when no notification arrives (a lost NOTIFY only delays).
     public var pollSeconds: Double = 1
-    /// After SIGTERM: time to finish in-flight jobs before releasing them.
+    /// After graceful shutdown begins (SIGTERM, SIGINT): time to finish
+    /// in-flight jobs before releasing them.
     public var graceSeconds: Double = 30
     /// First retry delay after a failure; doubles per attempt (with jitter).
     public var backoffBaseSeconds: Double = 2
@@ -26,19 +27,29 @@ public struct WorkerOptions: Sendable {
 }
 
 /// Claims jobs, runs their handlers, completes or fails them; repeats until
-/// asked to stop. Stateless: any number of workers on any hosts.
-public final class Worker: Sendable {
+/// its service group stops it. Stateless: any number of workers on any hosts.
+///
+/// Graceful shutdown: no new claims; in-flight jobs get `graceSeconds` to
+/// finish, then whatever is still held is released (back to the queue,
+/// no attempt charged) and `run` returns, leaving the unfinished handler
+/// unwaited (its completion would fail: the lease is gone). Cancellation
+/// releases at once.
+public final class Worker: Service {
     let config: ConnectionConfig
     let registry: Registry
     let options: WorkerOptions
     let queue: JobQueue
     let logger: Logger
-    let shutdown: GracefulShutdown
+    /// No new claims (graceful shutdown or cancellation).
+    private let shutdown = StopRequest()
+    /// Give up in-flight jobs (the grace period is over, or cancellation).
+    private let abandon = StopRequest()
+    private let cancelled = Atomic<Bool>(false)
     private let wakeup = Wakeup()
     private let inFlight = Mutex<Set<Claim>>([])
     private let slotsRunning = Atomic<Int>(0)
 
-    public init(config: ConnectionConfig, registry: Registry, options: WorkerOptions, logger: Logger, shutdown: GracefulShutdown) {
+    public init(config: ConnectionConfig, registry: Registry, options: WorkerOptions, logger: Logger) {
         self.config = config
         self.registry = registry
         self.options = options
@@ -46,12 +57,26 @@ public final class Worker: Sendable {
         var logger = logger
         logger[metadataKey: "worker"] = "\(options.id)"
         self.logger = logger
-        self.shutdown = shutdown
     }
 
-    /// Runs until shutdown; in-flight jobs finish within the grace period or
-    /// are released. Returns when no job is held any more.
+    /// Runs until the service group shuts it down; in-flight jobs finish
+    /// within the grace period or are released. Returns when no job is held
+    /// any more.
     public func run() async {
+        await withTaskCancellationHandler {
+            await withGracefulShutdownHandler {
+                await work()
+            } onGracefulShutdown: {
+                self.shutdown.request()
+            }
+        } onCancel: {
+            self.cancelled.store(true, ordering: .releasing)
+            self.shutdown.request()
+            self.wakeup.wake()
+        }
+    }
+
+    private func work() async {
         logger.info("worker started", metadata: ["concurrency": "\(options.concurrency)", "batch": "\(options.batch)"])
         slotsRunning.store(options.concurrency, ordering: .relaxed)
         await withTaskGroup(of: Void.self) { group in
@@ -61,7 +86,7 @@ public final class Worker: Sendable {
                 group.addTask {
                     await self.slot(slot)
                     self.slotsRunning.subtract(1, ordering: .relaxed)
-                    self.wakeup.signal()
+                    self.wakeup.wake()
                 }
             }
             await group.waitForAll()
@@ -96,7 +121,15 @@ public final class Worker: Sendable {
                 }
                 track(jobs.map(\.claim))
                 unreleased = jobs.map(\.claim)
-                try await process(jobs, on: db)
+                if shutdown.isRequested { break }  // claimed as the shutdown began: released below
+                let batch = await abandon.unlessRequested { try await self.process(jobs, on: db) }
+                guard let batch else {
+                    // The grace period is over and graceWatch released the jobs: the
+                    // connection stays with the handler, closed when it returns.
+                    Task { await db.close() }  // runs after the handler (the connection is an actor)
+                    return
+                }
+                try batch.get()
                 untrack(unreleased)
                 unreleased = []
             } catch let error as PostgresError where error.isConnectionLost || isConnectFailure(error) {
@@ -135,11 +168,11 @@ public final class Worker: Sendable {
         let context = JobContext(workerID: options.id)
         for (kind, group) in Dictionary(grouping: jobs, by: \.kind).sorted(by: { $0.key < $1.key }) {
             guard let handler = registry.handlers[kind] else {
-                for job in group { try recordFailure(job, PipelineError.unknownKind(kind), on: db) }
+                for job in group { try recordFailure(job, RegistryError.unknownKind(kind), on: db) }
                 continue
             }
             var start = 0
-            while start < group.count {
+            while start < group.count, !abandon.isRequested {
                 let chunk = Array(group[start..<min(start + max(1, handler.batchSize), group.count)])
                 start += chunk.count
                 if chunk.count > 1, (try? runTransaction(chunk, handler: handler, context: context, on: db)) != nil { continue }
@@ -210,10 +243,10 @@ public final class Worker: Sendable {
                     let fresh = try await Connection.connect(config)
                     try await fresh.listen("marketmap_jobs")
                     connection = fresh
-                    wakeup.signal()  // jobs may have been enqueued while we were away
+                    wakeup.wake()  // jobs may have been enqueued while we were away
                 }
                 guard let db = connection else { continue }
-                if try await db.waitForNotification(timeout: .milliseconds(250)) != nil { wakeup.signal() }
+                if try await db.waitForNotification(timeout: .milliseconds(250)) != nil { wakeup.wake() }
                 if lastBeat.duration(to: .now) >= beatEvery {
                     lastBeat = .now
                     let claims = inFlight.withLock { Array($0) }
@@ -224,30 +257,36 @@ public final class Worker: Sendable {
                 }
             } catch {
                 connection = nil
-                await shutdown.sleep(.milliseconds(500))
+                await wakeup.wait(timeout: .milliseconds(500))
             }
         }
         await connection?.close()
     }
 
-    /// After shutdown is requested, gives in-flight jobs `graceSeconds`; then
-    /// releases whatever is still held and exits the process with 0.
+    /// After shutdown is requested, gives in-flight jobs `graceSeconds` (none
+    /// when cancelled); then releases whatever is still held, on a connection
+    /// of its own, and lets the slots give up their jobs.
     private func graceWatch() async {
         while slotsRunning.load(ordering: .relaxed) > 0 && !shutdown.isRequested {
             await shutdown.sleep(.seconds(1))
         }
         guard slotsRunning.load(ordering: .relaxed) > 0 else { return }
-        logger.info("shutting down: finishing in-flight jobs", metadata: ["grace_s": "\(options.graceSeconds)"])
-        let deadline = ContinuousClock.now.advanced(by: .milliseconds(Int(options.graceSeconds * 1000)))
-        while slotsRunning.load(ordering: .relaxed) > 0 && ContinuousClock.now < deadline {
+        let grace = cancelled.load(ordering: .acquiring) ? 0 : options.graceSeconds
+        logger.info("shutting down: finishing in-flight jobs", metadata: ["grace_s": "\(grace)"])
+        let deadline = ContinuousClock.now.advanced(by: .milliseconds(Int(grace * 1000)))
+        while slotsRunning.load(ordering: .relaxed) > 0 && ContinuousClock.now < deadline && !cancelled.load(ordering: .acquiring) {
             await wakeup.wait(timeout: .milliseconds(100))
         }
         guard slotsRunning.load(ordering: .relaxed) > 0 else { return }
         let claims = inFlight.withLock { Array($0) }
         if let db = try? await Connection.connect(config) {
             let released = (try? await queue.release(claims, on: db)) ?? 0
+            await db.close()
             logger.warning("grace period over: released unfinished jobs", metadata: ["jobs": "\(released)"])
+        } else {
+            logger.warning("grace period over; the database is unreachable, so unfinished jobs return when their leases expire", metadata: ["jobs": "\(claims.count)"])
         }
-        exit(0)
+        untrack(claims)
+        abandon.request()
     }
 }

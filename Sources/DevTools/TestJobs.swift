@@ -11,8 +11,8 @@ import Postgres
 /// `max_lease_expiries` (default 20), and per-job payload fields `sleep_ms`,
 /// `fail_times`, `crash_shard` (integers: a payload where they are not
 /// decodes to a permanent `JobPayloadError`) and `reason` (`test.permanent`).
-enum TestJobs {
-    static func register(into registry: inout Registry) {
+public enum TestJobs {
+    public static func register(into registry: inout Registry) {
         registry.register(NoOp())
         registry.register(Effect(kind: "test.effect"))
         registry.register(Effect(kind: "test.sleep"))
@@ -83,14 +83,7 @@ enum TestJobs {
                 throw InjectedFailure(attempt: job.attempt)
             }
             if kind == "test.permanent" { throw InjectedPermanentFailure(reason: payload.reason ?? "no reason given") }
-            try db.query(PipelineQueries.recordTestEffect, job.runID, job.stage, job.shard, context.workerID)
+            try db.query(DevToolsQueries.recordTestEffect, job.runID, job.stage, job.shard, context.workerID)
         }
-    }
-}
-
-extension RunInfo {
-    /// A run parameter from its params JSON.
-    public func parameter<T: Decodable>(_ key: String, as type: T.Type = T.self) -> T? {
-        params.field(key, as: type)
     }
 }

@@ -1,4 +1,3 @@
-import JobQueue
 import Postgres
 
 /// Runs one kind of job. `handle` runs inside the transaction that also
@@ -23,6 +22,7 @@ extension JobHandler {
 /// What a handler knows about where it runs.
 public struct JobContext: Sendable {
     public var workerID: String
+    public init(workerID: String) { self.workerID = workerID }
 }
 
 /// A named sequence of stages and how to plan each one's jobs.
@@ -30,9 +30,14 @@ public struct PipelineDefinition: Sendable {
     public var name: String
     public var stages: @Sendable (RunInfo) -> [String]
     public var planner: any StagePlanner
+
+    public init(name: String, stages: @escaping @Sendable (RunInfo) -> [String], planner: any StagePlanner) {
+        (self.name, self.stages, self.planner) = (name, stages, planner)
+    }
 }
 
-/// The job kinds and pipelines this binary knows. Later stages register here.
+/// The job kinds and pipelines a worker and a coordinator know (the market
+/// pipeline's are `Registry.standard`, in Pipeline).
 public struct Registry: Sendable {
     public private(set) var handlers: [String: any JobHandler] = [:]
     public private(set) var pipelines: [String: PipelineDefinition] = [:]
@@ -41,24 +46,12 @@ public struct Registry: Sendable {
 
     public mutating func register(_ handler: any JobHandler) { handlers[handler.kind] = handler }
     public mutating func register(_ pipeline: PipelineDefinition) { pipelines[pipeline.name] = pipeline }
-
-    /// Everything built into marketmap.
-    public static var standard: Registry {
-        var registry = Registry()
-        TestJobs.register(into: &registry)
-        NormalizeJobs.register(into: &registry)
-        MergeJobs.register(into: &registry)
-        EnrichJobs.register(into: &registry)
-        ScoreJobs.register(into: &registry)
-        return registry
-    }
 }
 
-public enum PipelineError: Error, CustomStringConvertible {
+/// A name the registry does not know.
+public enum RegistryError: Error, CustomStringConvertible {
     case unknownPipeline(String, known: [String])
     case unknownKind(String)
-    /// A job's transaction started without what its `prepare` step looked up.
-    case notPrepared(job: Int)
 
     public var description: String {
         switch self {
@@ -66,8 +59,13 @@ public enum PipelineError: Error, CustomStringConvertible {
             return "unknown pipeline \"\(name)\"; known: \(known.sorted().joined(separator: ", "))"
         case .unknownKind(let kind):
             return "no handler for job kind \"\(kind)\" in this marketmap; is the worker older than the coordinator?"
-        case .notPrepared(let job):
-            return "job \(job) reached its transaction without its prepared lookups; it will be retried (its paid answers are cached)"
         }
+    }
+}
+
+extension RunInfo {
+    /// A run parameter from its params JSON.
+    public func parameter<T: Decodable>(_ key: String, as type: T.Type = T.self) -> T? {
+        params.field(key, as: type)
     }
 }
