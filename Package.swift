@@ -21,6 +21,8 @@ let package = Package(
         .package(url: "https://github.com/jpsim/Yams", from: "6.0.0"),
         .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
+        // The reporter's HTTP server only (ReportServer); swift-configuration support left out.
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1", traits: ["FullFoundation"]),
     ],
     targets: [
         // System libraries (apt providers are what ops/setup installs).
@@ -82,10 +84,22 @@ let package = Package(
             ],
             swiftSettings: strict
         ),
+        // The reporter's HTTP server: the latest report, the steward's review
+        // page (token-protected writes). The only target that links Hummingbird.
+        .target(
+            name: "ReportServer",
+            dependencies: [
+                "MarketMapCore", "Postgres", "JobQueue", "Pipeline",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strict
+        ),
         .executableTarget(
             name: "marketmap",
             dependencies: [
-                "MarketMapCore", "Postgres", "JobQueue", "Enrichment", "Pipeline", "DevTools",
+                "MarketMapCore", "Postgres", "JobQueue", "Enrichment", "Pipeline", "DevTools", "ReportServer",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -107,7 +121,7 @@ let package = Package(
         .testTarget(
             name: "IntegrationTests",
             dependencies: [
-                "TestSupport", "MarketMapCore", "Postgres", "JobQueue", "Enrichment", "Pipeline", "DevTools",
+                "TestSupport", "MarketMapCore", "Postgres", "JobQueue", "Enrichment", "Pipeline", "DevTools", "ReportServer",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Yams", package: "Yams"),

@@ -3,6 +3,7 @@ import Foundation
 import JobQueue
 import Logging
 import Pipeline
+import ReportServer
 import ServiceLifecycle
 
 struct WorkerCommand: AsyncParsableCommand {
@@ -83,17 +84,20 @@ struct CoordinatorCommand: AsyncParsableCommand {
 
 struct ReporterCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "reporter", abstract: "Write the reports of every run that finishes.")
+        commandName: "reporter", abstract: "Write the reports of every run that finishes; with --http, serve them and the steward's review page.")
     @OptionGroup var global: GlobalOptions
     @Option(help: "Folder for report files.") var out = "out"
     @OptionGroup var metrics: MetricsFlags
+    @OptionGroup var web: ReviewServerFlags
 
     func run() async throws {
         let logger = global.makeLogger("marketmap.reporter")
         let endpoint = try metrics.options.endpoint(logger: logger)
+        let serving = try web.options(reports: URL(fileURLWithPath: out))
         try await global.withDatabase(logger: logger) { target in
             let reporter = Reporter(config: target.config, outputDirectory: URL(fileURLWithPath: out), logger: logger)
-            try await Lifecycle.run(role: [reporter], metrics: endpoint, logger: logger)
+            let server = serving.map { ReportServer(options: $0, database: target.config, logger: logger) }
+            try await Lifecycle.run(role: [reporter] + (server.map { [$0] } ?? []), metrics: endpoint, logger: logger)
         }
     }
 }

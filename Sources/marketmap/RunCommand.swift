@@ -2,6 +2,7 @@ import ArgumentParser
 import DevTools
 import Foundation
 import Pipeline
+import ReportServer
 import ServiceLifecycle
 
 struct RunCommand: AsyncParsableCommand {
@@ -21,10 +22,14 @@ struct RunCommand: AsyncParsableCommand {
     @Option(help: "Output directory (default: the manifest's `out`).") var out: String?
     @Option(help: "Stop waiting for the reporter after this many seconds.") var reportTimeout = 300.0
     @Option(help: "Workers' lease: a killed worker's jobs are claimed again after this many seconds.") var leaseSeconds = 10.0
+    @Option(help: ArgumentHelp(
+        "After the run, keep its roles running and serve the report and the review page (with “Run now”) on HOST:PORT until Ctrl-C.",
+        valueName: "host:port")) var serve: String?
 
     func validate() throws {
         guard (1...64).contains(workers) else { throw ValidationError("--workers must be between 1 and 64") }
         guard leaseSeconds >= 2 else { throw ValidationError("--lease-seconds must be at least 2") }
+        if let serve, HTTPAddress(parsing: serve) == nil { throw ValidationError("--serve \(serve): expected HOST:PORT or PORT") }
     }
 
     /// Wiring only: the provider simulator of a demo manifest and the
@@ -39,6 +44,11 @@ struct RunCommand: AsyncParsableCommand {
         options.leaseSeconds = leaseSeconds
         options.reportTimeout = reportTimeout
         options.childArguments = ["--log-level", global.logLevel.rawValue]
+        if let serve, let address = HTTPAddress(parsing: serve) {
+            options.reporterArguments = ["--http", serve, "--manifest", plan.manifestPath]
+            let log = plan.out.appendingPathComponent("logs/reporter.log").path
+            options.serving = (address.port == 0 ? "review page: on a free port, named in \(log)" : "review page: http://\(address)/review") + "; Ctrl-C stops"
+        }
         let outcome = try await global.withDatabase(logger: logger) { target in
             var services: [ServiceGroupConfiguration.ServiceConfiguration] = []
             if let settings = plan.manifest.simulator {

@@ -131,6 +131,8 @@ public enum HTMLReport {
         value >= 1_000_000 ? String(format: "%.1fM", value / 1_000_000) : value >= 1_000 ? String(format: "%.0fk", value / 1_000) : String(format: "%.0f", value)
     }
 
+    /// The project's one HTML escape, for text and for attribute values in
+    /// either quote (the report and the reporter's review pages use it).
     public static func escape(_ text: String) -> String {
         var result = ""
         for character in text {
@@ -139,6 +141,7 @@ public enum HTMLReport {
             case "<": result += "&lt;"
             case ">": result += "&gt;"
             case "\"": result += "&quot;"
+            case "'": result += "&#39;"
             default: result.append(character)
             }
         }

@@ -25,6 +25,11 @@ public final class ManifestRunner: Service {
         public var environment: [String: String] = [:]
         /// Lines added to the summary at the end (what the simulator answered).
         public var notes: @Sendable () -> [String] = { [] }
+        /// Arguments of the reporter only (`--http HOST:PORT --manifest M`: the review page).
+        public var reporterArguments: [String] = []
+        /// After the run: keep the children running until graceful shutdown
+        /// (the review page's "Run now" needs them), saying this line.
+        public var serving: String?
         public init() {}
     }
 
@@ -99,7 +104,7 @@ public final class ManifestRunner: Service {
         }
         try await waitForReports(run: run, status: status, reports: reports, stop: stop, on: db)
         let memory = children.peakMemory()
-        await children.stop()
+        if options.serving == nil { await children.stop() }
         try await db.transaction { db in
             try OutputContract.write(run: run, product: plan.config.products.first?.product ?? "", reports: reports, to: plan.out, on: db)
         }
@@ -108,6 +113,11 @@ public final class ManifestRunner: Service {
         say("  peak memory: run \(own / 1_048_576) MB, " + memory.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value / 1_048_576) MB" }.joined(separator: ", ") + "\n")
         for note in options.notes() { say("  \(note)\n") }
         if children.restarts > 0 { say("  child processes restarted after exiting: \(children.restarts)\n") }
+        if let serving = options.serving {
+            say(serving + "\n")
+            while !stop.isRequested { await stop.sleep(.seconds(1)) }
+            await children.stop()
+        }
         guard let status else { return Outcome(run: run, ending: .ended(state: "unknown", error: "")) }
         return Outcome(run: run, ending: status.state == "done" ? .done : .ended(state: status.state, error: status.error))
     }
@@ -124,7 +134,7 @@ public final class ManifestRunner: Service {
                 name: "worker-\(index)",
                 arguments: ["worker", "--worker-id", "run-\(run)-w\(index)", "--lease-seconds", String(options.leaseSeconds), "--grace-seconds", "10"] + extra))
         }
-        try children.start(.init(name: "reporter", arguments: ["reporter", "--out", reports.path] + extra))
+        try children.start(.init(name: "reporter", arguments: ["reporter", "--out", reports.path] + options.reporterArguments + extra))
         return children
     }
 
