@@ -112,6 +112,7 @@ struct RunCommandTests {
         "territory_balance.csv": "team,reps,mean,min,max,max_min_ratio,coefficient_of_variation,within_band",
         "calibration.csv": "metric,value",
         "alerts.csv": "kind,message",
+        "review.csv": "what,kind,count",
         "tier_movers.csv": "golden_id,name,domain,change,old_tier,new_tier,old_score,new_score,why",
     ]
 
