@@ -232,6 +232,7 @@ struct RealWorldMatchTests {
     // MARK: 5. Names as CRM users type them
 
     static let typedNames: [(String, String)] = [
+        ("Quest Software, Ic.", "Quest Software Inc"), ("XTrillion, Ibc.", "XTrillion, Inc."), ("Sejin Electron, In.", "SEJIN ELECTRON, INC."),
         ("Acme Hldgs", "Acme Holdings"), ("Acme Mfg Co", "Acme Manufacturing Company"), ("Acme Intl", "Acme International"),
         ("Acme Tech", "Acme Technologies"), ("Acme Sys", "Acme Systems"), ("Acme Svcs", "Acme Services"),
         ("Acme Labs", "Acme Laboratories"), ("Cisco Systems, Inc", "Cisco"), ("Acme Ltd - Luton", "Acme Limited"),

@@ -63,8 +63,18 @@ public enum CompanyNameNormalizer {
                 cleaned = String(cleaned[..<comma])
             }
         }
+        // A legal form typed short after a comma (`Quest Software, Ic.`, `XTrillion, Ibc.`, `Sejin Electron, In.`).
+        if let comma = cleaned.lastIndex(of: ","), case let tail = TextFolding.words(String(cleaned[cleaned.index(after: comma)...])),
+            tail.count == 1, let word = tail.first, word.count <= 3, !legalForms.contains(word),
+            !TextFolding.words(String(cleaned[..<comma])).isEmpty,
+            shortLegalForms.contains(where: { PreparedName.oneEdit($0, Array(word.unicodeScalars)).map { $0 != .none } ?? false })
+        {
+            cleaned = String(cleaned[..<comma])
+        }
         return cleaned
     }
+
+    static let shortLegalForms: [[Unicode.Scalar]] = ["inc", "llc", "ltd"].map { Array($0.unicodeScalars) }
 
     /// Words that make a name a branch of another: never stripped as a qualifier.
     static let branchWords: Set<String> = ["branch", "filiale", "niederlassung", "succursale", "sucursal", "filial", "zweigniederlassung"]
