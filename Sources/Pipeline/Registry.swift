@@ -49,6 +49,7 @@ public struct Registry: Sendable {
         NormalizeJobs.register(into: &registry)
         MergeJobs.register(into: &registry)
         EnrichJobs.register(into: &registry)
+        PeopleJobs.register(into: &registry)
         ScoreJobs.register(into: &registry)
         return registry
     }

@@ -24,6 +24,7 @@ struct RunCommand: AsyncParsableCommand {
     @Option(help: "Output directory (default: the manifest's `out`).") var out: String?
     @Option(help: "Stop waiting for the reporter after this many seconds.") var reportTimeout = 300.0
     @Option(help: "Workers' lease: a killed worker's jobs are claimed again after this many seconds.") var leaseSeconds = 10.0
+    @Flag(help: "Dry run of persona discovery: the people stage shows the calls and credits its plan needs and buys nothing.") var planOnly = false
 
     func validate() throws {
         guard (1...64).contains(workers) else { throw ValidationError("--workers must be between 1 and 64") }
@@ -33,7 +34,9 @@ struct RunCommand: AsyncParsableCommand {
     func run() async throws {
         let logger = global.makeLogger("marketmap.run")
         let manifestPath = manifest ?? RunPlan.bundledSample()
-        let plan = try ManifestRun.plan(manifestPath, out: out)
+        var loaded = try ManifestRun.plan(manifestPath, out: out)
+        if planOnly { loaded.planPeopleOnly() }
+        let plan = loaded
         let shutdown = GracefulShutdown()
         shutdown.install()
         let say = { @Sendable (text: String) in FileHandle.standardError.write(Data(text.utf8)) }
@@ -55,7 +58,8 @@ struct RunCommand: AsyncParsableCommand {
                 options.tooManyRequestsRate = settings.tooManyRequestsRate
                 options.retryAfterSeconds = 0
                 options.seed = UInt64(max(0, settings.seed))
-                let started = ProviderSimulator(records: try ProviderSimulator.dataset(settings.data), settings: options)
+                let people = try settings.people.map { try PeopleDirectory.dataset($0) } ?? PeopleDirectory()
+                let started = ProviderSimulator(records: try ProviderSimulator.dataset(settings.data), people: people, settings: options)
                 let port = try started.start()
                 environment[settings.env] = "http://127.0.0.1:\(port)"
                 simulator = started
