@@ -80,8 +80,10 @@ public struct PeopleProviderSettings: Sendable, Equatable {
         }
     }
 
-    /// The account fields a search sends (and its cache key holds).
+    /// The account fields a search sends (and its cache key holds); a
+    /// table's key field.
     public var inputFields: [String] {
+        if case .table(let table) = provider.source { return [table.keyField] }
         if !search.searchBy.isEmpty { return search.searchBy }
         guard case .http(let http) = provider.source else { return [] }
         let used = (URLTemplate(http.url.withoutEnvironment)?.fields ?? []).filter { !PeopleSearchSettings.queryPlaceholders.contains($0) }

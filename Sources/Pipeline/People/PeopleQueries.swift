@@ -118,7 +118,7 @@ enum PeopleQueries {
         """
     /// Failure reasons of the run's searches, most frequent first.
     static let failureReasons = """
-        SELECT a->>'provider' || ': ' || a->>'detail', count(*)::int8
+        SELECT (a->>'provider') || ': ' || (a->>'detail'), count(*)::int8
         FROM people_status s, jsonb_array_elements(s.attempts) a
         WHERE s.run_id = $1 AND a->>'outcome' = 'failed' GROUP BY 1 ORDER BY 2 DESC, 1 LIMIT 5
         """
