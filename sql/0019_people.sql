@@ -29,11 +29,15 @@ CREATE TABLE people_provider_rows (
 -- The run's plan, written when the stage starts: every tiered account whose
 -- coverage (contacts by persona tier) lacks what its tier's quota wants, in
 -- priority order (tier, then valuation) and cut into chunks (one job each).
+-- Each account owns the golden contact ids from first_contact_id for as many
+-- contacts as it lacks: the ids of what is created do not depend on which job
+-- commits first.
 CREATE TABLE people_plan (
     run_id    bigint NOT NULL REFERENCES runs ON DELETE CASCADE,
     golden_id bigint NOT NULL,
     rank      bigint NOT NULL,
     chunk     int NOT NULL,
+    first_contact_id bigint NOT NULL,
     tier      text NOT NULL,
     fit_score numeric,
     valuation numeric,

@@ -116,7 +116,11 @@ struct RunCommand: AsyncParsableCommand {
             say(summary)
             let own = ChildProcesses.ownPeakMemory()
             say("  peak memory: run \(own / 1_048_576) MB, " + memory.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value / 1_048_576) MB" }.joined(separator: ", ") + "\n")
-            if let simulator { say("  provider simulator answered \(simulator.calls) calls\n") }
+            if let simulator {
+                let people = simulator.people.searches + simulator.people.verifications > 0
+                    ? ", \(simulator.people.searches) people searches and \(simulator.people.verifications) email verifications" : ""
+                say("  provider simulator answered \(simulator.calls) company calls\(people)\n")
+            }
             if children.restarts > 0 { say("  child processes restarted after exiting: \(children.restarts)\n") }
             return RunOutcome(run: run, state: status?.state ?? "unknown", error: status?.error ?? "")
         }

@@ -30,12 +30,6 @@ import Testing
 struct PersonaDiscoveryTests {
     static let t1 = 24, few = 4, t2 = 24, t3 = 10
 
-    func temporaryFile(_ name: String, _ text: String) throws -> String {
-        let path = FileManager.default.temporaryDirectory.appendingPathComponent("mm-people-\(UUID().uuidString)-\(name)").path
-        guard FileManager.default.createFile(atPath: path, contents: Data(text.utf8)) else { throw ClusterError("cannot write \(path)") }
-        return path
-    }
-
     func load(_ db: Connection) async throws {
         var accounts = "Account ID,Account Name,Website,Industry,Employees,Billing Country\n"
         for i in 0..<Self.t1 { accounts += "T1-\(i),Tee One \(i),t1-\(i).com,Software,2000,US\n" }
@@ -165,10 +159,6 @@ struct PersonaDiscoveryTests {
                 + (planOnly ? ["--param", "people_plan_only=true"] : []),
             environment: cluster.environment)
         return try #require(Int(started.output.split(separator: "\n").last ?? ""), "\(started.output)")
-    }
-
-    func count(_ db: Connection, _ sql: String, _ parameters: any PostgresEncodable...) async throws -> Int {
-        try await db.query(sql, parameters: parameters)[0].decode(0)
     }
 
     func number(_ db: Connection, _ sql: String, _ parameters: any PostgresEncodable...) async throws -> Double {
@@ -309,7 +299,7 @@ struct PersonaDiscoveryTests {
             let out = FileManager.default.temporaryDirectory.appendingPathComponent("mm-people-push-\(UUID().uuidString)")
             let pushed = try await MarketMapBinary.run(["push-plan", "--target", "crm", "--out", out.path], environment: cluster.environment)
             #expect(pushed.status == 0, "\(pushed.output)")
-            let creates = try read(out.appendingPathComponent("contacts_create.csv"))
+            let creates = try PushPlanTests().read(out.appendingPathComponent("contacts_create.csv"))
             let ids = creates.compactMap { $0["MarketMap_Id__c"] }
             let new = try await db.query("SELECT id FROM golden_contacts c WHERE NOT EXISTS (SELECT 1 FROM contact_lineage l WHERE l.golden_contact_id = c.id)")
             #expect(ids.sorted() == (try new.map { String(try $0.decode(0, as: Int.self)) }).sorted(), "every new contact once")
@@ -419,15 +409,5 @@ struct PersonaDiscoveryTests {
                 """) == 5 * 3 + 1 + 4)
             #expect(try await count(db, "SELECT count(*) FROM golden_contacts WHERE first_name = 'Pat' AND last_name = 'Quinn'") == 4, "a full name is split")
         }
-    }
-
-    /// A CSV file as rows of column → value.
-    func read(_ url: URL) throws -> [[String: String]] {
-        var parser = CSVParser()
-        var rows: [[String]] = []
-        parser.feed(Array(try Data(contentsOf: url))) { if case .record(let fields, _, _) = $0 { rows.append(fields) } }
-        parser.finish { if case .record(let fields, _, _) = $0 { rows.append(fields) } }
-        guard let header = rows.first else { return [] }
-        return rows.dropFirst().map { Dictionary(zip(header, $0), uniquingKeysWith: { first, _ in first }) }
     }
 }

@@ -7,7 +7,8 @@ enum PeopleQueries {
     /// Every account of product $2 whose tier has a quota ($3 tiers, $4–$6
     /// personas of tier 1, 2, 3 wanted) and whose contacts (by persona tier)
     /// lack some of it, ranked by tier, then valuation (highest first), then
-    /// id, and cut into $7 chunks of consecutive ranks.
+    /// id, and cut into $7 chunks of consecutive ranks; each with the golden
+    /// contact ids it may create, after the largest in use, in rank order.
     static let plan = """
         WITH quotas AS (SELECT * FROM unnest($3::text[], $4::int8[], $5::int8[], $6::int8[]) AS q(tier, q1, q2, q3)),
         needs AS (
@@ -24,18 +25,21 @@ enum PeopleQueries {
             WHERE s.product = $2
         ),
         ranked AS (
-            SELECT *, row_number() OVER (ORDER BY tier, valuation DESC NULLS LAST, golden_id) AS rank, count(*) OVER () AS total
+            SELECT *, row_number() OVER w AS rank, count(*) OVER () AS total, sum(n1 + n2 + n3) OVER w - (n1 + n2 + n3) AS before
             FROM needs WHERE n1 + n2 + n3 > 0
+            WINDOW w AS (ORDER BY tier, valuation DESC NULLS LAST, golden_id)
         )
-        INSERT INTO people_plan (run_id, golden_id, rank, chunk, tier, fit_score, valuation, need1, need2, need3)
-        SELECT $1, golden_id, rank, ((rank - 1) * $7::int8 / total)::int, tier, fit_score, valuation, n1, n2, n3 FROM ranked
+        INSERT INTO people_plan (run_id, golden_id, rank, chunk, first_contact_id, tier, fit_score, valuation, need1, need2, need3)
+        SELECT $1, golden_id, rank, ((rank - 1) * $7::int8 / total)::int,
+            (SELECT coalesce(max(id), 0) FROM golden_contacts) + before + 1, tier, fit_score, valuation, n1, n2, n3
+        FROM ranked
         """
     static let planChunks = "SELECT DISTINCT chunk::int8 FROM people_plan WHERE run_id = $1 ORDER BY 1"
 
     // MARK: one chunk
 
     static let chunkAccounts = """
-        SELECT p.golden_id, p.rank, p.tier, p.fit_score::float8, p.valuation::float8, p.need1::int8, p.need2::int8, p.need3::int8
+        SELECT p.golden_id, p.first_contact_id, p.tier, p.fit_score::float8, p.valuation::float8, p.need1::int8, p.need2::int8, p.need3::int8
         FROM people_plan p WHERE p.run_id = $1 AND p.chunk = $2 ORDER BY p.rank
         """
     /// The accounts' golden contacts: what the contact waterfall matches.
@@ -46,7 +50,6 @@ enum PeopleQueries {
 
     // MARK: writing a chunk (in the job's transaction)
 
-    static let lastContactID = "SELECT coalesce(max(id), 0)::int8 FROM golden_contacts"
     static let copyContacts = """
         COPY golden_contacts (id, golden_account_id, email, linkedin, first_name, last_name, title, seniority, department,
                               country, state, role_start) FROM STDIN

@@ -3,10 +3,10 @@ import MarketMapCore
 import Postgres
 
 /// Writing a chunk's outcome in the job's transaction: the new golden
-/// contacts (ids after the largest in use, under the contact waterfall's
-/// lock, so no two jobs or a merge can take the same), their persona scores,
-/// the provenance of each field, every person found with its outcome, and
-/// each account's people status.
+/// contacts (with the ids the plan gave their account, so the same run gives
+/// the same ids whichever job commits first), their persona scores, the
+/// provenance of each field, every person found with its outcome, and each
+/// account's people status.
 extension ShardPeople {
     struct Rows {
         var contacts: [[String?]] = []
@@ -17,17 +17,14 @@ extension ShardPeople {
     }
 
     static func write(_ result: Result, on db: isolated Connection) throws {
-        try db.execute(ContactQueries.lockContacts)
-        var next: Int = try db.query(PeopleQueries.lastContactID)[0].decode(0)
         var rows = Rows()
         for account in result.accounts {
             rows.statuses.append(status(account, result: result))
             guard !result.planOnly, let selection = account.selection else { continue }
             var created: [Int: Int] = [:]
-            for choice in selection.chosen {
-                next += 1
-                created[choice] = next
-                add(contact: next, account: account, candidate: account.candidates[choice], run: result.run, to: &rows)
+            for (offset, choice) in selection.chosen.enumerated() {
+                created[choice] = account.firstContactID + offset
+                add(contact: account.firstContactID + offset, account: account, candidate: account.candidates[choice], run: result.run, to: &rows)
             }
             var seen = Set<String>()
             for (index, candidate) in account.candidates.enumerated() where seen.insert(candidate.person.provider + "\u{1F}" + candidate.person.key).inserted {

@@ -34,6 +34,8 @@ struct ShardPeople {
 
     struct Account: Sendable {
         var id: Int
+        /// The first golden contact id the plan gave the account (`people_plan`).
+        var firstContactID: Int
         var tier: AccountTier
         var facts: Facts = [:]
         /// What the plan found lacking when the stage started.
@@ -101,7 +103,9 @@ struct ShardPeople {
             if let fit: Double = try row.decode(3) { known["fit_score"] = .number(fit) }
             if let valuation: Double = try row.decode(4) { known["valuation"] = .number(valuation) }
             facts[id] = known
-            accounts.append(Account(id: id, tier: tier, lacking: PersonaQuota(tier1: try row.decode(5), tier2: try row.decode(6), tier3: try row.decode(7))))
+            accounts.append(Account(
+                id: id, firstContactID: try row.decode(1), tier: tier,
+                lacking: PersonaQuota(tier1: try row.decode(5), tier2: try row.decode(6), tier3: try row.decode(7))))
         }
         let ids = accounts.map(\.id)
         guard !ids.isEmpty else { return [] }
