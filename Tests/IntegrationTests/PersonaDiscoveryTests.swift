@@ -410,4 +410,46 @@ struct PersonaDiscoveryTests {
             #expect(try await count(db, "SELECT count(*) FROM golden_contacts WHERE first_name = 'Pat' AND last_name = 'Quinn'") == 4, "a full name is split")
         }
     }
+
+    @Test("the configuration: the example's people section loads; bad people keys fail naming their key path")
+    func configuration() throws {
+        let example = try ConfigLoader.load(ConfigTests.example).enrichment.people
+        #expect(example.plan[.t1] == PersonaQuota(tier1: 3, tier2: 2) && example.plan[.t2] == PersonaQuota(tier1: 1) && example.plan[.t3] == nil)
+        #expect(example.providers.map(\.name) == ["purchased-contacts", "people-api"] && example.verify?.provider.name == "email-verifier")
+        #expect(example.budgetShare == 0.4 && example.minimumPersonaScore == 40)
+        #expect(example.privacy.map(\.policy) == [PrivacyPolicy.none, .verifyOnly] && example.privacy[0].countries.contains("DE"))
+        #expect(example.providers[1].search.perPage == 25 && example.providers[1].search.maxPages == 2 && example.providers[1].pricing.reserved == 6)
+        #expect(example.providers[0].inputFields == ["domain"] && example.providers[1].inputFields == ["domain"])
+
+        let base = config(verify: false)
+        func error(_ from: String, _ to: String) -> String {
+            #expect(base.contains(from), "the test's config holds \(from)")
+            do {
+                _ = try ConfigLoader.parse(base.replacingOccurrences(of: from, with: to), file: "bad.yaml")
+                return "no error"
+            } catch {
+                return error.description
+            }
+        }
+        let cases: [(String, String, String)] = [
+            ("T1: {tier1: 2, tier2: 1}", "T4: {tier1: 2}", "enrichment.people.plan.T4: unknown key"),
+            ("T1: {tier1: 2, tier2: 1}", "T1: {tier1: -1}", "enrichment.people.plan.T1.tier1: expected 0 to 100 personas per account"),
+            ("{region: EU, policy: none}", "{region: Mars, policy: none}", "enrichment.people.privacy[0].region: expected one of DACH, EEA, EU"),
+            ("{region: EU, policy: none}", "{region: EU, policy: maybe}", "enrichment.people.privacy[0].policy: expected none"),
+            ("[Switzerland]", "[Atlantis]", "enrichment.people.privacy[1].countries[0]: Atlantis is not a country"),
+            ("min_persona_score: 30", "min_persona_score: 130", "enrichment.people.min_persona_score: expected a persona fit score from 0 to 100"),
+            ("    budget_share: 0.5", "    budget_share: 1.5", "enrichment.people.budget_share: expected the share"),
+            ("title: /title,", "titel: /title,", "enrichment.people.providers[0].fields.titel: not a person field"),
+            ("title: /title, email: /email, linkedin: /linkedin,", "title: /title,", "enrichment.people.providers[0].fields: expected an email or linkedin mapping"),
+            ("per_page: 6", "per_page: 0", "enrichment.people.providers[0].per_page: expected 1 to 500 people per page"),
+            ("results: /people", "results: people", "enrichment.people.providers[0].results: expected a JSON pointer"),
+            ("method: POST", "method: GET", "enrichment.people.providers[0].url: expected {domain} or {name} in a GET search"),
+            ("name: people-api", "name: people-api\n        batch: {size: 5}", "enrichment.people.providers[0].batch: batches are for account providers"),
+        ]
+        for (from, to, expected) in cases {
+            let message = error(from, to)
+            #expect(message.contains(expected), "\(to): \(message)")
+        }
+        #expect(error("  budget: 10000.0", "").contains("enrichment.people.budget_share: a share of enrichment.budget needs a budget"))
+    }
 }

@@ -15,8 +15,9 @@ verification (`email_status`).
 """
 import csv
 import random
-import re
 import sys
+
+from generate_provider_data import EMPLOYEES, WEBSITE, domain, first
 
 FIRST = ["Ava", "Ben", "Chloe", "Dev", "Elena", "Felix", "Grace", "Hiro", "Ines", "Jonas", "Kira", "Liam", "Maya", "Nico", "Omar",
          "Priya", "Quinn", "Rosa", "Sven", "Tara", "Umar", "Vera", "Wes", "Yara", "Zoe"]
@@ -25,22 +26,7 @@ LAST = ["Adams", "Brooks", "Chen", "Dubois", "Evans", "Fischer", "Garcia", "Hugh
 TITLES = [("VP Sales", 3), ("Chief Revenue Officer", 2), ("Head of Revenue Operations", 2), ("SVP Sales", 1), ("Head of Sales", 2),
           ("Sales Director", 3), ("RevOps Manager", 2), ("VP Marketing", 2), ("Account Executive", 3), ("Marketing Manager", 2),
           ("Sales Intern", 1), ("Executive Assistant", 1), ("Software Engineer", 2)]
-WEBSITE = ("Website", "Website URL", "website", "domain")
-EMPLOYEES = ("Employees", "Number of Employees", "employees")
 COUNTRY = ("Billing Country", "Country/Region", "country")
-
-
-def domain(value):
-    host = re.sub(r"^[a-z+.-]+://", "", value.strip().lower())
-    host = re.split(r"[/?#]", host)[0]
-    return host[4:] if host.startswith("www.") else host
-
-
-def first(row, names):
-    for name in names:
-        if row.get(name, "").strip():
-            return row[name].strip()
-    return ""
 
 
 def main():
