@@ -9,6 +9,8 @@ import MarketMapCore
 /// - `GET /v1/companies?domain=D` → 200 with the row as JSON, or 404.
 /// - `POST /v1/companies/batch` with `{"domains": [...]}` → `{"results": [rows found]}`.
 /// - `GET /stats` → `{"calls": N, "domains": N}` (company calls, faults included).
+/// - People searches and email verification from a seeded people set:
+///   `ProviderSimulator+People.swift`.
 ///
 /// Faults, drawn per request from a seeded generator: 500, 429 with
 /// `Retry-After`, a hang longer than any sane client timeout, and a 200 whose
@@ -31,6 +33,8 @@ public final class ProviderSimulator: @unchecked Sendable {
     }
 
     private let records: [String: [String: String]]
+    /// The people searches answer from (empty: none found).
+    public let people: PeopleDirectory
     private let settings: Settings
     private let lock = NSLock()
     private var random: SeededRandom
@@ -38,8 +42,9 @@ public final class ProviderSimulator: @unchecked Sendable {
     private var domainCount = 0
     private var server: HTTPServer?
     public private(set) var port = 0
-    public init(records: [String: [String: String]], settings: Settings = Settings()) {
+    public init(records: [String: [String: String]], people: PeopleDirectory = PeopleDirectory(), settings: Settings = Settings()) {
         self.records = records
+        self.people = people
         self.settings = settings
         random = SeededRandom(seed: settings.seed)
     }
@@ -77,6 +82,10 @@ public final class ProviderSimulator: @unchecked Sendable {
             let (calls, domains) = lock.withLock { (callCount, domainCount) }
             return (200, "{\"calls\":\(calls),\"domains\":\(domains)}", [])
         }
+        if let route = PeopleDirectory.Route(request) {
+            people.count(route, request)
+            return fault(request, draw: lock.withLock { Double.random(in: 0..<1, using: &random) }) ?? people.respond(route, request)
+        }
         let batch = request.method == "POST" && request.path == "/v1/companies/batch"
         guard batch || (request.method == "GET" && request.path == "/v1/companies") else { return (404, "{\"error\":\"no such endpoint\"}", []) }
         var domains: [String] = []
@@ -93,6 +102,16 @@ public final class ProviderSimulator: @unchecked Sendable {
             domainCount += domains.count
             return Double.random(in: 0..<1, using: &random)
         }
+        if let fault = fault(request, draw: draw) { return fault }
+        let found = domains.compactMap { records[$0.lowercased()] }
+        if batch { return (200, "{\"results\":[" + found.map(Self.json).joined(separator: ",") + "]}", []) }
+        guard let row = found.first else { return (404, "{\"error\":\"not found\"}", []) }
+        return (200, Self.json(row), [])
+    }
+
+    /// The injected fault for a request's draw in [0, 1), if any (after the
+    /// token check and the latency).
+    private func fault(_ request: HTTPServer.Request, draw: Double) -> (Int, String, [String])? {
         if let token = settings.token, request.headers["authorization"] != "Bearer \(token)" { return (401, "{\"error\":\"unauthorized\"}", []) }
         if draw < settings.timeoutRate {
             Thread.sleep(forTimeInterval: Double(settings.hangMilliseconds) / 1000)
@@ -105,10 +124,7 @@ public final class ProviderSimulator: @unchecked Sendable {
         let errors = settings.timeoutRate + settings.tooManyRequestsRate + settings.errorRate
         if draw < errors { return (500, "{\"error\":\"internal\"}", []) }
         if draw < errors + settings.malformedRate { return (200, "{\"industry\": Soft", []) }
-        let found = domains.compactMap { records[$0.lowercased()] }
-        if batch { return (200, "{\"results\":[" + found.map(Self.json).joined(separator: ",") + "]}", []) }
-        guard let row = found.first else { return (404, "{\"error\":\"not found\"}", []) }
-        return (200, Self.json(row), [])
+        return nil
     }
 
     /// A row as a JSON object: numbers as numbers, `a; b` lists as arrays.

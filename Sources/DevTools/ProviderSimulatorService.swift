@@ -17,7 +17,8 @@ extension ProviderSimulator: Service {
         settings.tooManyRequestsRate = manifest.tooManyRequestsRate
         settings.retryAfterSeconds = 0
         settings.seed = UInt64(max(0, manifest.seed))
-        let simulator = ProviderSimulator(records: try dataset(manifest.data), settings: settings)
+        let people = try manifest.people.map { try PeopleDirectory.dataset($0) } ?? PeopleDirectory()
+        let simulator = ProviderSimulator(records: try dataset(manifest.data), people: people, settings: settings)
         try simulator.start()
         return simulator
     }

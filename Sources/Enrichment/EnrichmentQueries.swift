@@ -4,7 +4,7 @@ import Postgres
 /// rate limit, and table providers.
 enum EnrichmentQueries {
     static let cached = """
-        SELECT input_key, found, answer::text FROM enrichment_cache
+        SELECT input_key, found, answer::text, to_char(fetched_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"') FROM enrichment_cache
         WHERE provider = $1 AND input_key = ANY($2::text[]) AND expires_at > now()
         """
     /// $5 and $6: days a positive and a negative answer stay fresh.
@@ -21,16 +21,25 @@ enum EnrichmentQueries {
     static let charge = "UPDATE run_credits SET spent = spent + $2::float8::numeric WHERE run_id = $1"
     static let refund = "UPDATE run_credits SET spent = greatest(spent - $2::float8::numeric, 0) WHERE run_id = $1"
     static let reserve = """
-        INSERT INTO credit_ledger (run_id, provider, golden_id, input_key, cost)
-        SELECT $1, $2, g, k, $3::float8::numeric FROM unnest($4::int8[], $5::text[]) AS x(g, k)
+        INSERT INTO credit_ledger (run_id, provider, golden_id, input_key, cost, pool)
+        SELECT $1, $2, g, k, $3::float8::numeric, $6 FROM unnest($4::int8[], $5::text[]) AS x(g, k)
         RETURNING id, input_key
         """
-    /// $2: ledger ids, $3: outcomes, $4: 1 to refund the call (no answer came).
+    /// $2: ledger ids, $3: outcomes, $4: what each call is charged (0: no
+    /// answer came; less than reserved: a per-result price on fewer results).
     static let settle = """
-        UPDATE credit_ledger l SET outcome = x.o, cost = CASE WHEN x.r = 1 THEN 0 ELSE l.cost END, settled_at = now()
-        FROM unnest($2::int8[], $3::text[], $4::int8[]) AS x(i, o, r)
+        UPDATE credit_ledger l SET outcome = x.o, cost = x.c::numeric, settled_at = now()
+        FROM unnest($2::int8[], $3::text[], $4::text[]) AS x(i, o, c)
         WHERE l.id = x.i AND l.run_id = $1
         """
+
+    // A split budget's pools (no row: the run's budget is not split).
+    static let openPool = """
+        INSERT INTO run_credit_pools (run_id, pool, budget) VALUES ($1, $2, $3::float8::numeric) ON CONFLICT (run_id, pool) DO NOTHING
+        """
+    static let lockPool = "SELECT budget::float8, spent::float8 FROM run_credit_pools WHERE run_id = $1 AND pool = $2 FOR UPDATE"
+    static let chargePool = "UPDATE run_credit_pools SET spent = spent + $3::float8::numeric WHERE run_id = $1 AND pool = $2"
+    static let refundPool = "UPDATE run_credit_pools SET spent = greatest(spent - $3::float8::numeric, 0) WHERE run_id = $1 AND pool = $2"
 
     /// Takes up to $2 request slots of the current second for provider $1,
     /// whose limit is $3 per second; returns how many were granted.
@@ -53,6 +62,12 @@ enum EnrichmentQueries {
         """
     static let lockProviderFile = "SELECT pg_advisory_xact_lock(hashtext('marketmap.provider_rows.' || $1))"
     static let providerRows = "SELECT key, data::text FROM provider_rows WHERE provider = $1 AND key = ANY($2::text[])"
+    // People lists: many rows per key, in file order.
+    static let clearPeopleRows = "DELETE FROM people_provider_rows WHERE provider = $1"
+    static let copyPeopleRows = "COPY people_provider_rows (provider, key, position, data) FROM STDIN"
+    static let peopleRows = """
+        SELECT key, data::text FROM people_provider_rows WHERE provider = $1 AND key = ANY($2::text[]) ORDER BY key, position
+        """
 
     /// Rows of a warehouse table by key. `table` (`[schema.]name`) and `column`
     /// come from the configuration and are quoted here, as identifiers; the
@@ -60,6 +75,6 @@ enum EnrichmentQueries {
     static func tableRows(table: String, column: String) -> String {
         let relation = table.split(separator: ".").map { quoteIdentifier(String($0)) }.joined(separator: ".")
         let key = "t." + quoteIdentifier(column) + "::text"
-        return "SELECT lower(" + key + "), to_jsonb(t)::text FROM " + relation + " t WHERE lower(" + key + ") = ANY($1::text[])"
+        return "SELECT lower(" + key + "), to_jsonb(t)::text FROM " + relation + " t WHERE lower(" + key + ") = ANY($1::text[]) ORDER BY 1, 2"
     }
 }

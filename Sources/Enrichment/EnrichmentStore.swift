@@ -13,13 +13,15 @@ public enum EnrichmentStore {
     public struct Answer: Sendable, Equatable {
         public var found: Bool
         public var document: String
-        public init(found: Bool, document: String) { (self.found, self.document) = (found, document) }
+        /// When the provider gave it (UTC, ISO 8601); empty for an answer not stored yet.
+        public var fetchedAt: String
+        public init(found: Bool, document: String, fetchedAt: String = "") { (self.found, self.document, self.fetchedAt) = (found, document, fetchedAt) }
     }
 
     public static func cached(provider: String, keys: [String], on db: isolated Connection) throws -> [String: Answer] {
         var answers: [String: Answer] = [:]
         for row in try db.query(EnrichmentQueries.cached, provider, keys) {
-            answers[try row.decode(0)] = Answer(found: try row.decode(1), document: try row.decode(2))
+            answers[try row.decode(0)] = Answer(found: try row.decode(1), document: try row.decode(2), fetchedAt: try row.decode(3))
         }
         return answers
     }
@@ -34,42 +36,58 @@ public enum EnrichmentStore {
 
     // MARK: credits
 
-    public static func openBudget(run: Int, budget: Double?, on db: isolated Connection) throws {
-        try db.query(EnrichmentQueries.openBudget, run, budget)
+    /// Opens the run's budget (once; every stage that buys calls it) and,
+    /// when the enrichment settings split it, the pools' parts.
+    public static func openBudget(run: Int, settings: EnrichmentSettings, on db: isolated Connection) throws {
+        try db.query(EnrichmentQueries.openBudget, run, settings.budget)
+        for pool in CreditPool.allCases {
+            if let budget = settings.poolBudget(pool) { try db.query(EnrichmentQueries.openPool, run, pool.rawValue, budget) }
+        }
     }
 
     /// Reserves `cost` credits for each call, in order, as many as the run's
-    /// budget allows, and writes their ledger rows, atomically across all
-    /// workers (the budget row is locked for the moment of the reservation).
+    /// budget (and the pool's part of it, when the budget is split) allows,
+    /// and writes their ledger rows, atomically across all workers (the budget
+    /// rows are locked for the moment of the reservation, the run's first).
     /// Returns the ledger id of each reserved call by its key.
     public static func reserve(
-        run: Int, provider: String, cost: Double, calls: [(golden: Int, key: String)], on db: isolated Connection
+        run: Int, provider: String, cost: Double, pool: CreditPool = .accounts, calls: [(golden: Int, key: String)], on db: isolated Connection
     ) throws -> [String: Int] {
         guard !calls.isEmpty else { return [:] }
         return try db.withTransaction {
             let row = try db.query(EnrichmentQueries.lockBudget, run)
             guard row.count == 1 else { throw EnrichmentError.noBudget(run: run) }
-            let budget: Double? = try row[0].decode(0), spent: Double = try row[0].decode(1)
+            var limits: [(budget: Double?, spent: Double)] = [(try row[0].decode(0), try row[0].decode(1))]
+            if let part = try db.query(EnrichmentQueries.lockPool, run, pool.rawValue).first { limits.append((try part.decode(0), try part.decode(1))) }
             var count = calls.count
-            if let budget, cost > 0 { count = min(count, Int(((budget - spent) / cost + 1e-9).rounded(.down))) }
+            for (budget, spent) in limits {
+                if let budget, cost > 0 { count = min(count, max(0, Int(((budget - spent) / cost + 1e-9).rounded(.down)))) }
+            }
             guard count > 0 else { return [:] }
             let chosen = calls.prefix(count)
             try db.query(EnrichmentQueries.charge, run, cost * Double(count))
+            try db.query(EnrichmentQueries.chargePool, run, pool.rawValue, cost * Double(count))
             var ids: [String: Int] = [:]
-            for line in try db.query(EnrichmentQueries.reserve, run, provider, cost, chosen.map(\.golden), chosen.map(\.key)) {
+            for line in try db.query(EnrichmentQueries.reserve, run, provider, cost, chosen.map(\.golden), chosen.map(\.key), pool.rawValue) {
                 ids[try line.decode(1)] = try line.decode(0)
             }
             return ids
         }
     }
 
-    /// Records each call's outcome; calls that got no answer are refunded.
-    public static func settle(run: Int, cost: Double, _ calls: [(id: Int, outcome: String, refund: Bool)], on db: isolated Connection) throws {
+    /// Records each call's outcome and what it is charged of the `cost`
+    /// reserved for it (0 when no answer came); the difference is refunded.
+    public static func settle(
+        run: Int, cost: Double, pool: CreditPool = .accounts, _ calls: [(id: Int, outcome: String, charged: Double)], on db: isolated Connection
+    ) throws {
         guard !calls.isEmpty else { return }
         try db.withTransaction {
-            try db.query(EnrichmentQueries.settle, run, calls.map(\.id), calls.map(\.outcome), calls.map { $0.refund ? 1 : 0 })
-            let refunds = calls.filter(\.refund).count
-            if refunds > 0 { try db.query(EnrichmentQueries.refund, run, cost * Double(refunds)) }
+            try db.query(EnrichmentQueries.settle, run, calls.map(\.id), calls.map(\.outcome), calls.map { String(min(cost, max(0, $0.charged))) })
+            let refund = calls.reduce(0) { $0 + cost - min(cost, max(0, $1.charged)) }
+            if refund > 0 {
+                try db.query(EnrichmentQueries.refund, run, refund)
+                try db.query(EnrichmentQueries.refundPool, run, pool.rawValue, refund)
+            }
         }
     }
 
@@ -90,8 +108,10 @@ public enum EnrichmentStore {
 
     /// Loads a CSV provider's rows (keyed by the normalised `keyColumn`) unless
     /// the same file is already loaded. Safe when several workers try at once.
+    /// An account provider keeps the first row of a key; a people list
+    /// (`manyPerKey`) keeps every row, in file order.
     public static func loadCSV(
-        provider: ProviderSettings, path: String, keyColumn: String, domains: DomainNormalizer, on db: isolated Connection
+        provider: ProviderSettings, path: String, keyColumn: String, manyPerKey: Bool = false, domains: DomainNormalizer, on db: isolated Connection
     ) throws {
         guard let data = FileManager.default.contents(atPath: path) else { throw EnrichmentError.providerFile(provider.name, path, "cannot read the file") }
         let fingerprint = "\(data.count)-\(ContentHash.of(bytes: data))"
@@ -104,13 +124,13 @@ public enum EnrichmentStore {
             guard table.header.contains(keyColumn) else {
                 throw EnrichmentError.providerFile(provider.name, path, "no \(keyColumn) column (key_column); columns: \(table.header.joined(separator: ", "))")
             }
-            try db.query(EnrichmentQueries.clearProviderRows, provider.name)
+            try db.query(manyPerKey ? EnrichmentQueries.clearPeopleRows : EnrichmentQueries.clearProviderRows, provider.name)
             var seen = Set<String>()
-            let count = try db.copyIn(EnrichmentQueries.copyProviderRows) { writer in
-                for row in table.rows {
-                    guard let key = tableKey(row[keyColumn], field: provider, domains: domains), seen.insert(key).inserted else { continue }
-                    let json = try JSONSerialization.data(withJSONObject: row.filter { !$0.value.isEmpty }, options: [.sortedKeys])
-                    try writer.writeRow([provider.name, key, String(decoding: json, as: UTF8.self)])
+            let count = try db.copyIn(manyPerKey ? EnrichmentQueries.copyPeopleRows : EnrichmentQueries.copyProviderRows) { writer in
+                for (position, row) in table.rows.enumerated() {
+                    guard let key = tableKey(row[keyColumn], field: provider, domains: domains), manyPerKey || seen.insert(key).inserted else { continue }
+                    let json = String(decoding: try JSONSerialization.data(withJSONObject: row.filter { !$0.value.isEmpty }, options: [.sortedKeys]), as: UTF8.self)
+                    try writer.writeRow(manyPerKey ? [provider.name, key, String(position), json] : [provider.name, key, json])
                 }
             }
             try db.query(EnrichmentQueries.recordProviderFile, provider.name, path, fingerprint, count)
@@ -125,17 +145,24 @@ public enum EnrichmentStore {
         return raw.trimmedWhitespace.lowercased()
     }
 
-    /// The rows of a table provider for `keys`, as JSON documents by key.
+    /// The rows of a table provider for `keys`, as JSON documents by key
+    /// (the first row of a key).
     public static func tableRows(_ provider: ProviderSettings, keys: [String], on db: isolated Connection) throws -> [String: String] {
+        try tableRowLists(provider, keys: keys, on: db).compactMapValues(\.first)
+    }
+
+    /// Every row of a table provider for `keys` by key, in the table's order
+    /// (a people list's file order; a warehouse table's rows sorted).
+    public static func tableRowLists(_ provider: ProviderSettings, keys: [String], manyPerKey: Bool = false, on db: isolated Connection) throws -> [String: [String]] {
         guard case .table(let table) = provider.source else { return [:] }
         let rows: QueryResult
         switch table.location {
-        case .csv: rows = try db.query(EnrichmentQueries.providerRows, provider.name, keys)
+        case .csv: rows = try db.query(manyPerKey ? EnrichmentQueries.peopleRows : EnrichmentQueries.providerRows, provider.name, keys)
         case .table(let name):
             rows = try db.query(EnrichmentQueries.tableRows(table: name, column: table.keyColumn), keys)
         }
-        var documents: [String: String] = [:]
-        for row in rows { documents[try row.decode(0)] = try row.decode(1) }
+        var documents: [String: [String]] = [:]
+        for row in rows { documents[try row.decode(0), default: []].append(try row.decode(1)) }
         return documents
     }
 

@@ -2,12 +2,16 @@ import Foundation
 import MarketMapCore
 import Postgres
 
-/// One account's lookup at a provider: the cache key and the input fields.
+/// One account's lookup at a provider: the cache key and the input fields
+/// (what fills the URL template), and for a POST search its JSON body.
 public struct Lookup: Sendable {
     public var golden: Int
     public var key: String
     public var input: [String: String]
-    public init(golden: Int, key: String, input: [String: String]) { (self.golden, self.key, self.input) = (golden, key, input) }
+    public var body: [UInt8]?
+    public init(golden: Int, key: String, input: [String: String], body: [UInt8]? = nil) {
+        (self.golden, self.key, self.input, self.body) = (golden, key, input, body)
+    }
 }
 
 /// How a lookup ended.
@@ -32,23 +36,32 @@ public enum LookupOutcome: Sendable, Equatable {
 /// interface: up to `concurrent` requests in flight, `batch.size` accounts
 /// per request when the API takes batches, retries with backoff (honouring
 /// `Retry-After`). Requests start only within the provider's fleet-wide rate
-/// limit and after their credits are reserved; each finished lookup is cached
-/// and settled in the ledger at once, so a crash loses nothing paid. Runs on
-/// the connection's thread (a worker's job thread), which it blocks while it
-/// waits; never inside a job's transaction (see `EnrichmentStore`).
+/// limit and after their credits are reserved (the most a call can cost, from
+/// `pricing`, in the credit `pool`); each finished lookup is cached and
+/// settled in the ledger at once (charged what its answer costs), so a crash
+/// loses nothing paid. Runs on the connection's thread (a worker's job
+/// thread), which it blocks while it waits; never inside a job's transaction
+/// (see `EnrichmentStore`).
 public final class HTTPProviderClient {
     public let provider: ProviderSettings
     let http: HTTPProviderSettings
     let template: URLTemplate
     let headers: [String]
     let policy: RetryPolicy
+    let pricing: CallPricing
+    let pool: CreditPool
 
     /// Resolves `${NAME}` variables and the token from `environment`; fails
     /// naming a variable that is not set (the token's value is never logged).
-    public init(_ provider: ProviderSettings, environment: [String: String]) throws(EnrichmentError) {
+    /// `pricing` defaults to the provider's cost per call.
+    public init(
+        _ provider: ProviderSettings, environment: [String: String], pricing: CallPricing? = nil, pool: CreditPool = .accounts
+    ) throws(EnrichmentError) {
         guard case .http(let http) = provider.source else { throw .badTemplate(provider: provider.name, "not an HTTP provider") }
         self.provider = provider
         self.http = http
+        self.pricing = pricing ?? CallPricing(perCall: provider.cost)
+        self.pool = pool
         var missing: [String] = []
         let url = URLTemplate.expandEnvironment(http.url, environment)
         missing += url.missing
@@ -132,14 +145,14 @@ public final class HTTPProviderClient {
             // budget cannot cover is not asked.
             let unreserved = starting.filter { $0.ledger == nil }.flatMap(\.lookups)
             var reserved: [String: Int] = [:]
-            if provider.cost > 0, !unreserved.isEmpty, !budgetSpent {
+            if pricing.reserved > 0, !unreserved.isEmpty, !budgetSpent {
                 reserved = try EnrichmentStore.reserve(
-                    run: run, provider: provider.name, cost: provider.cost, calls: unreserved.map { ($0.golden, $0.key) }, on: db)
+                    run: run, provider: provider.name, cost: pricing.reserved, pool: pool, calls: unreserved.map { ($0.golden, $0.key) }, on: db)
                 if reserved.count < unreserved.count { budgetSpent = true }
             }
             for var pending in starting {
                 if pending.ledger == nil {
-                    if provider.cost > 0 {
+                    if pricing.reserved > 0 {
                         let unpaid = pending.lookups.filter { reserved[$0.key] == nil }
                         finish(unpaid, ledger: nil) { _ in .budget }
                         pending.lookups.removeAll { reserved[$0.key] == nil }
@@ -185,7 +198,7 @@ public final class HTTPProviderClient {
     /// that got no answer are refunded).
     func record(_ done: [(lookup: Lookup, outcome: LookupOutcome, ledger: Int?)], run: Int, on db: isolated Connection) throws {
         var answers: [String: EnrichmentStore.Answer] = [:]
-        var settled: [(id: Int, outcome: String, refund: Bool)] = []
+        var settled: [(id: Int, outcome: String, charged: Double)] = []
         for (lookup, outcome, ledger) in done {
             switch outcome {
             case .answer(let document): answers[lookup.key] = .init(found: true, document: document)
@@ -193,25 +206,27 @@ public final class HTTPProviderClient {
             case .failed, .budget: break
             }
             if let ledger {
-                let label: String
                 switch outcome {
-                case .answer: label = "answered"
-                case .notFound: label = "not_found"
-                case .failed(let reason): label = "failed: " + reason
-                case .budget: label = "budget"
+                case .answer(let document):
+                    settled.append((ledger, "answered", pricing.charged(try? JSONSerialization.jsonObject(with: Data(document.utf8)))))
+                case .notFound: settled.append((ledger, "not_found", pricing.charged(nil)))
+                case .failed(let reason): settled.append((ledger, "failed: " + reason, 0))
+                case .budget: settled.append((ledger, "budget", 0))
                 }
-                settled.append((ledger, label, !outcome.isAnswered))
             }
         }
         try EnrichmentStore.remember(answers, provider: provider, on: db)
-        try EnrichmentStore.settle(run: run, cost: provider.cost, settled, on: db)
+        try EnrichmentStore.settle(run: run, cost: pricing.reserved, pool: pool, settled, on: db)
     }
 
-    /// The request for some lookups: one GET per account, or one POST per batch.
+    /// The request for some lookups: one GET per account (a POST when the
+    /// lookup carries a body, a people search), or one POST per batch.
     func request(_ lookups: [Lookup]) -> HTTPRequest {
         guard let batch = http.batch else {
-            let url = lookups.first.flatMap { template.render($0.input) } ?? template.description
-            return HTTPRequest(url: url, method: http.method.rawValue, headers: headers, timeoutMilliseconds: http.timeoutMilliseconds)
+            let url = lookups.first.flatMap { template.render($0.input, optional: PeopleSearchSettings.queryPlaceholders) } ?? template.description
+            let body = lookups.first?.body
+            return HTTPRequest(
+                url: url, method: body == nil ? http.method.rawValue : "POST", headers: headers, body: body, timeoutMilliseconds: http.timeoutMilliseconds)
         }
         let values = lookups.map { $0.input[batch.field] ?? "" }
         let body = (try? JSONSerialization.data(withJSONObject: [batch.bodyKey: values])) ?? Data()

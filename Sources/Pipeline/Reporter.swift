@@ -74,8 +74,9 @@ public final class Reporter: Service {
             }
         }
         var summary = RunSummary(status)
-        (summary.enrichment, summary.changes, summary.review) = try await db.transaction { db in
-            (try RunSummary.Enrichment(run: run, on: db), try RunSummary.Changes(run: run, on: db), try ReviewSummary(on: db))
+        (summary.enrichment, summary.changes, summary.review, summary.people) = try await db.transaction { db in
+            (try RunSummary.Enrichment(run: run, on: db), try RunSummary.Changes(run: run, on: db), try ReviewSummary(on: db),
+             try PeopleSummary(run: run, on: db))
         }
         try summary.json().write(to: directory.appendingPathComponent("summary.json"))
         if let (reports, set) = built {

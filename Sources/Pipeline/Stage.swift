@@ -5,6 +5,7 @@ public enum Stage: String, Sendable, CaseIterable, Codable {
     case merge
     case enrich
     case score
+    case people
     case territories
     case reports
 }

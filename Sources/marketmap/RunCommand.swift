@@ -25,6 +25,7 @@ struct RunCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp(
         "After the run, keep its roles running and serve the report and the review page (with “Run now”) on HOST:PORT until Ctrl-C.",
         valueName: "host:port")) var serve: String?
+    @Flag(help: "Dry run of persona discovery: the people stage shows the calls and credits its plan needs and buys nothing.") var planOnly = false
 
     func validate() throws {
         guard (1...64).contains(workers) else { throw ValidationError("--workers must be between 1 and 64") }
@@ -36,7 +37,9 @@ struct RunCommand: AsyncParsableCommand {
     /// runner (`ManifestRunner`) in one service group.
     func run() async throws {
         let logger = global.makeLogger("marketmap.run")
-        let plan = try ManifestRun.plan(manifest ?? RunPlan.bundledSample(), out: out)
+        var loaded = try ManifestRun.plan(manifest ?? RunPlan.bundledSample(), out: out)
+        if planOnly { loaded.planPeopleOnly() }
+        let plan = loaded
         let say = { @Sendable (text: String) in FileHandle.standardError.write(Data(text.utf8)) }
         let started = Date()
         var options = ManifestRunner.Options()
@@ -54,7 +57,11 @@ struct RunCommand: AsyncParsableCommand {
             if let settings = plan.manifest.simulator {
                 let simulator = try ProviderSimulator.forManifest(settings)
                 options.environment[settings.env] = "http://127.0.0.1:\(simulator.port)"
-                options.notes = { ["provider simulator answered \(simulator.calls) calls"] }
+                options.notes = {
+                    let people = simulator.people.searches + simulator.people.verifications > 0
+                        ? ", \(simulator.people.searches) people searches and \(simulator.people.verifications) email verifications" : ""
+                    return ["provider simulator answered \(simulator.calls) company calls\(people)"]
+                }
                 say("provider simulator: http://127.0.0.1:\(simulator.port) answering from \(settings.data) (\(settings.env))\n")
                 services.append(.init(service: simulator))
             }

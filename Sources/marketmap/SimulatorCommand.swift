@@ -10,11 +10,14 @@ struct SimulatorCommand: AsyncParsableCommand {
         discussion: """
             GET /v1/companies?domain=D answers the row of D as JSON (404 when the dataset lacks it); POST \
             /v1/companies/batch takes {"domains": [...]} and answers {"results": [...]}; GET /stats counts the calls. \
+            With --people: POST /v1/people/search ({"domain", "titles", "seniorities", "departments", "page", "per_page"}) \
+            answers {"people": [...]}, GET /v1/verify?email=E answers {"status": "valid"|"invalid"|"unknown"}. \
             Latency and faults (500s, 429s with Retry-After, hangs) are drawn from a seeded generator. \
             Runs until Ctrl-C or SIGTERM.
             """)
 
     @Option(help: "CSV with a domain column; every other column is a field of the answer (\"a; b\" becomes a list).") var data: String
+    @Option(help: "CSV of people (domain, first_name, last_name, title, email, linkedin, country, ...) for POST /v1/people/search and GET /v1/verify.") var people: String?
     @Option(help: "Port on 127.0.0.1 (0: any free port, printed).") var port = 0
     @Option(help: "Milliseconds before each answer.") var latencyMs = 0
     @Option(help: "Share of calls answered 500.") var errorRate = 0.0
@@ -49,17 +52,19 @@ struct SimulatorCommand: AsyncParsableCommand {
             settings.token = token
         }
         let records: [String: [String: String]]
+        let directory: PeopleDirectory
         do {
             records = try ProviderSimulator.dataset(data)
+            directory = try people.map { try PeopleDirectory.dataset($0) } ?? PeopleDirectory()
         } catch {
             FileHandle.standardError.write(Data("error: \(error)\n".utf8))
             throw ExitCode(1)
         }
-        let simulator = ProviderSimulator(records: records, settings: settings)
+        let simulator = ProviderSimulator(records: records, people: directory, settings: settings)
         let bound = try simulator.start(port: port)
-        let companies = records.count
+        let companies = records.count, people = directory.count
         let listening = Announced(service: simulator) {
-            print("provider simulator listening on http://127.0.0.1:\(bound) with \(companies) companies")
+            print("provider simulator listening on http://127.0.0.1:\(bound) with \(companies) companies and \(people) people")
             fflush(nil)  // flush stdout even when it is a pipe (scripts wait for this line)
         }
         try await Lifecycle.run([.init(service: listening)], logger: Logger(label: "marketmap.simulator"))

@@ -26,12 +26,6 @@ struct EnrichmentTests {
         _ = try await AccountMerger(logger: Logger(label: "test")).merge(on: db)
     }
 
-    func temporaryFile(_ name: String, _ text: String) throws -> String {
-        let path = FileManager.default.temporaryDirectory.appendingPathComponent("mm-enrich-\(UUID().uuidString)-\(name)").path
-        guard FileManager.default.createFile(atPath: path, contents: Data(text.utf8)) else { throw ClusterError("cannot write \(path)") }
-        return path
-    }
-
     /// Three providers, cheapest first: a free warehouse table (employees for
     /// i % 4 == 0), API alpha (industry Software, unknown for i % 5 == 0; only
     /// for accounts without an industry), batch API beta (industry Media and
@@ -159,10 +153,6 @@ struct EnrichmentTests {
             ["runs", "start", "--pipeline", "market", "--config", path, "--param", "shards=4", "--param", "as_of=2026-11-25"],
             environment: cluster.environment)
         return try #require(Int(started.output.split(separator: "\n").last ?? ""), "\(started.output)")
-    }
-
-    func count(_ db: Connection, _ sql: String, _ parameters: any PostgresEncodable...) async throws -> Int {
-        try await db.query(sql, parameters: parameters)[0].decode(0)
     }
 
     /// Loaded accounts, the providers on loopback, and a coordinator with two

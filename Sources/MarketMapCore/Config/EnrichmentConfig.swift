@@ -4,7 +4,7 @@ struct EnrichmentConfig: Decodable {
 
     init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: ConfigKey.self)
-        try c.rejectUnknown(["fields", "budget", "providers"])
+        try c.rejectUnknown(["fields", "budget", "providers", "people"])
         let fields: [String] = try c.value("fields", or: [])
         let budget: Double? = try c.decodeIfPresent(Double.self, forKey: ConfigKey("budget"))
         if let budget, budget < 0 { throw c.fail("budget", "expected credits >= 0 (leave it out for no limit)") }
@@ -19,6 +19,20 @@ struct EnrichmentConfig: Decodable {
             }
         }
         settings = EnrichmentSettings(fields: fields, budget: budget, providers: providers)
+        if c.contains(ConfigKey("people")) {
+            settings.people = try c.decode(PeopleConfig.self, forKey: ConfigKey("people")).settings
+            let people = c.codingPath + [ConfigKey("people")]
+            if settings.people.budgetShare != nil, budget == nil {
+                throw DecodingError.dataCorrupted(.init(
+                    codingPath: people + [ConfigKey("budget_share")], debugDescription: "a share of enrichment.budget needs a budget; set enrichment.budget or leave the share out"))
+            }
+            let names = Set(providers.map(\.name))
+            let peopleNames = settings.people.providers.map(\.name) + (settings.people.verify.map { [$0.provider.name] } ?? [])
+            if let clash = peopleNames.first(where: names.contains) {
+                throw DecodingError.dataCorrupted(.init(
+                    codingPath: people + [ConfigKey("providers")], debugDescription: "provider name \(clash) is also an account provider's; names must be unique (they key the cache and the rate limit)"))
+            }
+        }
     }
 }
 
@@ -29,12 +43,21 @@ struct ProviderConfig: Decodable {
     static let http: Set<String> = ["url", "method", "headers", "token_env", "batch", "timeout_ms", "rate_limit", "attempts", "backoff_ms"]
     static let table: Set<String> = ["csv", "table", "key", "key_column"]
 
+    /// What a provider is for: filling account fields (`enrichment.providers`),
+    /// finding people (`enrichment.people.providers`), or verifying emails.
+    enum Use: Equatable { case accounts, people, verify }
+
     init(from decoder: any Decoder) throws {
-        let c = try decoder.container(keyedBy: ConfigKey.self)
+        settings = try Self.decode(try decoder.container(keyedBy: ConfigKey.self), use: .accounts)
+    }
+
+    /// The keys every provider has; `extraHTTP` are the keys an HTTP provider
+    /// of this use has besides (a people search's paging, a verifier's status).
+    static func decode(_ c: KeyedDecodingContainer<ConfigKey>, use: Use, extraHTTP: Set<String> = []) throws -> ProviderSettings {
         let name: String = try c.required("name")
-        let type: String = try c.required("type")
-        let fields: [String: String] = try c.required("fields")
-        if fields.isEmpty { throw c.fail("fields", "expected at least one field: pointer (http) or field: column (table)") }
+        let type: String = use == .verify ? try c.value("type", or: "http") : try c.required("type")
+        let fields: [String: String] = use == .verify ? try c.value("fields", or: [:]) : try c.required("fields")
+        if fields.isEmpty, use != .verify { throw c.fail("fields", "expected at least one field: pointer (http) or field: column (table)") }
         let conditions: [String] = try c.value("only_run_if", or: [])
         var onlyRunIf: [RunCondition] = []
         for (index, text) in conditions.enumerated() {
@@ -48,13 +71,13 @@ struct ProviderConfig: Decodable {
         let source: ProviderSettings.Source
         switch type {
         case "http":
-            try c.rejectUnknown(Self.common.union(Self.http))
-            source = .http(try Self.http(c, fields: fields))
-        case "table":
+            try c.rejectUnknown(Self.common.union(Self.http).union(extraHTTP))
+            source = .http(try Self.http(c, fields: fields, use: use))
+        case "table" where use != .verify:
             try c.rejectUnknown(Self.common.union(Self.table))
             source = .table(try Self.table(c))
         default:
-            throw c.fail("type", "expected http or table")
+            throw c.fail("type", use == .verify ? "expected http (a verifier is an API)" : "expected http or table")
         }
         let cost: Double = try c.value("cost", or: 0)
         if cost < 0 { throw c.fail("cost", "expected credits >= 0") }
@@ -62,11 +85,11 @@ struct ProviderConfig: Decodable {
         let ttl: Double = try c.value("cache_ttl_days", or: 30), negative: Double = try c.value("negative_ttl_days", or: 7)
         if ttl < 0 { throw c.fail("cache_ttl_days", "expected days >= 0") }
         if negative < 0 { throw c.fail("negative_ttl_days", "expected days >= 0") }
-        settings = ProviderSettings(
+        return ProviderSettings(
             name: name, source: source, fields: fields, onlyRunIf: onlyRunIf, cost: cost, cacheTTLDays: ttl, negativeTTLDays: negative)
     }
 
-    static func http(_ c: KeyedDecodingContainer<ConfigKey>, fields: [String: String]) throws -> HTTPProviderSettings {
+    static func http(_ c: KeyedDecodingContainer<ConfigKey>, fields: [String: String], use: Use) throws -> HTTPProviderSettings {
         var http = HTTPProviderSettings(url: try c.required("url"))
         guard let template = URLTemplate(http.url.withoutEnvironment), http.url.withoutEnvironment.contains("://") || http.url.hasPrefix("${") else {
             throw c.fail("url", "expected an http(s) URL; {field} placeholders are filled from the account, ${NAME} from the environment")
@@ -83,6 +106,12 @@ struct ProviderConfig: Decodable {
             throw DecodingError.dataCorrupted(.init(
                 codingPath: c.codingPath + [ConfigKey("fields"), ConfigKey(field)], debugDescription: "expected a JSON pointer like /company/industry"))
         }
+        if c.contains(ConfigKey("batch")), use != .accounts {
+            throw c.fail("batch", "batches are for account providers; a people search asks one account per call")
+        }
+        if use == .verify, !template.fields.contains("email") {
+            throw c.fail("url", "expected an {email} placeholder: the verifier is asked one address per call")
+        }
         if c.contains(ConfigKey("batch")) {
             let b = try c.nestedContainer(keyedBy: ConfigKey.self, forKey: ConfigKey("batch"))
             try b.rejectUnknown(["size", "field", "body_key", "results", "key"])
@@ -95,8 +124,10 @@ struct ProviderConfig: Decodable {
             if JSONPointer(batch.key) == nil { throw b.fail("key", "expected a JSON pointer like /domain") }
             http.batch = batch
             http.method = .post
-        } else if template.fields.isEmpty {
-            throw c.fail("url", "expected at least one {field} placeholder (or a batch section)")
+        } else if template.fields.isEmpty, use == .accounts || http.method == .get {
+            throw c.fail("url", use == .accounts
+                ? "expected at least one {field} placeholder (or a batch section)"
+                : "expected {domain} or {name} in a GET search (or method: POST, which sends them in the body)")
         }
         http.timeoutMilliseconds = try c.value("timeout_ms", or: 5_000)
         if http.timeoutMilliseconds < 1 { throw c.fail("timeout_ms", "expected milliseconds >= 1") }

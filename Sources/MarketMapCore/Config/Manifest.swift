@@ -58,6 +58,8 @@ public struct Manifest: Sendable, Equatable, Decodable {
     /// (demos and the bundled sample): its URL goes to the workers in `env`.
     public struct Simulator: Sendable, Equatable, Decodable {
         public var data: String
+        /// The people set people searches answer from (`ProviderSimulator+People.swift`).
+        public var people: String?
         public var env: String
         public var latencyMilliseconds: Int
         public var errorRate: Double
@@ -66,8 +68,9 @@ public struct Manifest: Sendable, Equatable, Decodable {
 
         public init(from decoder: any Decoder) throws {
             let c = try decoder.container(keyedBy: ConfigKey.self)
-            try c.rejectUnknown(["data", "env", "latency_ms", "error_rate", "too_many_requests_rate", "seed"])
+            try c.rejectUnknown(["data", "people", "env", "latency_ms", "error_rate", "too_many_requests_rate", "seed"])
             data = try c.required("data")
+            people = try c.decodeIfPresent(String.self, forKey: ConfigKey("people"))
             env = try c.value("env", or: "MARKETMAP_SIMULATOR_URL")
             latencyMilliseconds = try c.value("latency_ms", or: 0)
             errorRate = try c.value("error_rate", or: 0)

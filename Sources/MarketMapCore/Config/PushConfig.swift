@@ -28,7 +28,7 @@ public struct PushTarget: Sendable, Equatable, Decodable {
     ]
     public static let contactFields: Set<String> = [
         "golden_id", "first_name", "last_name", "email", "linkedin", "title", "seniority", "department", "country",
-        "persona_score", "persona_tier", "priority",
+        "persona_score", "persona_tier", "priority", "found_by",
     ]
 }
 

@@ -6,9 +6,18 @@ public struct EnrichmentSettings: Sendable, Equatable {
     /// Credits one run may spend across all workers; nil is no limit.
     public var budget: Double?
     public var providers: [ProviderSettings] = []
+    /// The people side (`enrichment.people`): the same budget, its own providers.
+    public var people = PeopleSettings()
 
     public init(fields: [String] = [], budget: Double? = nil, providers: [ProviderSettings] = []) {
         (self.fields, self.budget, self.providers) = (fields, budget, providers)
+    }
+
+    /// A pool's part of the budget when `people.budget_share` splits it (nil:
+    /// no split, every call draws on the whole budget).
+    public func poolBudget(_ pool: CreditPool) -> Double? {
+        guard let budget, let share = people.budgetShare else { return nil }
+        return pool == .people ? budget * share : budget * (1 - share)
     }
 
     public var isEnabled: Bool { !providers.isEmpty && !fields.isEmpty }

@@ -37,14 +37,15 @@ public struct URLTemplate: Sendable, Equatable, CustomStringConvertible {
     }
 
     /// The text with each placeholder replaced; nil when a field is blank (the
-    /// provider cannot be asked without it).
-    public func render(_ values: [String: String], encode: Bool = true) -> String? {
+    /// provider cannot be asked without it) unless it is `optional`.
+    public func render(_ values: [String: String], encode: Bool = true, optional: Set<String> = []) -> String? {
         var text = ""
         for part in parts {
             switch part {
             case .literal(let literal): text += literal
             case .field(let name):
-                guard let value = values[name]?.trimmedWhitespace, !value.isEmpty else { return nil }
+                let value = values[name]?.trimmedWhitespace ?? ""
+                guard !value.isEmpty || optional.contains(name) else { return nil }
                 text += encode ? Self.percentEncoded(value) : value
             }
         }

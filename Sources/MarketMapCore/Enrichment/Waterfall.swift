@@ -28,17 +28,21 @@ public struct Waterfall: Sendable {
         let missing = missing(facts)
         if missing.isEmpty { return .skip("complete") }
         if !missing.contains(where: { provider.fields[$0] != nil }) { return .skip("nothing it fills is missing") }
-        if !provider.onlyRunIf.isEmpty {
-            var facts = facts
-            if let score = fitScore(facts) { facts["fit_score"] = .number(score) }
-            if let failed = provider.onlyRunIf.first(where: { !$0.holds(facts) }) { return .skip("only_run_if: \(failed) is false") }
-        }
+        var facts = facts
+        if !provider.onlyRunIf.isEmpty, let score = fitScore(facts) { facts["fit_score"] = .number(score) }
+        return Self.admit(provider, inputFields: provider.inputFields, facts: facts)
+    }
+
+    /// The gate every provider passes, of accounts or of people: its
+    /// `only_run_if` conditions hold and the account has the input fields.
+    public static func admit(_ provider: ProviderSettings, inputFields: [String], facts: Facts) -> Decision {
+        if let failed = provider.onlyRunIf.first(where: { !$0.holds(facts) }) { return .skip("only_run_if: \(failed) is false") }
         var input: [String: String] = [:]
-        for field in provider.inputFields {
+        for field in inputFields {
             guard let value = facts[field]?.text.trimmedWhitespace, !value.isEmpty else { return .skip("no \(field) to look up") }
             input[field] = value
         }
-        return .ask(input: input, key: Self.key(input, provider.inputFields))
+        return .ask(input: input, key: key(input, inputFields))
     }
 
     /// `domain=acme.com` (fields in the provider's order): the cache key.
@@ -61,16 +65,19 @@ public struct Waterfall: Sendable {
     /// The provider's fields found in a JSON answer.
     public static func extract(_ provider: ProviderSettings, from document: Any) -> [String: FieldValue] {
         var answer: [String: FieldValue] = [:]
-        for (field, place) in provider.fields {
-            // HTTP answers are mapped by JSON pointer, table rows by column name.
-            let pointer: String
-            switch provider.source {
-            case .http: pointer = place
-            case .table: pointer = "/" + place.replacingOccurrences(of: "~", with: "~0").replacingOccurrences(of: "/", with: "~1")
-            }
-            if let value = JSONPointer(pointer).flatMap({ JSONPointer.fieldValue($0.resolve(document)) }) { answer[field] = value }
+        for (field, place) in pointers(provider) {
+            if let value = JSONPointer(place).flatMap({ JSONPointer.fieldValue($0.resolve(document)) }) { answer[field] = value }
         }
         return answer
+    }
+
+    /// The provider's field mapping as JSON pointers: HTTP answers are mapped
+    /// by pointer, table rows (JSON objects) by column name.
+    public static func pointers(_ provider: ProviderSettings) -> [String: String] {
+        switch provider.source {
+        case .http: provider.fields
+        case .table: provider.fields.mapValues { "/" + $0.replacingOccurrences(of: "~", with: "~0").replacingOccurrences(of: "/", with: "~1") }
+        }
     }
 }
 

@@ -56,6 +56,15 @@ public enum HTMLReport {
             body += barChart(id: "win-rate-by-tier", labels: labels, series: [("win rate %", "#1b7f3b", rates)], bands: nil, format: { String(format: "%.0f %%", $0) })
             body += table(level1, 1_000) + "</section>\n"
         }
+        if let people = byName["people_coverage"], !people.rows.isEmpty {
+            let labels = people.column("tier").map(\.display)
+            let share = { (column: String) in zip(people.column(column), people.column("accounts")).map { ($0.number ?? 0) / max(1, $1.number ?? 0) * 100 } }
+            body += "<section><h2>\(escape(people.title))</h2><p>Share of accounts with a tier-1 persona, from the CRMs' contacts alone and with the people found.</p>"
+            body += barChart(
+                id: "persona-coverage", labels: labels, series: [("before %", "#8a8f98", share("with_tier1_before")), ("after %", "#1b7f3b", share("with_tier1_after"))],
+                bands: nil, format: { String(format: "%.0f %%", $0) })
+            body += table(people, 200) + "</section>\n"
+        }
         for name in ["territory_balance", "level1_by_segment", "level2_persona_coverage", "calibration", "level3_rep_tiers", "level3_t1_missing_personas"] {
             guard let report = byName[name] else { continue }
             body += "<section><h2>\(escape(report.title))</h2>\(table(report, 200))"

@@ -3,7 +3,6 @@ import Foundation
 import JobQueue
 import MarketMapCore
 import Postgres
-import Synchronization
 
 /// The `enrich` stage of the `market` pipeline, between resolve and score
 /// when the configuration has providers: `shards` jobs (like scoring), each
@@ -27,37 +26,39 @@ enum EnrichJobs {
 
     static func plan(_ run: RunInfo, on db: isolated Connection) throws -> [JobSpec] {
         let config = try ScoreJobs.scoring(run.params).config
-        try EnrichmentStore.openBudget(run: run.id, budget: config.enrichment.budget, on: db)
-        let folder = run.params.field("config_dir", as: String.self) ?? FileManager.default.currentDirectoryPath
-        for provider in config.enrichment.providers {
+        try EnrichmentStore.openBudget(run: run.id, settings: config.enrichment, on: db)
+        try loadCSVProviders(config.enrichment.providers, manyPerKey: false, params: run.params, on: db)
+        let shards = MergeJobs.shards(run.params)
+        return (0..<shards).map { JobSpec(kind: kind, shard: $0, payload: run.params.text) }
+    }
+
+    /// Loads the CSV files of table providers (once per file content); a
+    /// relative path resolves against the configuration's folder.
+    static func loadCSVProviders(_ providers: [ProviderSettings], manyPerKey: Bool, params: PostgresJSON, on db: isolated Connection) throws {
+        let folder = params.field("config_dir", as: String.self) ?? FileManager.default.currentDirectoryPath
+        for provider in providers {
             guard case .table(let table) = provider.source, case .csv(let path) = table.location else { continue }
             let absolute = path.hasPrefix("/") ? path : URL(fileURLWithPath: folder).appendingPathComponent(path).standardizedFileURL.path
             try EnrichmentStore.loadCSV(
-                provider: provider, path: absolute, keyColumn: table.keyColumn, domains: DomainNormalizer(resolver: LibPSLResolver.shared), on: db)
+                provider: provider, path: absolute, keyColumn: table.keyColumn, manyPerKey: manyPerKey,
+                domains: DomainNormalizer(resolver: LibPSLResolver.shared), on: db)
         }
-        let shards = MergeJobs.shards(run.params)
-        return (0..<shards).map { JobSpec(kind: kind, shard: $0, payload: run.params.text) }
     }
 
     final class Enrich: JobHandler {
         let kind = EnrichJobs.kind
         let batchSize = 1
         /// Results looked up before a job's transaction, written in it.
-        private let prepared = Mutex<[Int: ShardEnrichment.Result]>([:])
+        private let prepared = PreparedResults<ShardEnrichment.Result>()
 
         func prepare(_ job: ClaimedJob, context: JobContext, on db: isolated Connection) throws {
             let shards = MergeJobs.shards(job.payload)
             let enrichment = ShardEnrichment(config: try ScoreJobs.scoring(job.payload).config, environment: ProcessInfo.processInfo.environment)
-            let result = try enrichment.lookUp(shard: job.shard, of: shards, run: job.runID, on: db)
-            prepared.withLock { $0[job.id] = result }
+            prepared.keep(try enrichment.lookUp(shard: job.shard, of: shards, run: job.runID, on: db), for: job)
         }
 
         func handle(_ job: ClaimedJob, context: JobContext, on db: isolated Connection) throws {
-            let shards = MergeJobs.shards(job.payload)
-            guard let result = prepared.withLock({ $0.removeValue(forKey: job.id) }) else {
-                throw PipelineError.notPrepared(job: job.id)
-            }
-            try ShardEnrichment.write(result, shard: job.shard, of: shards, on: db)
+            try ShardEnrichment.write(try prepared.take(job), shard: job.shard, of: MergeJobs.shards(job.payload), on: db)
         }
     }
 }

@@ -92,8 +92,11 @@ enum ContactQueries {
         WHERE g.id = x.golden_contact_id AND ((g.email IS NULL AND x.email IS NOT NULL) OR (g.linkedin IS NULL AND x.linkedin IS NOT NULL))
           AND NOT EXISTS (SELECT 1 FROM golden_contacts o WHERE o.golden_account_id = g.golden_account_id AND o.email = x.email AND o.id <> g.id)
         """
+    /// Golden contacts no source record holds any more, except those the
+    /// people stage created (bought: kept until their account goes).
     static let dropOrphans = """
         DELETE FROM golden_contacts g WHERE NOT EXISTS (SELECT 1 FROM contact_lineage l WHERE l.golden_contact_id = g.id)
+            AND NOT EXISTS (SELECT 1 FROM people_found f WHERE f.golden_contact_id = g.id AND f.outcome = 'created')
         """
     static let summary = """
         SELECT (SELECT count(*) FROM merge_contacts)::int8,

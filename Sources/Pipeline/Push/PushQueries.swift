@@ -30,13 +30,15 @@ enum PushQueries {
     /// Golden contacts with the target's record if it holds one, the account's
     /// id in the target (or nil), and whether the target already has a contact
     /// with the same email or LinkedIn URL anywhere (then it is never created).
+    /// `found_by`: the people provider a contact was bought from (none for the CRMs' own).
     static let contacts = """
         SELECT c.id, t.source_id, ta.source_id, c.golden_account_id, s.priority,
             jsonb_strip_nulls(jsonb_build_object(
                 'golden_id', c.id::text, 'first_name', c.first_name, 'last_name', c.last_name, 'email', c.email,
                 'linkedin', c.linkedin, 'title', c.title, 'seniority', c.seniority, 'department', c.department,
                 'country', c.country, 'persona_score', s.persona_score::text, 'persona_tier', s.persona_tier::text,
-                'priority', s.priority))::text,
+                'priority', s.priority,
+                'found_by', (SELECT min(f.provider) FROM people_found f WHERE f.golden_contact_id = c.id AND f.outcome = 'created')))::text,
             coalesce((to_jsonb(t) - 'extra') || t.extra, '{}')::text,
             EXISTS (SELECT 1 FROM source_contacts o WHERE o.source = $1
                     AND ((c.email IS NOT NULL AND o.email = c.email) OR (c.linkedin IS NOT NULL AND o.linkedin = c.linkedin)))

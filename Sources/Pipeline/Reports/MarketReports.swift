@@ -141,7 +141,12 @@ public struct MarketReports: Sendable {
                 "level3_t1_missing_personas", "Level 3 — T1 accounts without a tier-1 persona",
                 [("rep", "t"), ("golden_id", "n"), ("name", "t"), ("domain", "t"), ("contacts", "n")],
                 ReportQueries.level3MissingPersonas, product, on: db),
-        ]
+        ] + (config.enrichment.people.isEnabled ? [
+            try report(
+                "people_coverage", "Persona coverage by account tier, before (the CRMs' contacts) and after persona discovery",
+                [("tier", "t"), ("accounts", "n"), ("with_tier1_before", "n"), ("with_tier1_after", "n"), ("with_tier2_before", "n"),
+                 ("with_tier2_after", "n"), ("contacts_found", "n")], PeopleQueries.coverage, product, on: db),
+        ] : [])
     }
 
     /// Rep id → the name the configuration gives (reps without one are left out).

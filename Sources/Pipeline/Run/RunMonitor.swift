@@ -24,12 +24,14 @@ public final class RunMonitor: @unchecked Sendable {
     }
 
     public struct Inputs: Sendable {
-        public var staged = 0, stagedLeft = 0, sourceAccounts = 0, goldenAccounts = 0
+        public var staged = 0, stagedLeft = 0, sourceAccounts = 0, goldenAccounts = 0, plannedAccounts = 0
     }
 
     public static func inputs(run: Int, on db: isolated Connection) throws -> Inputs {
         let row = try db.query(RunQueries.stageInputs, run)[0]
-        return Inputs(staged: try row.decode(0), stagedLeft: try row.decode(1), sourceAccounts: try row.decode(2), goldenAccounts: try row.decode(3))
+        return Inputs(
+            staged: try row.decode(0), stagedLeft: try row.decode(1), sourceAccounts: try row.decode(2), goldenAccounts: try row.decode(3),
+            plannedAccounts: try row.decode(4))
     }
 
     /// Rows done and total of a stage.
@@ -40,6 +42,7 @@ public final class RunMonitor: @unchecked Sendable {
             let total = inputs.staged
             return stage.state == "done" ? (total, total) : (max(0, total - inputs.stagedLeft), total)
         case "enrich", "score": return (Int(Double(inputs.goldenAccounts) * share), inputs.goldenAccounts)
+        case "people": return (Int(Double(inputs.plannedAccounts) * share), inputs.plannedAccounts)
         default: return (Int(Double(inputs.sourceAccounts) * share), inputs.sourceAccounts)
         }
     }

@@ -18,6 +18,8 @@ public struct RunPlan: Sendable {
     public var config: MarketMapConfig
     public var out: URL
     public var fingerprint: String
+    /// `--plan-only`: the people stage counts the calls and credits its plan needs and buys nothing.
+    public private(set) var peoplePlanOnly = false
 
     /// Reads and checks the manifest at `path`. With `settledBefore`, only
     /// files last modified before it are taken (the refresh's inbox: a file
@@ -63,6 +65,12 @@ public struct RunPlan: Sendable {
             guard FileManager.default.fileExists(atPath: resolve(simulator.data)) else {
                 throw ConfigError(file: path, path: "simulator.data", expected: "no such file: \(resolve(simulator.data))")
             }
+            if let people = simulator.people {
+                manifest.simulator?.people = resolve(people)
+                guard FileManager.default.fileExists(atPath: resolve(people)) else {
+                    throw ConfigError(file: path, path: "simulator.people", expected: "no such file: \(resolve(people))")
+                }
+            }
         }
         let configPath = resolve(manifest.config)
         let config: MarketMapConfig
@@ -82,10 +90,20 @@ public struct RunPlan: Sendable {
     public func params(asOf: String) throws -> PostgresJSON {
         struct Params: Encodable {
             var config: String, config_dir: String, source_priority: String, shards: Int, as_of: String, manifest: String
+            var people_plan_only: Bool?
         }
         return try PostgresJSON(encoding: Params(
             config: configText, config_dir: URL(fileURLWithPath: configPath).deletingLastPathComponent().path,
-            source_priority: manifest.sourcePriority.joined(separator: ","), shards: manifest.shards, as_of: asOf, manifest: fingerprint))
+            source_priority: manifest.sourcePriority.joined(separator: ","), shards: manifest.shards, as_of: asOf, manifest: fingerprint,
+            people_plan_only: peoplePlanOnly ? true : nil))
+    }
+
+    /// The same plan as a dry run of the people stage (another fingerprint:
+    /// an unfinished dry run never resumes as a buying run, nor the reverse).
+    public mutating func planPeopleOnly() {
+        guard !peoplePlanOnly else { return }
+        peoplePlanOnly = true
+        fingerprint = ContentHash.of([fingerprint, "people plan only"])
     }
 
     /// The unfinished run of this plan, or a new one: every file staged and the

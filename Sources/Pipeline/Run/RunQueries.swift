@@ -25,12 +25,13 @@ enum RunQueries {
         SELECT id FROM runs WHERE pipeline = 'market' AND state = 'running' AND params->>'manifest' IS DISTINCT FROM $1 ORDER BY id LIMIT 1
         """
     /// Rows each stage works through, for progress: the records staged for run
-    /// $1 (and those left), source accounts, golden accounts.
+    /// $1 (and those left), source accounts, golden accounts, accounts in its people plan.
     static let stageInputs = """
         SELECT (SELECT coalesce(sum(f.rows_read), 0) FROM import_files f JOIN runs r ON f.started_at >= r.created_at WHERE r.id = $1)::int8,
                (SELECT count(*) FROM import_raw_rows)::int8,
                (SELECT count(*) FROM source_accounts)::int8,
-               (SELECT count(*) FROM golden_accounts)::int8
+               (SELECT count(*) FROM golden_accounts)::int8,
+               (SELECT count(*) FROM people_plan WHERE run_id = $1)::int8
         """
     static let reported = "SELECT reported_at IS NOT NULL FROM runs WHERE id = $1"
     static let setProduct = "SELECT set_config('marketmap.product', $1, false)"
@@ -76,7 +77,8 @@ enum RunQueries {
         TO STDOUT WITH (FORMAT csv, HEADER true)
         """
     /// The run's credits (spent, budget; NULL budget: no limit; no row: the
-    /// run did not enrich) and the accounts and fields enrichment filled.
+    /// run did not enrich; people searches included: one budget) and the
+    /// accounts and fields enrichment filled, and its paid account calls.
     static let enrichmentFigures = """
         SELECT EXISTS (SELECT 1 FROM run_credits WHERE run_id = $1),
                coalesce((SELECT spent::float8 FROM run_credits WHERE run_id = $1), 0),
@@ -84,7 +86,7 @@ enum RunQueries {
                (SELECT count(*) FROM enrichment_status WHERE status IN ('enriched', 'partial', 'partial: budget'))::int8,
                (SELECT count(*) FROM account_enrichment)::int8,
                (SELECT count(*) FROM enrichment_status WHERE status LIKE '%budget')::int8,
-               (SELECT count(*) FROM credit_ledger WHERE run_id = $1 AND cost > 0)::int8
+               (SELECT count(*) FROM credit_ledger WHERE run_id = $1 AND cost > 0 AND pool = 'accounts')::int8
         """
     static let rejectedCSV = """
         COPY (SELECT source, kind, file, line, reason, raw FROM rejected_rows ORDER BY source, kind, file, line)

@@ -22,6 +22,8 @@ public struct RunSummary: Codable, Sendable {
     public var stages: [Stage]
     /// Credits and what enrichment filled; nil when the run did not enrich.
     public var enrichment: Enrichment?
+    /// What the people stage planned, bought and found; nil when the run has none.
+    public var people: PeopleSummary?
     /// What the run's exports changed and the tier movers; nil when it staged no files.
     public var changes: Changes?
     /// Open review items and the stewards' decisions in effect.

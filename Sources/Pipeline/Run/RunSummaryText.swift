@@ -23,6 +23,7 @@ public enum RunSummaryText {
         text += "  golden accounts \(try n(2)) (duplicates merged \(try n(3))), golden contacts \(try n(4))\n"
         text += "  tiers (\(product)): T1 \(try n(5)), T2 \(try n(6)), T3 \(try n(7)), excluded \(try n(8))\n"
         text += "  enrichment: " + (try enrichment(run: run, on: db)) + "\n"
+        if let people = try PeopleSummary(run: run, on: db) { text += "  people: " + people.text + "\n" }
         if let changes = try RunSummary.Changes(run: run, on: db) { text += "  changes: " + changes.text + "\n" }
         text += "  review: " + (try ReviewSummary(on: db)).text + "\n"
         if let balance = try db.query(ReportQueries.reportRows, run, "territory_balance").first {

@@ -11,7 +11,8 @@ import Postgres
 /// tenure is counted to.
 ///
 /// The `market` pipeline is the whole account pipeline: normalize → match →
-/// resolve → enrich (when the configuration has providers) → score.
+/// resolve → enrich (when the configuration has providers) → score → people
+/// (when it has people providers and a plan).
 enum ScoreJobs {
     static let kind = "score.accounts"
 
@@ -19,13 +20,17 @@ enum ScoreJobs {
         registry.register(Score())
         registry.register(PipelineDefinition(
             name: "market",
-            stages: { run in ["normalize", "match", "resolve"] + (EnrichJobs.isEnabled(run.params) ? ["enrich"] : []) + ["score"] },
+            stages: { run in
+                ["normalize", "match", "resolve"] + (EnrichJobs.isEnabled(run.params) ? ["enrich"] : []) + ["score"]
+                    + (PeopleJobs.isEnabled(run.params) ? ["people"] : [])
+            },
             planner: Planner()))
     }
 
     struct Planner: StagePlanner {
         func jobs(for stage: String, run: RunInfo, on db: isolated Connection) throws -> [JobSpec] {
             if stage == "enrich" { return try EnrichJobs.plan(run, on: db) }
+            if stage == "people" { return try PeopleJobs.plan(run, on: db) }
             guard stage == "score" else { return try MergeJobs.Planner().jobs(for: stage, run: run, on: db) }
             let shards = MergeJobs.shards(run.params)
             return (0..<shards).map { JobSpec(kind: ScoreJobs.kind, shard: $0, payload: run.params.text) }

@@ -8,9 +8,11 @@ enum ScoringQueries {
     /// The same facts as the CRMs gave them, without enrichment: what the
     /// enrich stage starts from (so a refresh knows what is still missing).
     static let crmFacts = facts(of: "golden_accounts", enrichment: false)
+    /// The scoring facts of the accounts $1 (ids): what people providers' `only_run_if` reads.
+    static let accountFactsOfIDs = facts(of: "enriched_accounts", enrichment: true, filter: "g.id = ANY($1::int8[])")
 
-    /// `table` is one of the two fixed relation names above, never input.
-    private static func facts(of table: String, enrichment: Bool) -> String {
+    /// `table` and `filter` are fixed texts above, never input.
+    private static func facts(of table: String, enrichment: Bool, filter: String = "g.id % $2 = $1") -> String {
         """
         SELECT g.id, g.name, g.domain, g.industry, g.employees::float8, g.annual_revenue::float8, g.country, g.state,
             g.city, g.type, g.owner, coalesce(x.keys, '{}'), coalesce(x.vals, '{}'),
@@ -31,7 +33,7 @@ enum ScoringQueries {
             SELECT array_agg(a.field ORDER BY a.field) AS keys, array_agg(a.value ORDER BY a.field) AS vals
             FROM account_enrichment a WHERE a.golden_id = g.id AND \(enrichment)
         ) en ON true
-        WHERE g.id % $2 = $1
+        WHERE \(filter)
         ORDER BY g.id
         """
     }
