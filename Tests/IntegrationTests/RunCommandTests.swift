@@ -113,6 +113,7 @@ struct RunCommandTests {
         "calibration.csv": "metric,value",
         "alerts.csv": "kind,message",
         "review.csv": "what,kind,count",
+        "people_coverage.csv": "tier,accounts,with_tier1_before,with_tier1_after,with_tier2_before,with_tier2_after,contacts_found",
         "tier_movers.csv": "golden_id,name,domain,change,old_tier,new_tier,old_score,new_score,why",
     ]
 

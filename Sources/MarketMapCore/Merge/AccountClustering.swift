@@ -217,14 +217,17 @@ public enum AccountClustering {
                     candidates = byCore["=" + token]?[whole] ?? []
                 }
             }
-            // Typo blocks: only first words one edit from this one.
+            // Typo blocks: only first words one edit from this one, and only
+            // with a country on the other side and a clear score.
+            var typos = Set<Int>()
             for key in typoKeys(token) {
                 guard let block = blocks[key], block.count <= 4000 else { continue }
-                candidates += block.filter { b in
-                    guard let other = tokens[b], other != token else { return false }
+                typos.formUnion(block.filter { b in
+                    guard let other = tokens[b], other != token, sorted[b].country != nil, !sorted[b].platformTenant else { return false }
                     return PreparedName.withinOneEdit(letters, Array(other.unicodeScalars))
-                }
+                })
             }
+            candidates += typos.sorted()
             var seen = Set<Int>()
             var found: [(edge: MatchEdge, country: String?, cityAgrees: Bool)] = []
             for b in candidates where b != a && seen.insert(b).inserted {
@@ -237,7 +240,7 @@ public enum AccountClustering {
                 let edge = scorer.lacksOwnDomain(a) || scorer.lacksOwnDomain(b)
                     ? scorer.blankCountryEdge(a, b, country: other.country)
                     : (sorted[a].domain != other.domain ? scorer.alternateDomainEdge(a, b) : nil)
-                guard let edge else { continue }
+                guard let edge, !typos.contains(b) || edge.score >= scorer.settings.nameThreshold + 0.06 else { continue }
                 found.append((edge, other.platformTenant ? nil : other.country, sorted[a].city != nil && sorted[a].city == other.city))
             }
             // Platform pages do not count: a page never changes how other records cluster.

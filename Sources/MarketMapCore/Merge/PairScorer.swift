@@ -131,6 +131,7 @@ struct PairScorer {
         if records[a].countryFromDomain || records[b].countryFromDomain { reason += " (one from the domain)" }
         if cities == .agree { reason += ", city agrees" }
         if !distinctive { reason += ", common words only" }
+        if legalDifference(a, b), let left = family(a), let right = family(b) { reason += ", legal forms differ (\(left) / \(right))" }
         if records[a].platformTenant || records[b].platformTenant { reason += ", a platform page" }
         return MatchEdge(records[a].key, records[b].key, score: score, kind: near ? .nearName : .name, reason: reason)
     }

@@ -160,7 +160,7 @@ public enum CompanyNameNormalizer {
     /// The kind of legal entity a raw name says it is, when it says: forms
     /// of one kind (`Inc`, `Corp`, `Ltd`, `Co`: CRM users mix these freely)
     /// share a family; `GmbH` and `AG`, `K.K.` and `G.K.`, `SA` and `SAS`,
-    /// `Inc` and `LLC`, `Inc` and `LP`, `Ltd` and `PLC` are different entities of one name.
+    /// `Inc` and `LP`, `Ltd` and `PLC` are different entities of one name.
     public static func legalFamily(_ raw: String) -> String? {
         let words = TextFolding.words(withoutQualifiers(raw)).map { legalMisspellings[$0] ?? $0 }
         guard words.count > 1 else { return nil }
@@ -181,8 +181,6 @@ public enum CompanyNameNormalizer {
         ["sas", "sarl"], ["company", "partnership"], ["llc", "partnership"], ["limited", "partnership"], ["company", "plc"],
         ["limited", "plc"], ["private", "limited"], ["private", "plc"], ["bv", "nv"], ["oy", "oyj"], ["sa", "sacv"],
         ["spa", "srl"], ["sa", "ltda"], ["as", "asa"], ["as", "aps"], ["spzoo", "sa"],
-        // A US corporation and a limited liability company of one name are two entities.
-        ["company", "llc"],
     ]
 
     /// The family of one legal-form word (`inc` → `company`).
