@@ -101,7 +101,20 @@ public struct Runs: Sendable {
                 let stage: String = try next.decode(1)
                 let state: String = try next.decode(2)
                 if state == "pending" {
-                    let jobs = try planner.jobs(for: stage, run: run, on: db)
+                    let jobs: [JobSpec]
+                    do {
+                        jobs = try planner.jobs(for: stage, run: run, on: db)
+                    } catch let error as PostgresError {
+                        throw error  // the transaction is gone: a lost connection is retried, an SQL error shows in the log
+                    } catch {
+                        // A planner that cannot plan (a bad configuration, an unknown stage) never
+                        // will: the run fails with its message instead of staying `running`.
+                        let message = "stage \(stage) could not be planned: \(error)"
+                        try db.query(QueueQueries.failStage, run.id, position)
+                        try db.query(QueueQueries.finishRun, run.id, "failed", message)
+                        try db.query(QueueQueries.notifyRunFinished, String(run.id))
+                        return .failed(stage: stage, error: message)
+                    }
                     try queue.enqueue(jobs, run: run.id, stage: stage, on: db)
                     try db.query(QueueQueries.startStage, run.id, position, jobs.count)
                     if jobs.isEmpty {

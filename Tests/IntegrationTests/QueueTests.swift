@@ -12,6 +12,25 @@ struct QueueTests {
         }
     }
 
+    struct UnplannableStage: StagePlanner {
+        struct Unplannable: Error, CustomStringConvertible { var description: String { "the configuration has no `icp` section" } }
+        func jobs(for stage: String, run: RunInfo, on db: isolated Connection) throws -> [JobSpec] { throw Unplannable() }
+    }
+
+    @Test("a stage whose planner throws fails the run with the planner's message instead of leaving it running")
+    func unplannableStage() async throws {
+        try await withTestConnection { db in
+            let run = try await makeRun(db)
+            let runs = Runs(queue: JobQueue())
+            let step = try await runs.advance(RunInfo(id: run, pipeline: "test", params: PostgresJSON("{}")), planner: UnplannableStage(), on: db)
+            #expect(step == .failed(stage: "s1", error: "stage s1 could not be planned: the configuration has no `icp` section"))
+            let status = try #require(try await runs.status(run, on: db))
+            #expect(status.state == "failed" && status.error.contains("no `icp` section"))
+            #expect(status.stages.map(\.state) == ["failed"])
+            #expect(try await runs.active(on: db).isEmpty)
+        }
+    }
+
     @Test("enqueue is idempotent per (run, stage, shard)")
     func idempotentEnqueue() async throws {
         try await withTestConnection { db in
