@@ -14,6 +14,7 @@ struct MarketMapCommand: AsyncParsableCommand {
         subcommands: [
             DatabaseCommand.self, ImportCommand.self, MergeCommand.self, WorkerCommand.self, CoordinatorCommand.self, ReporterCommand.self,
             RunCommand.self, StatusCommand.self, PushPlanCommand.self, QueueCommand.self, RunsCommand.self, ConfigCommand.self, SimulatorCommand.self, VersionCommand.self, BenchCommand.self, CheckArgsCommand.self, ClusterPlanCommand.self, ReviewCommand.self,
+            HealthCommand.self,
         ]
     )
 }

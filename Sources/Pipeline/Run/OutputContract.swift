@@ -36,6 +36,14 @@ public enum OutputContract {
         }
     }
 
+    /// The product the exports score by: the first of the run's configuration.
+    public static func product(ofRun run: Int, on db: isolated Connection) throws -> String {
+        guard let params: PostgresJSON = try db.query(ReportQueries.runParams, run).first?.decode(0),
+            let scoring = try? ScoreJobs.scoring(params)
+        else { return "" }
+        return scoring.config.products.first?.product ?? ""
+    }
+
     /// Where the reporter of `marketmap run` writes (inside the output directory).
     public static func reportsDirectory(_ out: URL) -> URL { out.appendingPathComponent(".reports") }
 }
