@@ -93,7 +93,10 @@ public struct Migrator: Sendable {
     /// folder next to the binary, or the source checkout the binary was built in.
     public static func defaultDirectory(environment: [String: String] = ProcessInfo.processInfo.environment) -> URL {
         if let path = environment["MARKETMAP_SQL_DIR"], !path.isEmpty { return URL(fileURLWithPath: path) }
-        let executable = URL(fileURLWithPath: CommandLine.arguments.first ?? ".").resolvingSymlinksInPath()
+        // The kernel's path of this binary: argv[0] is a bare name when it was found through PATH.
+        let proc = URL(fileURLWithPath: "/proc/self/exe")
+        let executable = (FileManager.default.fileExists(atPath: proc.path) ? proc : URL(fileURLWithPath: CommandLine.arguments.first ?? "."))
+            .resolvingSymlinksInPath()
         var directory = executable.deletingLastPathComponent()
         let installed = directory.deletingLastPathComponent().appendingPathComponent("share/marketmap/sql")
         if FileManager.default.fileExists(atPath: installed.path) { return installed }

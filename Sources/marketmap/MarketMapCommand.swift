@@ -19,7 +19,7 @@ struct MarketMapCommand: AsyncParsableCommand {
                 PushPlanCommand.self,
             ]),
             CommandGroup(name: "Fleet", subcommands: [CoordinatorCommand.self, WorkerCommand.self, ReporterCommand.self, RunsCommand.self]),
-            CommandGroup(name: "Operate", subcommands: [QueueCommand.self, ConfigCommand.self, VersionCommand.self]),
+            CommandGroup(name: "Operate", subcommands: [QueueCommand.self, ConfigCommand.self, HealthCommand.self, VersionCommand.self]),
             CommandGroup(name: "Database", subcommands: [DatabaseCommand.self]),
             CommandGroup(name: "Development", subcommands: [SimulatorCommand.self]),
         ]

@@ -8,7 +8,7 @@ import Postgres
 struct RunsCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "runs", abstract: "Start runs of a pipeline, list them, wait for one.",
-        subcommands: [Start.self, Submit.self, List.self, Show.self, Wait.self])
+        subcommands: [Start.self, Submit.self, List.self, Show.self, Wait.self, Export.self])
 
     /// A manifest's run for a fleet that is already running (docker compose,
     /// ops/cluster): its files staged and the `market` run created in one

@@ -8,12 +8,7 @@ import Postgres
 /// tier counts, territory balance, time per stage, and where the files are.
 public enum RunSummaryText {
     public static func make(run: Int, plan: RunPlan?, on db: isolated Connection) throws -> String {
-        var product = plan?.config.products.first?.product ?? ""
-        if plan == nil, let params: PostgresJSON = try db.query(ReportQueries.runParams, run).first?.decode(0),
-            let scoring = try? ScoreJobs.scoring(params)
-        {
-            product = scoring.config.products.first?.product ?? ""
-        }
+        let product = try plan.map { $0.config.products.first?.product ?? "" } ?? OutputContract.product(ofRun: run, on: db)
         try db.query(RunQueries.setProduct, product)
         guard let status = try Runs(queue: JobQueue()).status(run, on: db) else { return "no run \(run)\n" }
         let f = try db.query(RunQueries.summaryFigures, run)[0]
