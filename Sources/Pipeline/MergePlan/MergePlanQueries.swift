@@ -79,21 +79,25 @@ enum MergePlanQueries {
 
     /// `merge_steps.csv`: one row per merge call, in order, with the CRM's
     /// names for the master and the records merged into it (one column per
-    /// place in the call), and how many contacts and opportunities it moves.
-    static func steps(master: String, duplicates: [String]) -> String {
-        let places = duplicates.enumerated().map { index, name in
-            "max(m.duplicate_id) FILTER (WHERE m.slot = \(index + 1)) AS \(name)"
-        }.joined(separator: ", ")
-        return """
-            COPY (SELECT g.group_no AS "group", m.step, m.master_id AS \(master), \(places), m.golden_id,
-                         coalesce(max(v.contacts), 0) AS contacts_moved, coalesce(max(v.opportunities), 0) AS opportunities_moved
-                  FROM plan_merged m JOIN plan_groups g ON g.golden_id = m.golden_id
-                  LEFT JOIN (SELECT golden_id, step, count(*) FILTER (WHERE kind = 'contact') AS contacts,
-                                    count(*) FILTER (WHERE kind = 'opportunity') AS opportunities
-                             FROM plan_moves GROUP BY 1, 2) v ON v.golden_id = m.golden_id AND v.step = m.step
-                  GROUP BY g.group_no, m.step, m.master_id, m.golden_id
-                  ORDER BY 1, 2) TO STDOUT WITH (FORMAT csv, HEADER true)
-            """
+    /// place in the call: Salesforce merges a master with up to two, HubSpot
+    /// two companies), and how many contacts and opportunities it moves.
+    static let salesforceSteps = steps(
+        "m.master_id AS master_id, max(m.duplicate_id) FILTER (WHERE m.slot = 1) AS duplicate_id_1, "
+            + "max(m.duplicate_id) FILTER (WHERE m.slot = 2) AS duplicate_id_2")
+    static let hubspotSteps = steps("m.master_id AS primary_object_id, max(m.duplicate_id) FILTER (WHERE m.slot = 1) AS object_id_to_merge")
+    private static func steps(_ callColumns: String) -> String {
+        """
+        COPY (SELECT g.group_no AS "group", m.step, 
+        """ + callColumns + """
+        , m.golden_id,
+                     coalesce(max(v.contacts), 0) AS contacts_moved, coalesce(max(v.opportunities), 0) AS opportunities_moved
+              FROM plan_merged m JOIN plan_groups g ON g.golden_id = m.golden_id
+              LEFT JOIN (SELECT golden_id, step, count(*) FILTER (WHERE kind = 'contact') AS contacts,
+                                count(*) FILTER (WHERE kind = 'opportunity') AS opportunities
+                         FROM plan_moves GROUP BY 1, 2) v ON v.golden_id = m.golden_id AND v.step = m.step
+              GROUP BY g.group_no, m.step, m.master_id, m.golden_id
+              ORDER BY 1, 2) TO STDOUT WITH (FORMAT csv, HEADER true)
+        """
     }
     static let fieldsCSV = """
         COPY (SELECT g.group_no AS "group", f.golden_id, f.master_id, f.field, c.crm_field, f.current, f.target

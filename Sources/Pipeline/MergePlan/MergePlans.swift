@@ -81,11 +81,6 @@ public struct MergePlans: Sendable {
         header = imported.first { $0.format == kind.format.rawValue }?.header ?? nil
     }
 
-    /// The CRM's names of the master's fields and the merge calls' columns.
-    var masterColumn: String { crm == .salesforce ? "master_id" : "primary_object_id" }
-    var duplicateColumns: [String] {
-        crm == .salesforce ? (1...crm.duplicatesPerMerge).map { "duplicate_id_\($0)" } : ["object_id_to_merge"]
-    }
 
     /// Writes the plan's files into `out`; `sample`: only that many groups, the smallest golden ids.
     public func write(sample: Int?, to out: URL, on db: isolated Connection) throws -> MergePlanSummary {
@@ -99,7 +94,7 @@ public struct MergePlans: Sendable {
             try planGroups(on: db)
             try db.query(MergePlanQueries.moves, instance)
             try db.query(MergePlanQueries.fields, instance)
-            let queries = [MergePlanQueries.steps(master: masterColumn, duplicates: duplicateColumns), MergePlanQueries.fieldsCSV, MergePlanQueries.movesCSV]
+            let queries = [crm == .salesforce ? MergePlanQueries.salesforceSteps : MergePlanQueries.hubspotSteps, MergePlanQueries.fieldsCSV, MergePlanQueries.movesCSV]
             for (file, sql) in zip(Self.files, queries) { try OutputContract.copy(sql, to: out.appendingPathComponent(file), on: db) }
             let summary = try summarize(sample: sample, on: db)
             let encoder = JSONEncoder()
