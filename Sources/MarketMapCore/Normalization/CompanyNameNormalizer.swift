@@ -54,13 +54,18 @@ public enum CompanyNameNormalizer {
             }
         }
         if cleaned.trimmedWhitespace.isEmpty { cleaned = String(text) }
-        if let comma = cleaned.firstIndex(of: ",") {
+        // A place after a comma that follows a legal form (`Acme GmbH, Berlin`;
+        // `August Home, Inc., San Francisco`: the last such comma with at most two words after it).
+        var commas = cleaned.indices.filter { cleaned[$0] == "," }
+        while let comma = commas.popLast() {
             let before = TextFolding.words(String(cleaned[..<comma]))
             let after = TextFolding.words(String(cleaned[cleaned.index(after: comma)...])).filter { !legalForms.contains($0) }
-            if before.count > 1, let last = before.last, legalForms.contains(last), after.count <= 2,
+            guard after.count <= 2 else { break }
+            if before.count > 1, let last = before.last, legalForms.contains(last) || isMistypedLegalForm(last),
                 !after.contains(where: branchWords.contains)
             {
                 cleaned = String(cleaned[..<comma])
+                break
             }
         }
         // A legal form typed short after a comma (`Quest Software, Ic.`, `XTrillion, Ibc.`, `Sejin Electron, In.`).
