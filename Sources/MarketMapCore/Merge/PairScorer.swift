@@ -210,7 +210,14 @@ struct PairScorer {
         if labelA != labelB {
             // A legal form in a label only when both names carry one of its family (`m3inc.com` for `M3 Inc.`).
             let legal = family(a) ?? family(b)
-            let fitting = Self.derivations(nameA).union(Self.derivations(nameB))
+            var fitting = Self.derivations(nameA).union(Self.derivations(nameB))
+            // A leading common word (a city: `Beijing Vorx Telecommunications` on `getvorx.com`) is often not in the domain.
+            for name in Set([nameA, nameB]) {
+                let words = name.split(separator: " ")
+                if words.count > 1, !frequencies.isDistinctive(String(words[0])) {
+                    fitting.formUnion(Self.derivations(words.dropFirst().joined(separator: " ")))
+                }
+            }
             guard Self.fits(labelA, fitting, legal: legal), Self.fits(labelB, fitting, legal: legal) else { return nil }
         }
         let names = nameA == nameB ? "same name" : "name \(Self.format(score))"
@@ -229,11 +236,19 @@ struct PairScorer {
     /// only of the names' own family: `acme.com` / `acme-llc.com` is how
     /// legal-form twins tell apart.
     static func fits(_ label: String, _ names: Set<String>, legal: String? = nil) -> Bool {
-        if names.contains(label) { return true }
-        let stem = domainPrefixes.first { label.hasPrefix($0) && names.contains(String(label.dropFirst($0.count))) }
-        if stem != nil { return true }
-        let suffixes = domainSuffixes + (legal.map { family in legalSuffixes.filter { CompanyNameNormalizer.family(of: $0) == family } } ?? [])
-        return suffixes.contains { word in label.hasSuffix(word) && names.contains(String(label.dropLast(word.count))) }
+        // `inc` and `corp` in a domain are how companies of any form name it (`rogerscorp.com`), except where
+        // the name says it is another entity under US law (`acme-llc.com` / `acmeinc.com` tell twins apart).
+        let marketing = legal == "llc" || legal == "partnership" ? [] : ["inc", "corp"]
+        let suffixes = domainSuffixes + marketing
+            + (legal.map { family in legalSuffixes.filter { CompanyNameNormalizer.family(of: $0) == family } } ?? [])
+        func bare(_ label: Substring) -> Bool {
+            if names.contains(String(label)) { return true }
+            if suffixes.contains(where: { label.hasSuffix($0) && names.contains(String(label.dropLast($0.count))) }) { return true }
+            // A long name cut short (`weigaonikkisoweihaidialysisequ.com`).
+            return label.count >= 16 && names.contains { $0.count > label.count && $0.hasPrefix(label) }
+        }
+        if bare(Substring(label)) { return true }
+        return domainPrefixes.contains { label.hasPrefix($0) && bare(label.dropFirst($0.count)) }
     }
 
     static let legalSuffixes = ["inc", "corp", "co", "ltd", "llc", "gmbh", "ag", "sa", "plc", "bv", "nv", "ab", "oy", "kk", "group"]
