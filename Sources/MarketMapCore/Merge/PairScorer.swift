@@ -16,19 +16,29 @@ struct PairScorer {
     /// companies apart; one that many carry (`First National Bank`) does not.
     private let sameName: [Int: Int]
 
-    init(_ records: [MatchRecord], settings: MatchSettings, frequencies: TermFrequencies) {
+    /// `sameName`: the counts of the whole market when `records` are one
+    /// shard's (`MarketCounts`), else those of `records`.
+    init(_ records: [MatchRecord], settings: MatchSettings, frequencies: TermFrequencies, sameName: [Int: Int]? = nil) {
         self.records = records
         self.settings = settings
         self.frequencies = frequencies
         prepared = Array(repeating: nil, count: records.count)
         families = Array(repeating: nil, count: records.count)
         distinctiveNames = Array(repeating: nil, count: records.count)
+        self.sameName = sameName ?? Self.sameNameCounts(records)
+    }
+
+    /// Records per (country, name) of `records`, where more than `commonNameRecords`.
+    static func sameNameCounts(_ records: [MatchRecord]) -> [Int: Int] {
         var counts: [Int: Int] = [:]
         for record in records {
             if let name = record.name, let country = record.country { counts[Self.key(country, name), default: 0] += 1 }
         }
-        sameName = counts
+        return counts.filter { $0.value > commonNameRecords }
     }
+
+    /// More records than this of one country with one name: the name is common.
+    static let commonNameRecords = 3
 
     /// (country, name) as one FNV-1a hash, the same in every process (so every
     /// shard counts alike), with no string to build per record.
@@ -87,7 +97,7 @@ struct PairScorer {
         if name.isDistinctive { return true }
         if let known = distinctiveNames[index] { return known }
         guard let text = records[index].name, let country = records[index].country else { return false }
-        let result = (sameName[Self.key(country, text)] ?? 0) <= 3
+        let result = (sameName[Self.key(country, text)] ?? 0) <= Self.commonNameRecords
         distinctiveNames[index] = result
         return result
     }

@@ -41,7 +41,11 @@ enum MergeJobs {
             let shards = MergeJobs.shards(run.params)
             switch stage {
             case "normalize": return try NormalizeJobs.plan(run, on: db)
-            case "match": return (0..<shards).map { JobSpec(kind: "merge.match", shard: $0, payload: run.params.text) }
+            case "match":
+                // A configuration that does not parse is reported by the match jobs.
+                let platforms = (try? MergeJobs.settings(run.params))?.match.platforms ?? HostingPlatforms()
+                try ShardMatch.prepare(runID: run.id, platforms: platforms, on: db)
+                return (0..<shards).map { JobSpec(kind: "merge.match", shard: $0, payload: run.params.text) }
             default: return [JobSpec(kind: "merge.resolve", shard: 0, payload: run.params.text)]
             }
         }
@@ -53,13 +57,11 @@ enum MergeJobs {
 
         func handle(_ job: ClaimedJob, context: JobContext, on db: isolated Connection) throws {
             let settings = try MergeJobs.settings(job.payload)
-            let merger = AccountMerger(settings: settings.match.settings, platforms: settings.match.platforms, logger: Logger(label: "marketmap.merge"))
-            // Progress in hundredths: loading the records is a fifth, finding the edges most of the rest.
-            let records = try merger.matchRecords(on: db)
-            context.progress(job, done: 20, total: 100)
-            let edges = AccountClustering.candidates(records, settings: settings.match.settings, shard: job.shard, shards: settings.shards) {
-                context.progress(job, done: 20 + Int($0 * 75), total: 100)
-            }
+            // Progress in hundredths: loading the shard's records is a fifth, finding the edges most of the rest.
+            let edges = try ShardMatch.edges(
+                runID: job.runID, shard: job.shard, shards: settings.shards, settings: settings.match.settings,
+                platforms: settings.match.platforms, on: db
+            ) { context.progress(job, done: Int($0 * 95), total: 100) }
             try db.query(MergeQueries.deleteShardEdges, job.runID, job.shard)
             try db.copyIn(MergeQueries.copyEdges) { writer in
                 for edge in edges {
