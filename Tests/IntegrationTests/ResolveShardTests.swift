@@ -165,7 +165,8 @@ struct ResolveShardTests {
             for round in 0..<2 {
                 let missing = expected[round].filter { !sharded[round].contains($0) }.prefix(5)
                 let extra = sharded[round].filter { !expected[round].contains($0) }.prefix(5)
-                #expect(sharded[round] == expected[round], "\(shards) shards, \(workers) workers, round \(round + 1): missing \(missing), extra \(extra)")
+                let identical = sharded[round] == expected[round]
+                #expect(identical, "\(shards) shards, \(workers) workers, round \(round + 1): missing \(missing), extra \(extra)")
             }
         }
     }
