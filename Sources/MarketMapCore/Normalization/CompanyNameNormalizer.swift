@@ -135,6 +135,8 @@ public enum CompanyNameNormalizer {
     /// `Gbmh`), or a letter replaced in a long one (`Incirporated`).
     static func isMistypedLegalForm(_ word: String) -> Bool {
         guard word.count >= 3, word.count <= 13 else { return false }
+        // The first letter doubled (`CCo., Ltd.`, `IInc.`).
+        if let first = word.first, word.dropFirst().first == first, legalForms.contains(String(word.dropFirst())) { return true }
         let letters = Array(word.unicodeScalars)
         return mistypable.contains { form in
             guard abs(form.count - letters.count) <= 1, let edit = PreparedName.oneEdit(form, letters), edit != .none else { return false }
@@ -181,6 +183,14 @@ public enum CompanyNameNormalizer {
         ["sas", "sarl"], ["company", "partnership"], ["llc", "partnership"], ["limited", "partnership"], ["company", "plc"],
         ["limited", "plc"], ["private", "limited"], ["private", "plc"], ["bv", "nv"], ["oy", "oyj"], ["sa", "sacv"],
         ["spa", "srl"], ["sa", "ltda"], ["as", "asa"], ["as", "aps"], ["spzoo", "sa"],
+    ]
+
+    /// Pairs of legal families that name different entities where both
+    /// records are in one country whose law has both: in the United States an
+    /// `Inc.` and an `LLC` of one name are two registrations (elsewhere an
+    /// `LLC` is how CRM users type a `GmbH` or an `OOO`).
+    public static let conflictingLegalFamiliesByCountry: [String: Set<Set<String>>] = [
+        "US": [["company", "llc"]],
     ]
 
     /// The family of one legal-form word (`inc` → `company`).
