@@ -26,11 +26,11 @@ enum NormalizeJobs {
 
     static func plan(_ run: RunInfo, on db: isolated Connection) throws -> [JobSpec] {
         let perJob = max(100, run.params.field("lines_per_job", as: Int.self) ?? 25_000)
-        // The configuration's hosting platforms, as a JSON array, for every job.
+        // The configuration's hosting platforms and legal forms, as JSON arrays, for every job.
         // A configuration that does not parse is reported by the first job that needs it (`merge.match`).
-        let additions = run.params.field("config", as: String.self).flatMap { try? ConfigLoader.parse($0, file: "the run's configuration") }?
-            .match.platformAdditions ?? []
-        let platforms = String(decoding: try JSONEncoder().encode(additions), as: UTF8.self)
+        let match = run.params.field("config", as: String.self).flatMap { try? ConfigLoader.parse($0, file: "the run's configuration") }?.match
+        let platforms = String(decoding: try JSONEncoder().encode(match?.platformAdditions ?? []), as: UTF8.self)
+        let legalForms = String(decoding: try JSONEncoder().encode(match?.legalFormAdditions ?? []), as: UTF8.self)
         let files = try db.query(ImportQueries.stagedFiles).map { (try $0.decode(0, as: Int.self), try $0.decode(1, as: Int.self)) }
         try importer().prepareStaged(files: files.map(\.0), on: db)
         var jobs: [JobSpec] = []
@@ -38,16 +38,16 @@ enum NormalizeJobs {
             for from in stride(from: 1, through: lastLine, by: perJob) {
                 jobs.append(JobSpec(
                     kind: kind, shard: jobs.count,
-                    payload: "{\"file\":\(id),\"from\":\(from),\"to\":\(from + perJob),\"platforms\":\(platforms)}"))
+                    payload: "{\"file\":\(id),\"from\":\(from),\"to\":\(from + perJob),\"platforms\":\(platforms),\"legal_forms\":\(legalForms)}"))
             }
         }
         return jobs
     }
 
-    static func importer(platforms additions: [String] = []) -> Importer {
+    static func importer(platforms additions: [String] = [], legalForms: [String] = []) -> Importer {
         Importer(
             domains: DomainNormalizer(resolver: LibPSLResolver.shared, platforms: HostingPlatforms().adding(additions)),
-            logger: Logger(label: "marketmap.import"))
+            legalForms: LegalForms.builtIn.adding(legalForms), logger: Logger(label: "marketmap.import"))
     }
 
     struct Normalize: JobHandler {
@@ -61,6 +61,13 @@ enum NormalizeJobs {
             var to: Int
             /// The configuration's hosting platforms (`match.hosting_platforms`).
             var platforms: [String]?
+            /// The configuration's legal forms (`match.legal_forms`).
+            var legalForms: [String]?
+
+            enum CodingKeys: String, CodingKey {
+                case file, from, to, platforms
+                case legalForms = "legal_forms"
+            }
         }
 
         func handle(_ job: ClaimedJob, context: JobContext, on db: isolated Connection) throws {
@@ -68,7 +75,8 @@ enum NormalizeJobs {
             guard range.from < range.to else {
                 throw JobPayloadError(job: job.id, kind: kind, problem: "the line range \(range.from)..<\(range.to) is empty")
             }
-            try NormalizeJobs.importer(platforms: range.platforms ?? []).normalize(file: range.file, lines: range.from..<range.to, on: db)
+            try NormalizeJobs.importer(platforms: range.platforms ?? [], legalForms: range.legalForms ?? [])
+                .normalize(file: range.file, lines: range.from..<range.to, on: db)
         }
     }
 }
