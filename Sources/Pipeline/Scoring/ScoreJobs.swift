@@ -11,7 +11,7 @@ import Postgres
 /// tenure is counted to.
 ///
 /// The `market` pipeline is the whole account pipeline: normalize → match →
-/// resolve → enrich (when the configuration has providers) → score → people
+/// the resolve stages → enrich (when the configuration has providers) → score → people
 /// (when it has people providers and a plan).
 enum ScoreJobs {
     static let kind = "score.accounts"
@@ -21,7 +21,7 @@ enum ScoreJobs {
         registry.register(PipelineDefinition(
             name: "market",
             stages: { run in
-                ["normalize", "match", "resolve"] + (EnrichJobs.isEnabled(run.params) ? ["enrich"] : []) + ["score"]
+                MergeJobs.stages + (EnrichJobs.isEnabled(run.params) ? ["enrich"] : []) + ["score"]
                     + (PeopleJobs.isEnabled(run.params) ? ["people"] : [])
             },
             planner: Planner()))

@@ -1,0 +1,152 @@
+import Foundation
+import JobQueue
+import Logging
+import MarketMapCore
+import Postgres
+
+/// Resolve in shards: the steps after `match`, each a stage of the run.
+///
+/// 1. `components` (one job): connected components over the run's edges,
+///    shared domains and `same` decisions, on compact record numbers
+///    (`RecordComponents`); each component goes to shard
+///    `RecordComponents.shard(of:shards:)`.
+/// 2. `resolve` (`shards` jobs): each clusters its components' records and
+///    edges (`AccountClustering.resolution`: every rule of it is per
+///    component) and keeps the clusters and review candidates.
+/// 3. `golden` (one job, set-based SQL): golden ids by one rule for the run.
+/// 4. `survive` (`shards` jobs): lineage, survivorship, conflicts and review
+///    items of each shard's accounts.
+/// 5. `contacts` (one job): orphans, unseen review items, the survivorship
+///    time, then the contact waterfall (`ContactMerger`).
+///
+/// Every job deletes and rewrites its own rows (keyed by run and shard) in
+/// its job transaction, so a retried job neither loses nor duplicates, and
+/// the result is the same whatever the shard and worker counts.
+enum ResolveJobs {
+    enum Step: String, CaseIterable {
+        case components, resolve, golden, survive, contacts
+
+        var kind: String { "merge.\(rawValue)" }
+        var sharded: Bool { self == .resolve || self == .survive }
+    }
+
+    static let stages = Step.allCases.map(\.rawValue)
+
+    static func register(into registry: inout Registry) {
+        registry.register(Components())
+        registry.register(Resolve())
+        registry.register(Golden())
+        registry.register(Survive())
+        registry.register(Contacts())
+    }
+
+    static func plan(_ stage: String, run: RunInfo) throws -> [JobSpec] {
+        guard let step = Step(rawValue: stage) else { throw PipelineError.unknownStage(stage, known: MergeJobs.stages) }
+        let shards = step.sharded ? MergeJobs.shards(run.params) : 1
+        return (0..<shards).map { JobSpec(kind: step.kind, shard: $0, payload: run.params.text) }
+    }
+
+    static func merger(_ job: ClaimedJob) throws -> AccountMerger {
+        let settings = try MergeJobs.settings(job.payload)
+        return AccountMerger(
+            settings: settings.match.settings, sourcePriority: settings.priority, platforms: settings.match.platforms,
+            logger: Logger(label: "marketmap.merge"))
+    }
+
+    struct Components: JobHandler {
+        let kind = Step.components.kind
+        let batchSize = 1
+
+        func handle(_ job: ClaimedJob, context: JobContext, on db: isolated Connection) throws {
+            let shards = MergeJobs.shards(job.payload)
+            try db.execute(MergeQueries.numberRecords)
+            let count: Int = try db.query(MergeQueries.recordCount)[0].decode(0)
+            try db.query(MergeQueries.fillLinks, job.runID)
+            context.progress(job, done: 30, total: 100)
+            var components = RecordComponents(count: count)
+            try db.copyOut(MergeQueries.copyLinks) { bytes in
+                let f = CopyText.parseRow(bytes)
+                guard f.count == 2, let a = f[0].flatMap({ Int($0) }), let b = f[1].flatMap({ Int($0) }) else { return }
+                components.link(a, b)
+            }
+            context.progress(job, done: 50, total: 100)
+            try db.execute(MergeQueries.stageLabels)
+            try db.copyIn(MergeQueries.copyLabels) { writer in
+                for n in 0..<count {
+                    let component = components.component(of: n)
+                    try writer.writeRow([String(n), String(component), String(RecordComponents.shard(of: component, shards: shards))])
+                }
+            }
+            try db.query(MergeQueries.deleteComponents, job.runID)
+            try db.query(MergeQueries.insertComponents, job.runID)
+            try db.query(MergeQueries.deleteResolveEdges, job.runID)
+            try db.query(MergeQueries.insertResolveEdges, job.runID)
+            try db.query(MergeQueries.dropRunEdges, job.runID)
+            try db.execute(MergeQueries.dropNumbers)
+        }
+    }
+
+    struct Resolve: JobHandler {
+        let kind = Step.resolve.kind
+        let batchSize = 1
+
+        func handle(_ job: ClaimedJob, context: JobContext, on db: isolated Connection) throws {
+            let merger = try ResolveJobs.merger(job)
+            try db.execute(MergeQueries.stageShard)
+            try db.query(MergeQueries.fillResolveShardRecords, job.runID, job.shard)
+            try db.query(MergeQueries.fillShardEdges, job.runID, job.shard)
+            let records = try merger.matchRecords(on: db, query: MergeQueries.shardMatchRecords)
+            var edges: [MatchEdge] = []
+            try db.copyOut(MergeQueries.copyShardEdges) { bytes in
+                let f = CopyText.parseRow(bytes)
+                guard f.count == 7, let aSource = f[0], let aID = f[1], let bSource = f[2], let bID = f[3],
+                    let score = f[4].flatMap(Double.init), let kind = f[5].flatMap(MatchEdge.Kind.init(rawValue:))
+                else { return }
+                edges.append(MatchEdge(
+                    RecordKey(source: aSource, sourceID: aID), RecordKey(source: bSource, sourceID: bID), score: score, kind: kind,
+                    reason: f[6] ?? ""))
+            }
+            context.progress(job, done: 30, total: 100)
+            let resolution = try merger.cluster(records, edges: edges, run: job.runID, shard: job.shard, on: db)
+            merger.logger.info("merge resolved a shard", metadata: [
+                "run": "\(job.runID)", "shard": "\(job.shard)", "records": "\(records.count)", "edges": "\(edges.count)",
+                "clusters": "\(resolution.clusters.count)",
+            ])
+        }
+    }
+
+    struct Golden: JobHandler {
+        let kind = Step.golden.kind
+        let batchSize = 1
+
+        func handle(_ job: ClaimedJob, context: JobContext, on db: isolated Connection) throws {
+            try ResolveJobs.merger(job).assignGoldenIDs(run: job.runID, on: db)
+        }
+    }
+
+    struct Survive: JobHandler {
+        let kind = Step.survive.kind
+        let batchSize = 1
+
+        func handle(_ job: ClaimedJob, context: JobContext, on db: isolated Connection) throws {
+            try ResolveJobs.merger(job).survive(run: job.runID, shard: job.shard, runID: job.runID, on: db) {
+                context.progress(job, done: Int($0 * 100), total: 100)
+            }
+        }
+    }
+
+    struct Contacts: JobHandler {
+        let kind = Step.contacts.kind
+        let batchSize = 1
+
+        func handle(_ job: ClaimedJob, context: JobContext, on db: isolated Connection) throws {
+            let merger = try ResolveJobs.merger(job)
+            try merger.finish(run: job.runID, runID: job.runID, on: db)
+            context.progress(job, done: 30, total: 100)
+            let contacts = try ContactMerger(sourcePriority: merger.sourcePriority, logger: merger.logger).merge(on: db)
+            merger.logger.info("merge resolved", metadata: [
+                "run": "\(job.runID)", "goldenContacts": "\(contacts.goldenContacts)",
+            ])
+        }
+    }
+}
