@@ -139,7 +139,7 @@ def key_words(name):
             words.append(w)
             single = len(w) == 1 and w.isalpha()
     words = [ABBREVIATIONS.get(w, w) for w in words]
-    while len(words) > 1 and words[0] in ("the", "kabushiki", "kaisha", "kk", "pt"):
+    while len(words) > 1 and words[0] in ("the", "kabushiki", "kaisha", "kk", "pt", "jsc", "ooo", "oao", "zao", "pao", "ao", "pjsc", "tov"):
         words.pop(0)
     stripped = False
     while len(words) > 1 and words[-1] in LEGAL_WORDS and (stripped or words[-1] not in LEGAL_SAFE):

@@ -178,8 +178,8 @@ public enum CompanyNameNormalizer {
         }
         for word in words.reversed().prefix(3) {
             if let family = legalFamilies[word] { return family }
-            if forms.words.contains(word), !legalForms.contains(word) { return word }  // a configured form: its own family
-            guard forms.words.contains(word) || word == "and" else { break }
+            if forms.words.contains(word) { return word }  // a form of no listed family (`S.L.`, `Kft.`, a configured one): its own
+            guard word == "and" else { break }
         }
         if let first = words.first, leadingLegalForms.contains(first) { return legalFamilies[first] ?? first }
         return nil
@@ -190,7 +190,7 @@ public enum CompanyNameNormalizer {
         ["gmbh", "ag"], ["gmbh", "kg"], ["ag", "kg"], ["ag", "se"], ["gmbh", "se"], ["kk", "gk"], ["sa", "sas"], ["sa", "sarl"],
         ["sas", "sarl"], ["company", "partnership"], ["llc", "partnership"], ["limited", "partnership"], ["company", "plc"],
         ["limited", "plc"], ["private", "limited"], ["private", "plc"], ["bv", "nv"], ["oy", "oyj"], ["sa", "sacv"],
-        ["spa", "srl"], ["sa", "ltda"], ["as", "asa"], ["as", "aps"], ["spzoo", "sa"],
+        ["spa", "srl"], ["sa", "ltda"], ["sa", "sl"], ["as", "asa"], ["as", "aps"], ["spzoo", "sa"],
     ]
 
     /// Pairs of legal families that name different entities where both
