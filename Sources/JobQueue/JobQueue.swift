@@ -54,11 +54,13 @@ public struct JobQueue: Sendable {
     }
 
     /// Completes (deletes) jobs inside the caller's transaction, so they
-    /// commit with the handler's results. Throws `leaseLost` if any claim is
-    /// no longer current; the caller must then roll back.
-    public func complete(_ jobs: [ClaimedJob], on db: isolated Connection) throws {
+    /// commit with the handler's results, and keeps their timings
+    /// (`job_timings`): `secondsEach` is each job's time on the worker (nil:
+    /// since its claim). Throws `leaseLost` if any claim is no longer
+    /// current; the caller must then roll back.
+    public func complete(_ jobs: [ClaimedJob], secondsEach: Double? = nil, on db: isolated Connection) throws {
         guard !jobs.isEmpty else { return }
-        let completed = try db.query(QueueQueries.complete, jobs.map(\.id), jobs.map(\.claimID)).affectedRows ?? 0
+        let completed: Int = try db.query(QueueQueries.complete, jobs.map(\.id), jobs.map(\.claimID), secondsEach)[0].decode(0)
         guard completed == jobs.count else { throw QueueError.leaseLost(expected: jobs.count, completed: completed) }
         for (kind, count) in Dictionary(grouping: jobs, by: \.kind).mapValues(\.count) {
             Counter(label: "marketmap_jobs_completed_total", dimensions: [("kind", kind)]).increment(by: count)
@@ -161,7 +163,7 @@ public struct JobQueue: Sendable {
     /// `olderThanSeconds`. Returns (runs, dead letters) deleted.
     public func purge(olderThanSeconds: Double, on db: isolated Connection) throws -> (Int, Int) {
         let dead = try db.query(QueueQueries.purgeDead, olderThanSeconds).affectedRows ?? 0
-        let runs = try db.query(QueueQueries.purgeRuns, olderThanSeconds).affectedRows ?? 0
+        let runs: Int = try db.query(QueueQueries.purgeRuns, olderThanSeconds)[0].decode(0)
         return (runs, dead)
     }
 

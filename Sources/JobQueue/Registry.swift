@@ -40,10 +40,11 @@ public struct JobContext: Sendable {
 /// A named sequence of stages and how to plan each one's jobs.
 public struct PipelineDefinition: Sendable {
     public var name: String
-    public var stages: @Sendable (RunInfo) -> [String]
+    /// The stages a run with these params has (params that do not decode throw).
+    public var stages: @Sendable (RunInfo) throws -> [String]
     public var planner: any StagePlanner
 
-    public init(name: String, stages: @escaping @Sendable (RunInfo) -> [String], planner: any StagePlanner) {
+    public init(name: String, stages: @escaping @Sendable (RunInfo) throws -> [String], planner: any StagePlanner) {
         (self.name, self.stages, self.planner) = (name, stages, planner)
     }
 }

@@ -71,7 +71,7 @@ struct ClusterTests {
             let runs = Runs(queue: JobQueue())
             var shares: [Double] = []
             #expect(try await eventually(timeout: 30) {
-                guard let stage = try await runs.status(run, on: db)?.stages.first, stage.state == "running", stage.jobsDone == 0 else { return false }
+                guard let stage = try await runs.status(run, on: db)?.stages.first, stage.state == .running, stage.jobsDone == 0 else { return false }
                 shares.append(stage.share)
                 return stage.share >= 0.2 && stage.share < 1
             }, "the share of a one-job stage before the job ended: \(shares)")

@@ -13,46 +13,57 @@ import Postgres
 /// The accounts are the same whatever the shard and worker counts
 /// (`AccountClustering.candidates`).
 ///
-/// Run params: `shards` (default 8), `source_priority` (comma-separated),
-/// `config` (its `match:` section), `name_threshold` (over the configuration's).
+/// Run params (`RunParameters`): `shards` (default 8), `source_priority`
+/// (comma-separated), the configuration (its `match:` section),
+/// `name_threshold` (over the configuration's).
 enum MergeJobs {
     static func register(into registry: inout Registry) {
         registry.register(Match())
         registry.register(Resolve())
-        registry.register(PipelineDefinition(name: "merge", stages: { _ in ["normalize", "match", "resolve"] }, planner: Planner()))
     }
 
-    /// Shard jobs per sharded stage (run param `shards`, default 8).
-    static func shards(_ payload: PostgresJSON) -> Int { max(1, payload.field("shards", as: Int.self) ?? 8) }
+    /// A `merge.match` job's arguments: its shard is the job's; `shards` of them.
+    struct MatchArguments: JobArguments {
+        static let kind = "merge.match"
+        var shards: Int
+    }
+
+    /// The `merge.resolve` job's arguments: none beyond its run's settings.
+    struct ResolveArguments: JobArguments {
+        static let kind = "merge.resolve"
+    }
+
+    static func planMatch(_ run: RunInfo, _ settings: RunSettings, on db: isolated Connection) throws -> [JobSpec] {
+        let shards = settings.params.shardCount
+        return try (0..<shards).map { try JobSpec(shard: $0, arguments: MatchArguments(shards: shards)) }
+    }
+
+    static func planResolve(_ run: RunInfo, _ settings: RunSettings, on db: isolated Connection) throws -> [JobSpec] {
+        [try JobSpec(shard: 0, arguments: ResolveArguments())]
+    }
 
     /// The run's merge settings: the configuration's `match:` section when
     /// the run has a configuration, a `name_threshold` param over it.
-    static func settings(_ payload: PostgresJSON) throws -> (shards: Int, priority: [String], match: MatchConfig) {
-        let shards = shards(payload)
-        let priority = (payload.field("source_priority", as: String.self) ?? "").split(separator: ",").map { String($0).trimmedWhitespace }
-        var match = try payload.field("config", as: String.self).map { try ConfigLoader.parse($0, file: "the run's configuration").match }
-            ?? MatchConfig()
-        if let threshold = payload.field("name_threshold", as: Double.self) { match.settings.nameThreshold = threshold }
-        return (shards, priority, match)
-    }
+    struct Settings {
+        var shards: Int
+        var priority: [String]
+        var match: MatchConfig
 
-    struct Planner: StagePlanner {
-        func jobs(for stage: String, run: RunInfo, on db: isolated Connection) throws -> [JobSpec] {
-            let shards = MergeJobs.shards(run.params)
-            switch stage {
-            case "normalize": return try NormalizeJobs.plan(run, on: db)
-            case "match": return (0..<shards).map { JobSpec(kind: "merge.match", shard: $0, payload: run.params.text) }
-            default: return [JobSpec(kind: "merge.resolve", shard: 0, payload: run.params.text)]
-            }
+        init(_ run: RunSettings, shards: Int) throws {
+            self.shards = shards
+            priority = run.params.priority
+            match = run.hasConfiguration ? try run.configuration().match : MatchConfig()
+            if let threshold = run.params.nameThreshold { match.settings.nameThreshold = threshold }
         }
     }
 
     struct Match: JobHandler {
-        let kind = "merge.match"
+        let kind = MatchArguments.kind
         let batchSize = 1
 
         func handle(_ job: ClaimedJob, context: JobContext, on db: isolated Connection) throws {
-            let settings = try MergeJobs.settings(job.payload)
+            let arguments = try job.arguments(MatchArguments.self)
+            let settings = try Settings(try RunSettings.of(run: job.runID, on: db), shards: arguments.shards)
             let merger = AccountMerger(settings: settings.match.settings, platforms: settings.match.platforms, logger: Logger(label: "marketmap.merge"))
             // Progress in hundredths: loading the records is a fifth, finding the edges most of the rest.
             let records = try merger.matchRecords(on: db)
@@ -73,11 +84,13 @@ enum MergeJobs {
     }
 
     struct Resolve: JobHandler {
-        let kind = "merge.resolve"
+        let kind = ResolveArguments.kind
         let batchSize = 1
 
         func handle(_ job: ClaimedJob, context: JobContext, on db: isolated Connection) throws {
-            let settings = try MergeJobs.settings(job.payload)
+            _ = try job.arguments(ResolveArguments.self)
+            let run = try RunSettings.of(run: job.runID, on: db)
+            let settings = try Settings(run, shards: run.params.shardCount)
             let logger = Logger(label: "marketmap.merge")
             let merger = AccountMerger(
                 settings: settings.match.settings, sourcePriority: settings.priority, platforms: settings.match.platforms, logger: logger)
