@@ -60,7 +60,8 @@ def stage_lines(summary, rows):
         n = rows.get(stage["stage"], 0)
         rate = f"{n / wall:,.0f}" if wall and n else "-"
         share = f"{critical / work:.2f}" if work else "-"
-        lines.append(f"  {stage['stage']:<10} {wall:8.2f} {work:8.2f} {critical:8.2f} {share:>9} {n:>11,} {rate:>10}"
+        count = f"{n:,}" if rows else "-"
+        lines.append(f"  {stage['stage']:<10} {wall:8.2f} {work:8.2f} {critical:8.2f} {share:>9} {count:>11} {rate:>10}"
                      + "".join(f" {speedup(work, critical, w):7.1f}×" for w in WORKERS))
     lines.append(f"  {'all':<10} {totals[0]:8.2f} {totals[1]:8.2f}")
     return lines
