@@ -246,6 +246,8 @@ struct RealWorldMatchTests {
         ("Banco Santander, S.A.", "Banco Santander"), ("Tata Consultancy Svcs", "Tata Consultancy Services Ltd"),
         ("Procter & Gamble", "Procter and Gamble Co"), ("Zalando SE", "ZALANDO"), ("Adyen N.V.", "Adyen"),
         ("Rakuten Group, Inc.", "Rakuten"), ("Xiaomi Corp.", "Xiaomi Corporation"), ("Sika AG", "SIKA"),
+        ("August Home, Inc., San Francisco", "August Home Incorporated"), ("Rhythm Engineering, LLC., Lenexa", "Rhythm Engineering LLC"),
+        ("J-Systems Innc., Lombard", "J-Systems Inc"),
     ]
 
     @Test("names as CRM users type them match", arguments: typedNames)

@@ -121,6 +121,7 @@ LEGAL_WORDS = {
     "ab", "publ", "asa", "aps", "kk", "gk", "kabushiki", "kaisha", "pty", "pvt", "private", "pte", "sdn", "bhd",
     "berhad", "sp", "zoo", "cv", "ltda", "sro", "kft", "zrt", "doo", "jsc", "ooo", "tbk", "pt", "sti", "as", "de",
     "z", "o", "a", "s", "r", "l", "c", "v", "and", "sac", "eirl", "bvba", "vof", "ug", "ohg", "sgps", "lda",
+    "lnc",  # `Inc.` misread as `lnc.` in the IEEE list itself
 }
 LEGAL_SAFE = {"de", "z", "o", "a", "s", "r", "l", "c", "v", "and", "pt"}  # legal-form words only after another one
 DESCRIPTORS = {
@@ -647,7 +648,9 @@ def one_spelling(*groups):
     one edit apart in one word of 8+ letters after the first, not a plural `s` (`Thermo Fisher Sceintific` in
     the IEEE list / `Thermo Fisher Scientific`; but `Logitec` and `Logitech` are two companies), and in one
     country a qualifier or a descriptor more (`ABB SpA - DIN Rail` / `ABB SpA`, `JDM Mobile Internet
-    Solution (Shanghai) Co Ltd` / `JDM Mobile Internet Solution Co., Ltd.`, `EISST International Ltd` / `EISST Ltd`)."""
+    Solution (Shanghai) Co Ltd` / `JDM Mobile Internet Solution Co., Ltd.`, `EISST International Ltd` / `EISST Ltd`),
+    transliterated (`Bürkert Werke` / `BUERKERT WERKE`), and a department or place after a comma that follows the
+    legal form (`Robert Bosch GmbH, VT-ATMO` / `Robert Bosch GmbH`)."""
     seen, out = set(), []
     for group in groups:
         kept = []
@@ -658,9 +661,13 @@ def one_spelling(*groups):
                 if i > 0 and len(word) >= 8:
                     edits = {word[:j] + word[j + 1:] for j in range(len(word)) if not (j == len(word) - 1 and word[j] == "s")}
                     variants |= {f"w{i}:" + " ".join(words[:i] + [w] + words[i + 1:]) for w in edits | {word}}
+            variants.add("t:" + "".join(re.sub(r"([aou])e", r"\1", w) for w in words))
             country = entity["country"]
             bare = key(QUALIFIER.sub(" ", split_legal(entity["name"])[0]).strip()) or " ".join(words)
             own = {f"q:{country}:{bare}", f"n:{country}:{' '.join(words)}"}
+            head, _, tail = entity["name"].partition(",")
+            if tail and split_legal(head)[1] and len(fold(tail).split()) <= 3:
+                own.add(f"q:{country}:{key(QUALIFIER.sub(' ', split_legal(head)[0]).strip())}")
             probes = own | {f"n:{country}:{core(entity['name'])}", f"c:{country}:{' '.join(words)}"}
             if (variants | probes) & seen:
                 continue

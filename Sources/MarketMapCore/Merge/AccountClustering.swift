@@ -64,14 +64,18 @@ public enum AccountClustering {
     }
 
     /// A record without a country takes the one its own domain's country
-    /// suffix names (`orange.cm` → `CM`), marked so.
+    /// suffix names (`orange.cm` → `CM`), else the one its name's qualifier
+    /// names (`Allied Telesis (Hong Kong) Ltd.` → `HK`), marked so.
     static func withDomainCountry(_ record: MatchRecord) -> MatchRecord {
-        guard record.country == nil, let domain = record.ownDomain, let country = GeographyNormalizer.country(ofDomain: domain) else {
-            return record
-        }
+        guard record.country == nil else { return record }
         var copy = record
-        copy.country = country
-        copy.countryFromDomain = true
+        if let domain = record.ownDomain, let country = GeographyNormalizer.country(ofDomain: domain) {
+            copy.country = country
+            copy.countryFromDomain = true
+        } else if let raw = record.rawName, let country = CompanyNameNormalizer.qualifierCountry(raw) {
+            copy.country = country
+            copy.countryFromName = true
+        }
         return copy
     }
 

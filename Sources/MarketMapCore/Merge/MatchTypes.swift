@@ -28,6 +28,8 @@ public struct MatchRecord: Sendable, Equatable {
     public var rawName: String?
     /// `country` was read off the domain's country suffix, the record has none.
     public var countryFromDomain = false
+    /// `country` was read off a qualifier of the name (`Acme (Germany)`), the record has none.
+    public var countryFromName = false
 
     public init(
         key: RecordKey, name: String?, domain: String?, country: String?, preventOverride: Bool = false, city: String? = nil,

@@ -54,7 +54,26 @@ struct PairScorer {
     /// type one company, not evidence.
     mutating func legalConflict(_ a: Int, _ b: Int) -> Bool {
         guard let left = family(a), let right = family(b), left != right else { return false }
-        return CompanyNameNormalizer.conflictingLegalFamilies.contains([left, right])
+        if CompanyNameNormalizer.conflictingLegalFamilies.contains([left, right]) { return true }
+        guard let country = records[a].country, records[b].country == country else { return false }
+        return CompanyNameNormalizer.conflictingLegalFamiliesByCountry[country]?.contains([left, right]) ?? false
+    }
+
+    /// One side's own domain spells its legal form, and the other name carries
+    /// a form of another family: `Omega Engineering LLC` on
+    /// `omegaengineering-llc.com` says which of the twins it is, so
+    /// `Omega Engineering Inc.` is the other one.
+    mutating func domainNamesOtherForm(_ a: Int, _ b: Int) -> Bool {
+        guard let left = family(a), let right = family(b), left != right else { return false }
+        for (index, family) in [(a, left), (b, right)] {
+            guard let domain = records[index].ownDomain, let name = records[index].name else { continue }
+            let label = Self.label(domain)
+            let forms = CompanyNameNormalizer.legalForms.filter { $0.count >= 2 && CompanyNameNormalizer.family(of: $0) == family && label.hasSuffix($0) }
+            guard !forms.isEmpty else { continue }
+            let names = Self.derivations(name)
+            if forms.contains(where: { names.contains(String(label.dropLast($0.count))) }) { return true }
+        }
+        return false
     }
 
     /// Both names carry legal forms, of different families.
@@ -83,6 +102,30 @@ struct PairScorer {
         return name
     }
 
+    /// The names' agreement once a trailing place that is the *other* record's
+    /// city is dropped (`Booz Allen Hamilton Westborough` / `Booz Allen Hamilton
+    /// Inc.` in Westborough; `Adetel Group S.A. Ecully` / `Adetel` in Ecully):
+    /// CRM users type the place into the name of one record and into the city
+    /// field of the other. Nil when neither name ends with the other's city.
+    mutating func withoutOthersCity(_ a: Int, _ b: Int) -> Double? {
+        for (named, placed) in [(a, b), (b, a)] {
+            guard let text = records[named].name, let city = records[placed].city, records[named].city == nil,
+                let shorter = Self.withoutTrailing(city, of: text), let other = name(placed)
+            else { continue }
+            return PreparedName(shorter, frequencies: frequencies, vocabulary: &vocabulary).similarity(to: other)
+        }
+        return nil
+    }
+
+    /// `name` without its last words when they are `place`, and without a
+    /// legal form left before them; nil when that leaves nothing.
+    static func withoutTrailing(_ place: String, of name: String) -> String? {
+        guard name.hasSuffix(" " + place) else { return nil }
+        var words = name.dropLast(place.count + 1).split(separator: " ").map(String.init)
+        CompanyNameNormalizer.stripLegalForms(&words)
+        return words.isEmpty ? nil : words.joined(separator: " ")
+    }
+
     enum Cities { case agree, differ, unknown }
 
     func cities(_ a: Int, _ b: Int) -> Cities {
@@ -97,15 +140,19 @@ struct PairScorer {
         let (low, high) = (min(a, b), max(a, b))
         guard let left = name(low), let right = name(high) else { return nil }
         var score = records[low].name == records[high].name ? 1 : left.similarity(to: right)
+        var cities = cities(low, high)
+        if score < settings.nameThreshold, let placed = withoutOthersCity(low, high), placed > score {
+            // The place in one name is the other's city: the cities agree.
+            (score, cities) = (placed, .agree)
+        }
         guard score >= 0.5 else { return (score, .unknown, false) }
-        let cities = cities(low, high)
         switch cities {
         case .agree: score = min(1, score + 0.03)
         case .differ: score -= 0.05
         case .unknown: break
         }
         let rare = left.isDistinctive || right.isDistinctive
-        if legalConflict(low, high) || (!rare && cities == .differ) {
+        if legalConflict(low, high) || domainNamesOtherForm(low, high) || (!rare && cities == .differ) {
             score *= 0.8
         } else if legalDifference(low, high) {
             // `Acme Inc` / `Acme LLC`: often one company typed two ways, but a
@@ -129,6 +176,7 @@ struct PairScorer {
             : "name " + Self.format(score)
             + ", country " + (records[a].country ?? "?")
         if records[a].countryFromDomain || records[b].countryFromDomain { reason += " (one from the domain)" }
+        if records[a].countryFromName || records[b].countryFromName { reason += " (one from the name)" }
         if cities == .agree { reason += ", city agrees" }
         if !distinctive { reason += ", common words only" }
         if legalDifference(a, b), let left = family(a), let right = family(b) { reason += ", legal forms differ (\(left) / \(right))" }

@@ -143,10 +143,32 @@ public final class PreparedName: Sendable {
     /// are four-letter words a letter apart (`keda` / `kedi`). `nil` when the words are further apart.
     static func typoQuality(_ a: [Unicode.Scalar], _ b: [Unicode.Scalar]) -> Double? {
         let shorter = min(a.count, b.count)
-        guard shorter >= 4, max(a.count, b.count) >= 5, abs(a.count - b.count) <= 1, let edit = Self.oneEdit(a, b),
-            a.first == b.first || edit == .swap
-        else { return nil }
+        guard shorter >= 4, max(a.count, b.count) >= 5, abs(a.count - b.count) <= 2 else { return nil }
+        guard abs(a.count - b.count) <= 1, let edit = Self.oneEdit(a, b), a.first == b.first || edit == .swap else {
+            // Two slips of the hand in a long word (`ennterpprises`, `tehcnollogies`).
+            return shorter >= 9 && a.first == b.first && Self.twoHandEdits(a, b) ? 1 - 0.8 / Double(shorter) : nil
+        }
         return 1 - (edit == .substitution ? 1.0 : 0.4) / Double(shorter)
+    }
+
+    /// Whether two letters dropped, doubled or swapped with a neighbour (no
+    /// letter replaced) turn `a` into `b`.
+    static func twoHandEdits(_ a: [Unicode.Scalar], _ b: [Unicode.Scalar]) -> Bool {
+        var start = 0
+        while start < a.count && start < b.count && a[start] == b[start] { start += 1 }
+        var (endA, endB) = (a.count, b.count)
+        while endA > start && endB > start && a[endA - 1] == b[endB - 1] { endA -= 1; endB -= 1 }
+        guard endA - start <= 12, endB - start <= 12 else { return false }
+        func handEdit(_ x: [Unicode.Scalar], _ y: [Unicode.Scalar]) -> Bool {
+            guard let edit = oneEdit(x, y) else { return false }
+            return edit != .substitution
+        }
+        // One hand edit at the first difference, then one more anywhere.
+        var candidates: [[Unicode.Scalar]] = []
+        if start < a.count { var x = a; x.remove(at: start); candidates.append(x) }
+        if start < b.count { var x = a; x.insert(b[start], at: start); candidates.append(x) }
+        if start + 1 < a.count { var x = a; x.swapAt(start, start + 1); candidates.append(x) }
+        return candidates.contains { handEdit($0, b) }
     }
 
     enum Edit { case none, insertion, substitution, swap }

@@ -54,13 +54,18 @@ public enum CompanyNameNormalizer {
             }
         }
         if cleaned.trimmedWhitespace.isEmpty { cleaned = String(text) }
-        if let comma = cleaned.firstIndex(of: ",") {
+        // A place after a comma that follows a legal form (`Acme GmbH, Berlin`;
+        // `August Home, Inc., San Francisco`: the last such comma with at most two words after it).
+        var commas = cleaned.indices.filter { cleaned[$0] == "," }
+        while let comma = commas.popLast() {
             let before = TextFolding.words(String(cleaned[..<comma]))
             let after = TextFolding.words(String(cleaned[cleaned.index(after: comma)...])).filter { !legalForms.contains($0) }
-            if before.count > 1, let last = before.last, legalForms.contains(last), after.count <= 2,
+            guard after.count <= 2 else { break }
+            if before.count > 1, let last = before.last, legalForms.contains(last) || isMistypedLegalForm(last),
                 !after.contains(where: branchWords.contains)
             {
                 cleaned = String(cleaned[..<comma])
+                break
             }
         }
         // A legal form typed short after a comma (`Quest Software, Ic.`, `XTrillion, Ibc.`, `Sejin Electron, In.`).
@@ -135,6 +140,8 @@ public enum CompanyNameNormalizer {
     /// `Gbmh`), or a letter replaced in a long one (`Incirporated`).
     static func isMistypedLegalForm(_ word: String) -> Bool {
         guard word.count >= 3, word.count <= 13 else { return false }
+        // The first letter doubled (`CCo., Ltd.`, `IInc.`).
+        if let first = word.first, word.dropFirst().first == first, legalForms.contains(String(word.dropFirst())) { return true }
         let letters = Array(word.unicodeScalars)
         return mistypable.contains { form in
             guard abs(form.count - letters.count) <= 1, let edit = PreparedName.oneEdit(form, letters), edit != .none else { return false }
@@ -181,6 +188,14 @@ public enum CompanyNameNormalizer {
         ["sas", "sarl"], ["company", "partnership"], ["llc", "partnership"], ["limited", "partnership"], ["company", "plc"],
         ["limited", "plc"], ["private", "limited"], ["private", "plc"], ["bv", "nv"], ["oy", "oyj"], ["sa", "sacv"],
         ["spa", "srl"], ["sa", "ltda"], ["as", "asa"], ["as", "aps"], ["spzoo", "sa"],
+    ]
+
+    /// Pairs of legal families that name different entities where both
+    /// records are in one country whose law has both: in the United States an
+    /// `Inc.` and an `LLC` of one name are two registrations (elsewhere an
+    /// `LLC` is how CRM users type a `GmbH` or an `OOO`).
+    public static let conflictingLegalFamiliesByCountry: [String: Set<Set<String>>] = [
+        "US": [["company", "llc"]],
     ]
 
     /// The family of one legal-form word (`inc` → `company`).
