@@ -32,8 +32,8 @@ enum QueueQueries {
             lease_expires_at = now() + make_interval(secs => $4), claim_id = gen_random_uuid(),
             updated_at = now(), progress = NULL
         FROM picked WHERE j.id = picked.id
-        RETURNING j.id, j.kind, j.run_id, j.stage, j.shard, j.payload, j.attempts + 1, j.max_attempts,
-                  j.claim_id::text, j.priority, j.lease_expiries, j.max_lease_expiries
+        RETURNING j.id, j.kind, j.run_id, j.stage, j.shard, j.payload, j.attempts + 1 AS attempt, j.max_attempts,
+                  j.claim_id::text AS claim_id, j.priority, j.lease_expiries, j.max_lease_expiries
         """
 
     /// A running job's progress (0 to 1), while its claim is current.

@@ -9,7 +9,7 @@ stage's jobs' timings are in the job_timings table, sql/0020):
 
   python3 stage_report.py stages SUMMARY.json [DATABASE_URL]     one run's stages
   python3 stage_report.py compare FULL.json REFRESH.json         refresh ÷ full, in all and per stage
-  python3 stage_report.py memory RUN.log                         peak RSS of every process
+  python3 stage_report.py memory RUN.log [WORKERS]               peak RSS of every process
 """
 import json
 import re
@@ -84,11 +84,9 @@ def compare_lines(full, refresh):
     return lines
 
 
-EXPECTED = ("run", "coordinator", "reporter", "worker-1")
-
-
-def memory_lines(log):
-    """The `peak memory:` line of `marketmap run`, one process a line; says which expected one is missing."""
+def memory_lines(log, workers=1):
+    """The `peak memory:` line of `marketmap run`, one process a line; says which expected one is missing
+    (the run itself, the coordinator, the reporter and each of `workers` workers)."""
     peaks = {}
     for line in open(log):
         if "peak memory:" in line:
@@ -97,7 +95,8 @@ def memory_lines(log):
     if not peaks:
         return ["  peak memory: not in the log"]
     lines = [f"  {name:<12} {mb:6,} MB" for name, mb in sorted(peaks.items())]
-    missing = [name for name in EXPECTED if name not in peaks]
+    expected = ["run", "coordinator", "reporter"] + [f"worker-{i}" for i in range(1, workers + 1)]
+    missing = [name for name in expected if name not in peaks]
     if missing:
         lines.append("  missing: " + ", ".join(missing))
     return lines
@@ -110,9 +109,9 @@ def main(argv):
     elif len(argv) == 3 and argv[0] == "compare":
         print("refresh ÷ full, per stage and in all (wall and work):")
         print("\n".join(compare_lines(load(argv[1]), load(argv[2]))))
-    elif len(argv) == 2 and argv[0] == "memory":
+    elif len(argv) in (2, 3) and argv[0] == "memory":
         print("peak resident memory per process:")
-        print("\n".join(memory_lines(argv[1])))
+        print("\n".join(memory_lines(argv[1], int(argv[2]) if len(argv) > 2 else 1)))
     else:
         sys.exit(__doc__)
 
