@@ -66,12 +66,6 @@ public struct ClaimedJob: Sendable, Equatable {
         maxLeaseExpiries = try row.decode("max_lease_expiries")
     }
 
-    /// A payload field, decoded from the job's JSON; nil when absent or of
-    /// another type (for optional knobs with a default).
-    public func parameter<T: Decodable>(_ key: String, as type: T.Type = T.self) -> T? {
-        payload.field(key, as: type)
-    }
-
     /// The whole payload as `T`. A payload that does not decode never will:
     /// the error is a `JobPayloadError`, which is permanent (the job becomes
     /// a dead letter at once instead of failing every attempt the same way).

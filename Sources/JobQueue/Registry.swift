@@ -75,10 +75,3 @@ public enum RegistryError: Error, CustomStringConvertible {
         }
     }
 }
-
-extension RunInfo {
-    /// A run parameter from its params JSON.
-    public func parameter<T: Decodable>(_ key: String, as type: T.Type = T.self) -> T? {
-        params.field(key, as: type)
-    }
-}
