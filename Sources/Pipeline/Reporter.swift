@@ -62,7 +62,7 @@ public final class Reporter: Service {
         let directory = outputDirectory.appendingPathComponent("run-\(run)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         var built: (reports: MarketReports, set: MarketReportSet)?
-        if status.pipeline == "market", status.state == .done {
+        if status.pipeline == MarketPipeline.market.rawValue, status.state == .done {
             do {
                 let settings = try await db.transaction { db in try RunSettings.of(run: run, on: db) }
                 let scoring = try settings.scoring()
