@@ -104,7 +104,7 @@ public enum FailureOutcome: Sendable, Equatable {
 }
 
 /// Why a job became a dead letter (`dead_letters.cause`).
-public enum DeadLetterCause: String, Sendable, Equatable, CaseIterable {
+public enum DeadLetterCause: String, Sendable, Equatable, PostgresTextEnum {
     /// It failed `max_attempts` times.
     case attempts
     /// Its error was permanent (`PermanentJobError`): retrying cannot help.

@@ -144,18 +144,18 @@ public struct JobQueue: Sendable {
 
     public func stats(on db: isolated Connection) throws -> [QueueStat] {
         try db.query(QueueQueries.stats).map { row throws(PostgresError) in
-            QueueStat(kind: try row.decode(0), state: try row.decode(1), count: try row.decode(2), oldestAgeSeconds: try row.decode(3))
+            QueueStat(kind: try row.decode("kind"), state: try row.decode("state"), count: try row.decode("jobs"), oldestAgeSeconds: try row.decode("oldest_age_s"))
         }
     }
 
     public func deadLetters(run: Int? = nil, limit: Int = 100, on db: isolated Connection) throws -> [DeadLetter] {
         try db.query(QueueQueries.deadLetters, run, limit).map { row throws(PostgresError) in
             DeadLetter(
-                id: try row.decode(0), kind: try row.decode(1), runID: try row.decode(2), stage: try row.decode(3),
-                shard: try row.decode(4), attempts: try row.decode(5), maxAttempts: try row.decode(9),
-                leaseExpiries: try row.decode(10), maxLeaseExpiries: try row.decode(11),
-                cause: DeadLetterCause(rawValue: try row.decode(12)) ?? .attempts, lastError: try row.decode(6),
-                diedAt: try row.decode(7), history: try row.decode(8))
+                id: try row.decode("id"), kind: try row.decode("kind"), runID: try row.decode("run_id"), stage: try row.decode("stage"),
+                shard: try row.decode("shard"), attempts: try row.decode("attempts"), maxAttempts: try row.decode("max_attempts"),
+                leaseExpiries: try row.decode("lease_expiries"), maxLeaseExpiries: try row.decode("max_lease_expiries"),
+                cause: try row.decode("cause"), lastError: try row.decode("last_error"),
+                diedAt: try row.decode("died_at"), history: try row.decode("history"))
         }
     }
 

@@ -169,7 +169,7 @@ enum QueueQueries {
         """
 
     static let stats = """
-        SELECT kind, state, count(*)::int8, coalesce(extract(epoch FROM now() - min(created_at)), 0)::float8
+        SELECT kind, state, count(*)::int8 AS jobs, coalesce(extract(epoch FROM now() - min(created_at)), 0)::float8 AS oldest_age_s
         FROM jobs GROUP BY kind, state
         UNION ALL
         SELECT kind, 'dead', count(*)::int8, coalesce(extract(epoch FROM now() - min(died_at)), 0)::float8
@@ -178,7 +178,7 @@ enum QueueQueries {
         """
 
     static let deadLetters = """
-        SELECT id, kind, run_id, stage, shard, attempts, coalesce(last_error, ''), died_at, history::text,
+        SELECT id, kind, run_id, stage, shard, attempts, coalesce(last_error, '') AS last_error, died_at, history::text AS history,
                max_attempts, lease_expiries, max_lease_expiries, cause
         FROM dead_letters
         WHERE ($1::int8 IS NULL OR run_id = $1)
