@@ -8,18 +8,23 @@
 ///   max_domains_per_account: 3       # more own domains in one account is a runaway cluster
 ///   review_margin: 0.05              # name pairs this far below name_threshold go to review
 ///   hosting_platforms: [mysites.example, "portal.example/shops"]  # subdomain hosts; host/prefix for path hosts
+///   legal_forms: ["Kft.", "GmbH & Co. OHG"]  # legal forms names drop, beyond the built-in ones of every country
 /// ```
 public struct MatchConfig: Sendable, Equatable, Decodable {
     public var settings = MatchSettings()
     public var platforms = HostingPlatforms()
     /// What the configuration adds to the built-in platform list, as written.
     public var platformAdditions: [String] = []
+    /// What the configuration adds to the built-in legal forms, as written (also in `settings.legalForms`).
+    public var legalFormAdditions: [String] = []
 
     public init() {}
 
     public init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: ConfigKey.self)
-        try c.rejectUnknown(["name_threshold", "alternate_domain_threshold", "max_domains_per_account", "review_margin", "hosting_platforms"])
+        try c.rejectUnknown([
+            "name_threshold", "alternate_domain_threshold", "max_domains_per_account", "review_margin", "hosting_platforms", "legal_forms",
+        ])
         let defaults = MatchSettings()
         settings.nameThreshold = try c.value("name_threshold", or: defaults.nameThreshold)
         guard settings.nameThreshold > 0.5, settings.nameThreshold <= 1 else {
@@ -43,5 +48,8 @@ public struct MatchConfig: Sendable, Equatable, Decodable {
             }
         }
         platforms = HostingPlatforms().adding(platformAdditions)
+        legalFormAdditions = try c.value("legal_forms", or: [String]())
+        if let problem = legalFormAdditions.lazy.compactMap(LegalForms.problem).first { throw c.fail("legal_forms", problem) }
+        settings.legalForms = LegalForms.builtIn.adding(legalFormAdditions)
     }
 }

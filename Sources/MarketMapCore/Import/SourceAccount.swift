@@ -37,12 +37,15 @@ public struct RowContext: Sendable {
     public let format: ExportFormat
     public let columnCount: Int
     public let domains: DomainNormalizer
+    /// The legal forms names drop (`match.legal_forms` added to the built-in ones).
+    public let legalForms: LegalForms
 
-    public init(mapping: HeaderMapping, format: ExportFormat, columnCount: Int, domains: DomainNormalizer) {
+    public init(mapping: HeaderMapping, format: ExportFormat, columnCount: Int, domains: DomainNormalizer, legalForms: LegalForms = .builtIn) {
         self.mapping = mapping
         self.format = format
         self.columnCount = columnCount
         self.domains = domains
+        self.legalForms = legalForms
     }
 
     func cells(_ cells: [String]) -> RowCells { RowCells(cells: cells, mapping: mapping, columnCount: columnCount) }
@@ -59,11 +62,14 @@ public struct AccountRowMapper: Sendable {
     /// The fields a row's identity (and a derived id) is made of.
     struct Identity {
         var name: String?, normalizedName: String?, website: String?, domain: NormalizedDomain?, countryRaw: String?, country: String?
+        /// The name normalized with the built-in legal forms only: a derived id
+        /// must not change when a configuration adds a legal form.
+        var builtInName: String?
 
         /// `gen:` and a hash of normalized name, registrable domain and country: stable across re-imports.
         var derivedID: String? {
-            guard normalizedName != nil || domain != nil else { return nil }
-            return "gen:" + ContentHash.of([normalizedName, domain?.registrable, country])
+            guard builtInName != nil || domain != nil else { return nil }
+            return "gen:" + ContentHash.of([builtInName, domain?.registrable, country])
         }
     }
 
@@ -71,12 +77,18 @@ public struct AccountRowMapper: Sendable {
         let name = row.value("name").map(TextFolding.collapseSpaces)
         let countryRaw = row.value("country")
         // A franchise branch keeps its location: it is what sets it apart from the corporate record.
-        let normalizedName = ValueParsers.flag(row.value("prevent_override"))
-            ? CompanyNameNormalizer.normalize(name, keepingQualifiers: true) : CompanyNameNormalizer.normalize(name, city: row.value("city"))
+        let branch = ValueParsers.flag(row.value("prevent_override"))
+        func normalized(_ forms: LegalForms) -> String? {
+            branch
+                ? CompanyNameNormalizer.normalize(name, keepingQualifiers: true, forms: forms)
+                : CompanyNameNormalizer.normalize(name, city: row.value("city"), forms: forms)
+        }
+        let normalizedName = normalized(context.legalForms)
         return Identity(
             name: name, normalizedName: normalizedName, website: row.value("domain") ?? row.value("website"),
             domain: domains.normalize(row.value("domain")) ?? domains.normalize(row.value("website")),
-            countryRaw: countryRaw, country: GeographyNormalizer.country(countryRaw))
+            countryRaw: countryRaw, country: GeographyNormalizer.country(countryRaw),
+            builtInName: context.legalForms == .builtIn ? normalizedName : normalized(.builtIn))
     }
 
     /// The id the row is stored under: its record id, or (where the file
@@ -130,10 +142,14 @@ public struct AccountRowMapper: Sendable {
             city: value("city"), owner: value("owner"), parentID: value("parent_id"), type: value("type"),
             lastActivity: lastActivity, preventOverride: ValueParsers.flag(value("prevent_override")), extra: extra,
             contentHash: "")
+        // The values as read and what normalization made of them: a record whose
+        // normalized name, domain or country changes (another configuration, a
+        // new version) has changed.
         account.contentHash = ContentHash.of(
             [account.sourceID, name, website, account.industry, employees.map(String.init), revenue.map { String($0) },
              countryRaw, stateRaw, account.city, account.owner, account.parentID, account.type, lastActivity,
-             account.preventOverride ? "1" : "0"] + extra.keys.sorted().flatMap { [$0, extra[$0]] })
+             account.preventOverride ? "1" : "0", normalizedName, domain?.registrable, domain.map { $0.isIdentity ? "1" : "0" },
+             account.country] + extra.keys.sorted().flatMap { [$0, extra[$0]] })
         return .success(account)
     }
 }

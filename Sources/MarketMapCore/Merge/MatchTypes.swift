@@ -82,6 +82,8 @@ public struct MatchSettings: Sendable, Equatable {
     public var maxDomainsPerAccount: Int = 3
     /// Name pairs this far below `nameThreshold` are kept as near misses, for review.
     public var reviewMargin: Double = 0.05
+    /// The legal forms names drop: the built-in ones and the configuration's (`match.legal_forms`).
+    public var legalForms = LegalForms.builtIn
     public init(
         nameThreshold: Double = 0.9, alternateDomainThreshold: Double = 0.97, maxDomainsPerAccount: Int = 3, reviewMargin: Double = 0.05
     ) {

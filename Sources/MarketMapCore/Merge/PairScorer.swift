@@ -43,7 +43,7 @@ struct PairScorer {
     /// The legal family of a record's raw name, worked out once.
     mutating func family(_ index: Int) -> String? {
         if let known = families[index] { return known }
-        let family = records[index].rawName.flatMap(CompanyNameNormalizer.legalFamily)
+        let family = records[index].rawName.flatMap { CompanyNameNormalizer.legalFamily($0, forms: settings.legalForms) }
         families[index] = .some(family)
         return family
     }
@@ -110,7 +110,7 @@ struct PairScorer {
     mutating func withoutOthersCity(_ a: Int, _ b: Int) -> Double? {
         for (named, placed) in [(a, b), (b, a)] {
             guard let text = records[named].name, let city = records[placed].city, records[named].city == nil,
-                let shorter = Self.withoutTrailing(city, of: text), let other = name(placed)
+                let shorter = Self.withoutTrailing(city, of: text, forms: settings.legalForms), let other = name(placed)
             else { continue }
             return PreparedName(shorter, frequencies: frequencies, vocabulary: &vocabulary).similarity(to: other)
         }
@@ -119,10 +119,10 @@ struct PairScorer {
 
     /// `name` without its last words when they are `place`, and without a
     /// legal form left before them; nil when that leaves nothing.
-    static func withoutTrailing(_ place: String, of name: String) -> String? {
+    static func withoutTrailing(_ place: String, of name: String, forms: LegalForms) -> String? {
         guard name.hasSuffix(" " + place) else { return nil }
         var words = name.dropLast(place.count + 1).split(separator: " ").map(String.init)
-        CompanyNameNormalizer.stripLegalForms(&words)
+        CompanyNameNormalizer.stripLegalForms(&words, forms: forms)
         return words.isEmpty ? nil : words.joined(separator: " ")
     }
 

@@ -9,13 +9,14 @@
 public enum CompanyNameNormalizer {
     /// `keepingQualifiers`: a location or branch qualifier stays (a franchise
     /// branch's name is what sets it apart).
-    public static func normalize(_ raw: String?, keepingQualifiers: Bool = false) -> String? {
+    public static func normalize(_ raw: String?, keepingQualifiers: Bool = false, forms: LegalForms = .builtIn) -> String? {
         guard let raw, !TextFolding.isPlaceholder(raw) else { return nil }
-        var words = TextFolding.words(keepingQualifiers ? raw : withoutQualifiers(raw)).map { legalMisspellings[$0] ?? abbreviations[$0] ?? $0 }
+        var words = TextFolding.words(keepingQualifiers ? raw : withoutQualifiers(raw, forms: forms))
+            .map { legalMisspellings[$0] ?? abbreviations[$0] ?? $0 }
         if words.isEmpty { words = TextFolding.words(raw) }
         while words.count > 1, words.first == "the" { words.removeFirst() }
         let base = words
-        stripLegalForms(&words)
+        stripLegalForms(&words, forms: forms)
         if words == ["and"] || words.isEmpty { words = base }
         let result = words.joined(separator: " ")
         return result.isEmpty ? nil : result
@@ -30,7 +31,7 @@ public enum CompanyNameNormalizer {
     /// The raw name without what only says where or which branch: a
     /// parenthesised part, a part after a spaced dash or bar, a part after a
     /// comma that follows a legal form (`Acme GmbH, Berlin`).
-    static func withoutQualifiers(_ raw: String) -> String {
+    static func withoutQualifiers(_ raw: String, forms: LegalForms = .builtIn) -> String {
         var text = Substring(raw)
         // A short tail after a spaced dash is a place or a branch label; a long
         // one is another company's name (`Intel – GE Care Innovations LLC`).
@@ -39,7 +40,7 @@ public enum CompanyNameNormalizer {
             ? [" - ", " – ", " — ", " | ", " -- "] : []
         for separator in separators {
             if let range = text.range(of: separator), !String(text[..<range.lowerBound]).trimmedWhitespace.isEmpty,
-                TextFolding.words(String(text[range.upperBound...])).filter({ !legalForms.contains($0) }).count <= 2
+                TextFolding.words(String(text[range.upperBound...])).filter({ !forms.words.contains($0) }).count <= 2
             {
                 text = text[..<range.lowerBound]
             }
@@ -59,9 +60,9 @@ public enum CompanyNameNormalizer {
         var commas = cleaned.indices.filter { cleaned[$0] == "," }
         while let comma = commas.popLast() {
             let before = TextFolding.words(String(cleaned[..<comma]))
-            let after = TextFolding.words(String(cleaned[cleaned.index(after: comma)...])).filter { !legalForms.contains($0) }
+            let after = TextFolding.words(String(cleaned[cleaned.index(after: comma)...])).filter { !forms.words.contains($0) }
             guard after.count <= 2 else { break }
-            if before.count > 1, let last = before.last, legalForms.contains(last) || isMistypedLegalForm(last),
+            if before.count > 1, let last = before.last, forms.words.contains(last) || isMistypedLegalForm(last),
                 !after.contains(where: branchWords.contains)
             {
                 cleaned = String(cleaned[..<comma])
@@ -70,7 +71,7 @@ public enum CompanyNameNormalizer {
         }
         // A legal form typed short after a comma (`Quest Software, Ic.`, `XTrillion, Ibc.`, `Sejin Electron, In.`).
         if let comma = cleaned.lastIndex(of: ","), case let tail = TextFolding.words(String(cleaned[cleaned.index(after: comma)...])),
-            tail.count == 1, let word = tail.first, word.count <= 3, !legalForms.contains(word),
+            tail.count == 1, let word = tail.first, word.count <= 3, !forms.words.contains(word),
             !TextFolding.words(String(cleaned[..<comma])).isEmpty,
             shortLegalForms.contains(where: { PreparedName.oneEdit($0, Array(word.unicodeScalars)).map { $0 != .none } ?? false })
         {
@@ -87,26 +88,26 @@ public enum CompanyNameNormalizer {
     /// The name without a trailing location that is the record's own city
     /// (`Atlas Copco, Stockholm County` in Stockholm County, `Acme Berlin`
     /// in Berlin), when something is left.
-    public static func normalize(_ raw: String?, city: String?) -> String? {
-        guard let name = normalize(raw) else { return nil }
+    public static func normalize(_ raw: String?, city: String?, forms: LegalForms = .builtIn) -> String? {
+        guard let name = normalize(raw, forms: forms) else { return nil }
         guard let city, !TextFolding.isPlaceholder(city) else { return name }
         let place = TextFolding.words(city)
         var words = name.split(separator: " ").map(String.init)
         guard !place.isEmpty, words.count > place.count, words.suffix(place.count).elementsEqual(place) else { return name }
         words.removeLast(place.count)
-        stripLegalForms(&words)
+        stripLegalForms(&words, forms: forms)
         return words.joined(separator: " ")
     }
 
     /// Drops leading and trailing legal forms, chained ones too
     /// (`GmbH & Co. KG`, `Co., Ltd.`), and legal forms written as several
     /// words (`S.A. de C.V.` → `sa de cv`); never the last word.
-    static func stripLegalForms(_ words: inout [String]) {
+    static func stripLegalForms(_ words: inout [String], forms: LegalForms = .builtIn) {
         var stripped = false
         while words.count > 1 {
-            if let phrase = legalPhrases.first(where: { words.count > $0.count && words.suffix($0.count).elementsEqual($0) }) {
+            if let phrase = forms.phrases.first(where: { words.count > $0.count && words.suffix($0.count).elementsEqual($0) }) {
                 words.removeLast(phrase.count)
-            } else if let last = words.last, legalForms.contains(last) || (stripped && last == "and") || isMistypedLegalForm(last) {
+            } else if let last = words.last, forms.words.contains(last) || (stripped && last == "and") || isMistypedLegalForm(last) {
                 words.removeLast()
             } else {
                 break
@@ -168,15 +169,16 @@ public enum CompanyNameNormalizer {
     /// of one kind (`Inc`, `Corp`, `Ltd`, `Co`: CRM users mix these freely)
     /// share a family; `GmbH` and `AG`, `K.K.` and `G.K.`, `SA` and `SAS`,
     /// `Inc` and `LP`, `Ltd` and `PLC` are different entities of one name.
-    public static func legalFamily(_ raw: String) -> String? {
-        let words = TextFolding.words(withoutQualifiers(raw)).map { legalMisspellings[$0] ?? $0 }
+    public static func legalFamily(_ raw: String, forms: LegalForms = .builtIn) -> String? {
+        let words = TextFolding.words(withoutQualifiers(raw, forms: forms)).map { legalMisspellings[$0] ?? $0 }
         guard words.count > 1 else { return nil }
-        if let phrase = legalPhrases.first(where: { words.count > $0.count && words.suffix($0.count).elementsEqual($0) }) {
+        if let phrase = forms.phrases.first(where: { words.count > $0.count && words.suffix($0.count).elementsEqual($0) }) {
             return legalFamilies[phrase.joined()] ?? phrase.joined()
         }
         for word in words.reversed().prefix(3) {
             if let family = legalFamilies[word] { return family }
-            guard legalForms.contains(word) || word == "and" else { break }
+            if forms.words.contains(word), !legalForms.contains(word) { return word }  // a configured form: its own family
+            guard forms.words.contains(word) || word == "and" else { break }
         }
         if let first = words.first, leadingLegalForms.contains(first) { return legalFamilies[first] ?? first }
         return nil

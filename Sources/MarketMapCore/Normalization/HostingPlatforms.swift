@@ -36,6 +36,11 @@ public struct HostingPlatforms: Sendable, Equatable {
         return copy
     }
 
+    /// Every host and prefix, in a fixed order: what a stored normalization was made with.
+    public var fingerprint: [String] {
+        subdomainHosts.sorted() + pathHosts.keys.sorted().map { host in host + "/" + (pathHosts[host] ?? []).joined(separator: "|") }
+    }
+
     /// What a host (lower-case ASCII, `www.` gone) and its path say about identity.
     public enum Verdict: Sendable, Equatable {
         /// Not a platform: the registrable domain is the identity.

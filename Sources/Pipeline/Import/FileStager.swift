@@ -59,7 +59,9 @@ extension Importer {
             var buffer: [UInt8] = []
             buffer.reserveCapacity(1 << 19)
             // Unchanged records are recognised by this hash before anyone parses them (`skipUnchanged`).
-            let seed = ContentHash.seed(["normalization " + ProductVersion.normalization, format.rawValue, kind.rawValue, String(UnicodeScalar(delimiter))] + header.fields)
+            let seed = ContentHash.seed(
+                ["normalization " + ProductVersion.normalization, format.rawValue, kind.rawValue, String(UnicodeScalar(delimiter))] + header.fields
+                    + normalizationStamp)
             var prefix: [UInt8] = []  // "file id \t"
             CopyText.appendDecimal(fileID, to: &prefix)
             prefix.append(0x09)

@@ -74,13 +74,28 @@ public enum ImportError: Error, CustomStringConvertible {
 /// range while normalizing.
 public struct Importer: Sendable {
     public let domains: DomainNormalizer
+    /// The legal forms names drop: the built-in ones and the configuration's.
+    public let legalForms: LegalForms
     public let logger: Logger
     /// Lines per normalize job (and per in-process step).
     public var linesPerJob = 25_000
 
-    public init(domains: DomainNormalizer, logger: Logger) {
+    public init(domains: DomainNormalizer, legalForms: LegalForms = .builtIn, logger: Logger) {
         self.domains = domains
+        self.legalForms = legalForms
         self.logger = logger
+    }
+
+    /// An importer that normalizes as `config` says (its hosting platforms and legal forms).
+    public init(config: MatchConfig, resolver: any PublicSuffixResolver, logger: Logger) {
+        self.init(
+            domains: DomainNormalizer(resolver: resolver, platforms: config.platforms), legalForms: config.settings.legalForms, logger: logger)
+    }
+
+    /// What this importer's normalization depends on beyond the product's
+    /// version: a row staged again under another configuration is parsed again.
+    var normalizationStamp: [String] {
+        ["legal forms"] + legalForms.additions + ["platforms"] + domains.platforms.fingerprint
     }
 
     /// The statements and row mapping of one kind's stage.
@@ -96,7 +111,7 @@ public struct Importer: Sendable {
     func stage(_ kind: RecordKind, header: [String], format: ExportFormat, path: String) throws -> Stage {
         let mapping: HeaderMapping
         do { mapping = try HeaderMapping(header: header, kind: kind, format: format) } catch { throw ImportError.header(path, error) }
-        let context = RowContext(mapping: mapping, format: format, columnCount: header.count, domains: domains)
+        let context = RowContext(mapping: mapping, format: format, columnCount: header.count, domains: domains, legalForms: legalForms)
         switch kind {
         case .accounts:
             let mapper = AccountRowMapper(context)

@@ -200,8 +200,8 @@ public struct AccountMerger: Sendable {
         let value = { (field: String) -> String? in record.values[field] }
         return [
             id, value("name"), group.contains(where: \.preventOverride)
-                ? CompanyNameNormalizer.normalize(value("name"), keepingQualifiers: true)
-                : CompanyNameNormalizer.normalize(value("name"), city: value("city")), value("website"), value("domain"),
+                ? CompanyNameNormalizer.normalize(value("name"), keepingQualifiers: true, forms: settings.legalForms)
+                : CompanyNameNormalizer.normalize(value("name"), city: value("city"), forms: settings.legalForms), value("website"), value("domain"),
             value("industry"), value("employees"), value("annual_revenue"), value("country"), value("state"), value("city"),
             value("owner"), value("type"), value("last_activity"), group.contains(where: \.preventOverride) ? "t" : "f",
             String(group.count), conflicts,

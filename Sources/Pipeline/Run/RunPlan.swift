@@ -143,7 +143,7 @@ public struct RunPlan: Sendable {
     public func startOrResume(
         logger: Logger, progress: @escaping @Sendable (String) -> Void, on db: Connection
     ) async throws -> (run: Int, resumed: Bool) {
-        let importer = Importer(domains: DomainNormalizer(resolver: LibPSLResolver.shared), logger: logger)
+        let importer = Importer(config: config.match, resolver: LibPSLResolver.shared, logger: logger)
         let asOf = ISO8601DateFormatter.string(from: Date(), timeZone: .gmt, formatOptions: [.withFullDate])
         return try await db.transaction { db in try startOrResume(importer: importer, asOf: asOf, progress: progress, on: db) }
     }
