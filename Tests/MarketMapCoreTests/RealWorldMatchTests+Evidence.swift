@@ -89,4 +89,41 @@ extension RealWorldMatchTests {
         #expect(!together([record("1", "Rush Entarprices", nil, "US"), record("2", "Rush Enterprises", "rush.com", "US")]))
         #expect(!together([record("1", "Kalvex Moodax", nil, "US"), record("2", "Kalvex Modaxx", "kalvex.com", "US")]))
     }
+
+    static let alternateDomainLabels: [(String, String, String, String, String)] = [
+        ("Rogers Corporation", "rogerscorp.com", "ROGERS CORPORATION", "rogers.com", "US"),
+        ("Expeditors International", "expeditorscorp.com", "Expeditors International", "expeditors.com", "US"),
+        ("LANCOM Systems GmbH", "lancominc.com", "LANCOM SYSTEMS GMBH", "lancom.de", "DE"),
+        ("Burberry Ltd.", "burberryinc.com", "Burberry", "burberry.com", "GB"),
+        ("Beijing Vorx Telecommunications Co., Ltd.", "vorx.com.cn", "Beijing Vorx Telecommunications Co., Ltd.", "getvorx.com", "CN"),
+        ("Hangzhou Sunrise Technology Co., Ltd.", "sunrise.com.cn", "Hangzhou Sunrise Technology Company Limited", "getsunrise.com", "CN"),
+        ("Weigao Nikkiso Dialysis Equipment Co.,Ltd", "weigaonikkisodialysisequi.com", "WEIGAO NIKKISO DIALYSIS EQUIPMENT CO.,LTD", "weigao.com", "CN"),
+        ("Avista", "myavistausa.com", "Avista", "myavista.com", "US"),
+    ]
+
+    @Test("alternate domains: `inc` or `corp` in a label, a leading city word left out, a long name cut short, a prefix and a suffix",
+          arguments: alternateDomainLabels)
+    func alternateLabels(_ first: String, _ firstSite: String, _ second: String, _ secondSite: String, _ country: String) {
+        let records = [record("1", first, firstSite, country), record("2", second, secondSite, country)]
+        // A market where Beijing and Hangzhou begin many names, as they do in a real CRM.
+        let cities = (0..<60).flatMap { ["beijing kx\($0) electronics", "hangzhou qz\($0) technology"] }
+        #expect(together(records, frequencies: TermFrequencies(Self.market + cities + records.compactMap(\.name))), "\(firstSite) ~ \(secondSite)")
+    }
+
+    @Test("alternate domains still keep US twins apart: an LLC's name never fits an `inc` label")
+    func alternateLabelsApart() {
+        #expect(!together([record("1", "Acme Widgets LLC", "acmewidgetsinc.com", "US"), record("2", "Acme Widgets LLC", "acmewidgets.com", "US")]))
+        #expect(!together([record("1", "Acme Widgets Inc.", "acmewidgetsinc.com", "US"), record("2", "Acme Widgets LLC", "acmewidgets-llc.com", "US")]))
+        #expect(!together([record("1", "Nikkiso", "nikk.com", "JP"), record("2", "Nikkiso", "nikkiso.co.jp", "JP")]))
+    }
+
+    @Test("`Co., Ltd.` is one compound legal form, of the family of `Company Limited` and `Co Ltd`")
+    func compoundForm() {
+        for name in ["Hangzhou Sunrise Technology Co., Ltd.", "Hangzhou Sunrise Technology Company Limited", "Hangzhou Sunrise Technology Co Ltd",
+                     "Hangzhou Sunrise Technology CoLtd"] {
+            #expect(CompanyNameNormalizer.legalFamily(name) == "limited", "\(name)")
+            #expect(CompanyNameNormalizer.normalize(name) == "hangzhou sunrise technology", "\(name)")
+        }
+        #expect(CompanyNameNormalizer.normalize("Acme GmbH, Berlin") == "acme")
+    }
 }

@@ -40,20 +40,24 @@ public enum AccountClustering {
     }
 
     /// The candidate edges of one shard: domain groups and name blocks whose
-    /// key hashes to `shard` (of `shards`). Every pair that can match shares a
-    /// domain or a block, so the union of all shards' edges is the same
-    /// whatever the shard count, and so is `resolve`'s result: the basis for
-    /// matching in parallel queue jobs. `frequencies` defaults to those of
-    /// `records`; every shard must use the same. `progress` hears how far
-    /// it is (0 to 1) as it goes: a big market's shard takes a minute or more.
+    /// owner (`MatchBlocks`) is `shard`'s (of `shards`). Every pair that can
+    /// match shares a domain or a block, so the union of all shards' edges is
+    /// the same whatever the shard count, and so is `resolve`'s result: the
+    /// basis for matching in parallel queue jobs. `records` may be all
+    /// records or only the shard's (`MatchBlocks.shardRecords`, what a match
+    /// job reads), with `market` then the whole market's counts; `market`
+    /// (or `frequencies`) defaults to those of `records`; every shard must use
+    /// the same. `progress` hears how far it is (0 to 1) as it goes: a big
+    /// market's shard takes a minute or more.
     public static func candidates(
         _ records: [MatchRecord], settings: MatchSettings = MatchSettings(), frequencies: TermFrequencies? = nil,
-        shard: Int = 0, shards: Int = 1, progress: (Double) -> Void = { _ in }
+        market: MarketCounts? = nil, shard: Int = 0, shards: Int = 1, progress: (Double) -> Void = { _ in }
     ) -> [MatchEdge] {
-        func mine(_ key: String) -> Bool { shards <= 1 || Int(stableHash(key) % UInt64(shards)) == shard }
+        func mine(_ owner: String) -> Bool { MatchBlocks.owns(owner, shard: shard, shards: shards) }
         let sorted = records.sorted { $0.key < $1.key }.map(withDomainCountry)
         var edges = domainEdges(sorted, mine: mine)
-        var pairs = PairScorer(sorted, settings: settings, frequencies: frequencies ?? termFrequencies(records))
+        var pairs = PairScorer(
+            sorted, settings: settings, frequencies: market?.frequencies ?? frequencies ?? termFrequencies(records), sameName: market?.sameName)
         progress(0.25)
         nameEdges(sorted, scorer: &pairs, mine: mine, into: &edges) { progress(0.25 + 0.6 * $0) }
         blankCountryEdges(sorted, scorer: &pairs, mine: mine, into: &edges)
@@ -85,7 +89,7 @@ public enum AccountClustering {
         var edges: [MatchEdge] = []
         var byDomain: [String: [Int]] = [:]
         for (index, record) in sorted.enumerated() { if let domain = record.domain { byDomain[domain, default: []].append(index) } }
-        for (domain, members) in byDomain where members.count > 1 && mine("d|" + domain) {
+        for (domain, members) in byDomain where members.count > 1 && mine(MatchBlocks.domainOwner(domain)) {
             let reason = (sorted[members[0]].platformTenant ? "platform page " : "domain ") + domain
             let plain = members.filter { !sorted[$0].preventOverride }
             for index in plain.dropFirst() {
@@ -112,7 +116,6 @@ public enum AccountClustering {
         _ sorted: [MatchRecord], scorer: inout PairScorer, mine: (String) -> Bool, into edges: inout [MatchEdge],
         progress: (Double) -> Void = { _ in }
     ) {
-        enum BlockKind { case word, prefix, suffix }
         let count = sorted.count
         var tokenID = [Int](repeating: -1, count: count), prefixID = [Int](repeating: -1, count: count)
         var tokenLength = [Int](repeating: 0, count: count)
@@ -122,23 +125,17 @@ public enum AccountClustering {
             ids[text] = ids.count
             return ids.count - 1
         }
-        var blocks: [String: (kind: BlockKind, size: Int, members: [Int])] = [:]
+        var blocks: [String: (kind: MatchBlocks.NameBlockKind, size: Int, members: [Int])] = [:]
         for (index, record) in sorted.enumerated() {
             guard let name = record.name, let country = record.country, !record.preventOverride else { continue }
             let token = CompanyNameNormalizer.blockingToken(name)
-            let length = token.unicodeScalars.count
-            let (prefix, suffix) = (String(token.prefix(3)), String(token.suffix(3)))
-            var keys: [(String, BlockKind, Int)] = [("\(country)|=\(token)", .word, length)]
-            for size in [length, length + 1] {
-                keys += [("\(country)|<\(prefix)|\(size)", .prefix, size), ("\(country)|>\(suffix)|\(size)", .suffix, size)]
-            }
             var member = false
-            for (key, kind, size) in keys where mine("n|" + key) {
-                blocks[key, default: (kind, size, [])].members.append(index)
+            for block in MatchBlocks.nameBlocks(country: country, token: token) where mine(block.owner) {
+                blocks[block.key, default: (block.kind, block.size, [])].members.append(index)
                 member = true
             }
             guard member else { continue }
-            (tokenID[index], tokenLength[index], prefixID[index]) = (id("=" + token), length, id("<" + prefix))
+            (tokenID[index], tokenLength[index], prefixID[index]) = (id("=" + token), token.unicodeScalars.count, id("<" + token.prefix(3)))
         }
         var seen = 0
         for (_, block) in blocks {
@@ -172,28 +169,24 @@ public enum AccountClustering {
     /// they are in one country; else it is ambiguous and joins none. Two
     /// records without a country need their cities not to differ, and the
     /// very same name unless their cities agree. Each record
-    /// without a country is weighed, over all its blocks, by the shard its key
-    /// hashes to, so the result does not depend on the shard count. A block too
+    /// without a country is weighed, over all its blocks, by the shard that
+    /// owns its first word (`MatchBlocks.blankOwner`), so the result does not
+    /// depend on the shard count. A block too
     /// large to compare pair by pair (a common first word) is compared by whole
     /// names only.
     static func blankCountryEdges(_ sorted: [MatchRecord], scorer: inout PairScorer, mine: (String) -> Bool, into edges: inout [MatchEdge]) {
-        func typoKeys(_ token: String) -> [String] {
-            let length = token.unicodeScalars.count
-            guard length >= 5 else { return [] }
-            let (prefix, suffix) = (String(token.prefix(3)), String(token.suffix(3)))
-            return [length, length + 1].flatMap { ["<\(prefix)|\($0)", ">\(suffix)|\($0)"] }
-        }
+        let typoKeys = MatchBlocks.typoKeys
         var owned: [Int] = []
         var cores: [Int: String] = [:]
         var tokens: [Int: String] = [:]
         var wanted = Set<String>()
-        for (index, record) in sorted.enumerated() where record.country == nil && !record.preventOverride && mine("b|" + record.key.description) {
+        for (index, record) in sorted.enumerated() where record.country == nil && !record.preventOverride {
             guard let name = record.name else { continue }
             let core = core(name), token = CompanyNameNormalizer.blockingToken(core)
+            guard mine(MatchBlocks.blankOwner(token)) else { continue }
             (cores[index], tokens[index]) = (core, token)
             owned.append(index)
-            wanted.insert("=" + token)
-            wanted.formUnion(typoKeys(token))
+            wanted.formUnion(MatchBlocks.blankKeys(token))
         }
         guard !owned.isEmpty else { return }
         var blocks: [String: [Int]] = [:]
@@ -201,7 +194,7 @@ public enum AccountClustering {
             guard let name = record.name else { continue }
             let core = cores[index] ?? core(name), token = tokens[index] ?? CompanyNameNormalizer.blockingToken(core)
             var member = false
-            for key in ["=" + token] + typoKeys(token) where wanted.contains(key) {
+            for key in MatchBlocks.blankKeys(token) where wanted.contains(key) {
                 blocks[key, default: []].append(index)
                 member = true
             }
@@ -270,8 +263,8 @@ public enum AccountClustering {
         var blocks: [String: [Int]] = [:]
         for (index, record) in sorted.enumerated() {
             guard record.ownDomain != nil, let name = record.name, let country = record.country, !record.preventOverride else { continue }
-            let key = "\(country)|\(CompanyNameNormalizer.blockingToken(name))"
-            if mine("a|" + key) { blocks[key, default: []].append(index) }
+            let block = MatchBlocks.alternateBlock(country: country, token: CompanyNameNormalizer.blockingToken(name))
+            if mine(block.owner) { blocks[block.key, default: []].append(index) }
         }
         for (_, members) in blocks where members.count > 1 {
             for (i, a) in members.enumerated() {

@@ -16,19 +16,29 @@ struct PairScorer {
     /// companies apart; one that many carry (`First National Bank`) does not.
     private let sameName: [Int: Int]
 
-    init(_ records: [MatchRecord], settings: MatchSettings, frequencies: TermFrequencies) {
+    /// `sameName`: the counts of the whole market when `records` are one
+    /// shard's (`MarketCounts`), else those of `records`.
+    init(_ records: [MatchRecord], settings: MatchSettings, frequencies: TermFrequencies, sameName: [Int: Int]? = nil) {
         self.records = records
         self.settings = settings
         self.frequencies = frequencies
         prepared = Array(repeating: nil, count: records.count)
         families = Array(repeating: nil, count: records.count)
         distinctiveNames = Array(repeating: nil, count: records.count)
+        self.sameName = sameName ?? Self.sameNameCounts(records)
+    }
+
+    /// Records per (country, name) of `records`, where more than `commonNameRecords`.
+    static func sameNameCounts(_ records: [MatchRecord]) -> [Int: Int] {
         var counts: [Int: Int] = [:]
         for record in records {
             if let name = record.name, let country = record.country { counts[Self.key(country, name), default: 0] += 1 }
         }
-        sameName = counts
+        return counts.filter { $0.value > commonNameRecords }
     }
+
+    /// More records than this of one country with one name: the name is common.
+    static let commonNameRecords = 3
 
     /// (country, name) as one FNV-1a hash, the same in every process (so every
     /// shard counts alike), with no string to build per record.
@@ -87,7 +97,7 @@ struct PairScorer {
         if name.isDistinctive { return true }
         if let known = distinctiveNames[index] { return known }
         guard let text = records[index].name, let country = records[index].country else { return false }
-        let result = (sameName[Self.key(country, text)] ?? 0) <= 3
+        let result = (sameName[Self.key(country, text)] ?? 0) <= Self.commonNameRecords
         distinctiveNames[index] = result
         return result
     }
@@ -210,7 +220,14 @@ struct PairScorer {
         if labelA != labelB {
             // A legal form in a label only when both names carry one of its family (`m3inc.com` for `M3 Inc.`).
             let legal = family(a) ?? family(b)
-            let fitting = Self.derivations(nameA).union(Self.derivations(nameB))
+            var fitting = Self.derivations(nameA).union(Self.derivations(nameB))
+            // A leading common word (a city: `Beijing Vorx Telecommunications` on `getvorx.com`) is often not in the domain.
+            for name in Set([nameA, nameB]) {
+                let words = name.split(separator: " ")
+                if words.count > 1, !frequencies.isDistinctive(String(words[0])) {
+                    fitting.formUnion(Self.derivations(words.dropFirst().joined(separator: " ")))
+                }
+            }
             guard Self.fits(labelA, fitting, legal: legal), Self.fits(labelB, fitting, legal: legal) else { return nil }
         }
         let names = nameA == nameB ? "same name" : "name \(Self.format(score))"
@@ -229,11 +246,19 @@ struct PairScorer {
     /// only of the names' own family: `acme.com` / `acme-llc.com` is how
     /// legal-form twins tell apart.
     static func fits(_ label: String, _ names: Set<String>, legal: String? = nil) -> Bool {
-        if names.contains(label) { return true }
-        let stem = domainPrefixes.first { label.hasPrefix($0) && names.contains(String(label.dropFirst($0.count))) }
-        if stem != nil { return true }
-        let suffixes = domainSuffixes + (legal.map { family in legalSuffixes.filter { CompanyNameNormalizer.family(of: $0) == family } } ?? [])
-        return suffixes.contains { word in label.hasSuffix(word) && names.contains(String(label.dropLast(word.count))) }
+        // `inc` and `corp` in a domain are how companies of any form name it (`rogerscorp.com`), except where
+        // the name says it is another entity under US law (`acme-llc.com` / `acmeinc.com` tell twins apart).
+        let marketing = legal == "llc" || legal == "partnership" ? [] : ["inc", "corp"]
+        let suffixes = domainSuffixes + marketing
+            + (legal.map { family in legalSuffixes.filter { CompanyNameNormalizer.family(of: $0) == family } } ?? [])
+        func bare(_ label: Substring) -> Bool {
+            if names.contains(String(label)) { return true }
+            if suffixes.contains(where: { label.hasSuffix($0) && names.contains(String(label.dropLast($0.count))) }) { return true }
+            // A long name cut short (`weigaonikkisoweihaidialysisequ.com`).
+            return label.count >= 16 && names.contains { $0.count > label.count && $0.hasPrefix(label) }
+        }
+        if bare(Substring(label)) { return true }
+        return domainPrefixes.contains { label.hasPrefix($0) && bare(label.dropFirst($0.count)) }
     }
 
     static let legalSuffixes = ["inc", "corp", "co", "ltd", "llc", "gmbh", "ag", "sa", "plc", "bv", "nv", "ab", "oy", "kk", "group"]

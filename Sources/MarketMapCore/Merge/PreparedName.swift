@@ -13,6 +13,14 @@ public struct TermFrequencies: Sendable {
         for name in names { add(name) }
     }
 
+    /// Counts made elsewhere (SQL over the stored names): `names` names in
+    /// all, `counts` the names each word is in (once per name), for the words
+    /// that will be weighed.
+    public init(names: Int, counts: [String: Int]) {
+        self.names = names
+        self.counts = counts
+    }
+
     public mutating func add(_ name: String) {
         names += 1
         let words = name.split(separator: " ")

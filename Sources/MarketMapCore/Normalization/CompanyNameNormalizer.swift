@@ -62,7 +62,8 @@ public enum CompanyNameNormalizer {
             let before = TextFolding.words(String(cleaned[..<comma]))
             let after = TextFolding.words(String(cleaned[cleaned.index(after: comma)...])).filter { !forms.words.contains($0) }
             guard after.count <= 2 else { break }
-            if before.count > 1, let last = before.last, forms.words.contains(last) || isMistypedLegalForm(last),
+            // Only legal forms after it (`Co., Ltd.`): one compound form, kept whole.
+            if !after.isEmpty, before.count > 1, let last = before.last, forms.words.contains(last) || isMistypedLegalForm(last),
                 !after.contains(where: branchWords.contains)
             {
                 cleaned = String(cleaned[..<comma])

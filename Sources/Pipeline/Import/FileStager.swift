@@ -37,7 +37,7 @@ extension Importer {
         for note in layout.notes { logger.notice("\(note)", metadata: ["file": "\(path)"]) }
         let delimiter = layout.delimiter
         let header = try Self.header(of: path, layout: layout)
-        let stage = try self.stage(kind, header: header.fields, format: format, path: path)
+        let stage = try self.stage(kind, source: source, header: header.fields, format: format, path: path)
         let mapping = stage.mapping
         do {
             try RecordIdentity.check(mapping, header: header.fields, kind: kind, format: format, derivedIDs: options.derivedIDs)

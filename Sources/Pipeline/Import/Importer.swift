@@ -108,16 +108,20 @@ public struct Importer: Sendable {
         var recordID: ([String]) -> String?
     }
 
-    func stage(_ kind: RecordKind, header: [String], format: ExportFormat, path: String) throws -> Stage {
+    /// `source`: the records' source (an account's block keys name it).
+    func stage(_ kind: RecordKind, source: String, header: [String], format: ExportFormat, path: String) throws -> Stage {
         let mapping: HeaderMapping
         do { mapping = try HeaderMapping(header: header, kind: kind, format: format) } catch { throw ImportError.header(path, error) }
         let context = RowContext(mapping: mapping, format: format, columnCount: header.count, domains: domains, legalForms: legalForms)
         switch kind {
         case .accounts:
             let mapper = AccountRowMapper(context)
+            let platforms = domains.platforms
             return Stage(
                 mapping: mapping, table: .accounts, create: ImportQueries.createAccountStage, copy: ImportQueries.copyAccountStage,
-                upsert: ImportQueries.upsertAccounts, map: { cells in mapper.map(cells).map(Self.stageRow) }, recordID: mapper.recordID)
+                upsert: ImportQueries.upsertAccounts,
+                map: { cells in mapper.map(cells).map { Self.stageRow($0) + Self.matchKeyRow($0, source: source, platforms: platforms) } },
+                recordID: mapper.recordID)
         case .contacts:
             let mapper = ContactRowMapper(context)
             return Stage(

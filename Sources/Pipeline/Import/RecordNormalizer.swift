@@ -36,7 +36,7 @@ extension Importer {
             guard let kind = RecordKind(rawValue: try info.decode(1)), let format = ExportFormat(rawValue: try info.decode(2)),
                 let header: [String] = try info.decode(4), let delimiter = (try info.decode(5) as String).utf8.first
             else { throw NormalizeError.badFileRow(file, "kind, format, header or delimiter is missing") }
-            let stage = try stage(kind, header: header, format: format, path: path)
+            let stage = try stage(kind, source: source, header: header, format: format, path: path)
 
             try db.execute(stage.create)
             try db.execute(ImportQueries.createRejectStage)

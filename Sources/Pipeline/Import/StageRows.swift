@@ -13,6 +13,16 @@ extension Importer {
         ]
     }
 
+    /// An account's block keys (`MatchBlocks.stored`) as the match columns of
+    /// `stage_accounts`: the keys of the record matching will read back.
+    static func matchKeyRow(_ account: SourceAccount, source: String, platforms: HostingPlatforms) -> [String?] {
+        let keys = MatchBlocks.stored(MatchRecord(source: source, account: account, platforms: platforms))
+        return [
+            keys.country, arrayLiteral(keys.buckets), keys.blankBucket.map(String.init), arrayLiteral(keys.pull),
+            MatchBlocks.version,
+        ]
+    }
+
     /// A normalized opportunity as a row of `stage_opportunities` after its line number.
     static func stageRow(_ deal: SourceOpportunity) -> [String?] {
         [
@@ -30,6 +40,9 @@ extension Importer {
         ]
     }
 }
+
+/// A PostgreSQL array of integers in text form (`{1,2,3}`).
+func arrayLiteral(_ values: [some BinaryInteger]) -> String { "{" + values.map { String($0) }.joined(separator: ",") + "}" }
 
 /// A JSON object of strings, keys sorted.
 func jsonObject(_ values: [String: String]) -> String {

@@ -63,15 +63,18 @@ public struct AccountMerger: Sendable {
 
     /// What matching needs of every source account (about 100 bytes each).
     public func matchRecords(on db: isolated Connection) throws -> [MatchRecord] {
+        try Self.matchRecords(MergeQueries.matchRecords, platforms: platforms, on: db)
+    }
+
+    /// The records a `COPY ... TO STDOUT` of `MergeQueries.matchRecords`' columns yields.
+    static func matchRecords(_ copy: String, platforms: HostingPlatforms, on db: isolated Connection) throws -> [MatchRecord] {
         var records: [MatchRecord] = []
-        try db.copyOut(MergeQueries.matchRecords) { bytes in
+        try db.copyOut(copy) { bytes in
             let f = CopyText.parseRow(bytes)
             guard f.count == 8, let source = f[0], let id = f[1] else { return }
-            let domain = Self.nonEmpty(f[3])
             records.append(MatchRecord(
-                key: RecordKey(source: source, sourceID: id), name: Self.nonEmpty(f[2]), domain: domain,
-                country: Self.nonEmpty(f[4]), preventOverride: f[5] == "t", city: Self.nonEmpty(f[6]).flatMap(MatchRecord.foldedCity),
-                platformTenant: domain.map(platforms.isTenant) ?? false, rawName: Self.nonEmpty(f[7])))
+                key: RecordKey(source: source, sourceID: id), nameNormalized: f[2], identityDomain: f[3], country: f[4],
+                preventOverride: f[5] == "t", city: f[6], rawName: f[7], platforms: platforms))
         }
         return records
     }

@@ -33,8 +33,10 @@ enum MergeJobs {
         static let kind = "merge.resolve"
     }
 
+    /// The match stage: the run's block keys prepared once (`ShardMatch.prepare`), then a job per shard.
     static func planMatch(_ run: RunInfo, _ settings: RunSettings, on db: isolated Connection) throws -> [JobSpec] {
         let shards = settings.params.shardCount
+        try ShardMatch.prepare(runID: run.id, platforms: try Settings(settings, shards: shards).match.platforms, on: db)
         return try (0..<shards).map { try JobSpec(shard: $0, arguments: MatchArguments(shards: shards)) }
     }
 
@@ -64,13 +66,11 @@ enum MergeJobs {
         func handle(_ job: ClaimedJob, context: JobContext, on db: isolated Connection) throws {
             let arguments = try job.arguments(MatchArguments.self)
             let settings = try Settings(try RunSettings.of(run: job.runID, on: db), shards: arguments.shards)
-            let merger = AccountMerger(settings: settings.match.settings, platforms: settings.match.platforms, logger: Logger(label: "marketmap.merge"))
-            // Progress in hundredths: loading the records is a fifth, finding the edges most of the rest.
-            let records = try merger.matchRecords(on: db)
-            context.progress(job, done: 20, total: 100)
-            let edges = AccountClustering.candidates(records, settings: settings.match.settings, shard: job.shard, shards: settings.shards) {
-                context.progress(job, done: 20 + Int($0 * 75), total: 100)
-            }
+            // Progress in hundredths: loading the shard's records is a fifth, finding the edges most of the rest.
+            let edges = try ShardMatch.edges(
+                runID: job.runID, shard: job.shard, shards: settings.shards, settings: settings.match.settings,
+                platforms: settings.match.platforms, on: db
+            ) { context.progress(job, done: Int($0 * 95), total: 100) }
             try db.query(MergeQueries.deleteShardEdges, job.runID, job.shard)
             try db.copyIn(MergeQueries.copyEdges) { writer in
                 for edge in edges {
