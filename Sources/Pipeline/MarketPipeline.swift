@@ -10,8 +10,16 @@ public enum MarketStage: String, Sendable, CaseIterable {
     case normalize
     /// Candidate edges, one job per shard of match blocks (Merge/).
     case match
-    /// Clusters → golden accounts, lineage, survivorship, contacts (Merge/).
+    /// Resolve in shards (Merge/ResolveJobs): connected components over the edges (one job),
+    case components
+    /// clusters per shard of components,
     case resolve
+    /// golden ids by one rule (one job),
+    case golden
+    /// lineage and survivorship per shard,
+    case survive
+    /// then orphans and the contact waterfall (one job).
+    case contacts
     /// The provider waterfall per shard of golden accounts (Enrich/).
     case enrich
     /// Fit, tier, valuation, persona fit per shard of golden accounts (Scoring/).
@@ -31,7 +39,7 @@ public enum MarketStage: String, Sendable, CaseIterable {
     /// Whether a run with these settings has this stage.
     func isIncluded(_ settings: RunSettings) -> Bool {
         switch self {
-        case .normalize, .match, .resolve, .score: return true
+        case .normalize, .match, .components, .resolve, .golden, .survive, .contacts, .score: return true
         case .enrich: return EnrichJobs.isEnabled(settings)
         case .people: return PeopleJobs.isEnabled(settings)
         }
@@ -42,7 +50,11 @@ public enum MarketStage: String, Sendable, CaseIterable {
         switch self {
         case .normalize: return try NormalizeJobs.plan(run, settings, on: db)
         case .match: return try MergeJobs.planMatch(run, settings, on: db)
-        case .resolve: return try MergeJobs.planResolve(run, settings, on: db)
+        case .components: return try ResolveJobs.plan(.components, settings)
+        case .resolve: return try ResolveJobs.plan(.resolve, settings)
+        case .golden: return try ResolveJobs.plan(.golden, settings)
+        case .survive: return try ResolveJobs.plan(.survive, settings)
+        case .contacts: return try ResolveJobs.plan(.contacts, settings)
         case .enrich: return try EnrichJobs.plan(run, settings, on: db)
         case .score: return try ScoreJobs.plan(run, settings, on: db)
         case .people: return try PeopleJobs.plan(run, settings, on: db)
@@ -55,16 +67,16 @@ public enum MarketStage: String, Sendable, CaseIterable {
 public enum MarketPipeline: String, Sendable, CaseIterable {
     /// Only normalize (after `import --stage-only` on a fleet).
     case `import`
-    /// Normalize, match and resolve.
+    /// Normalize, match and the resolve stages.
     case merge
-    /// Everything: normalize → match → resolve → enrich → score → people.
+    /// Everything: normalize → match → the resolve stages → enrich → score → people.
     case market
 
     /// The stages this pipeline may have, in order.
     public var stages: [MarketStage] {
         switch self {
         case .import: return [.normalize]
-        case .merge: return [.normalize, .match, .resolve]
+        case .merge: return [.normalize, .match, .components, .resolve, .golden, .survive, .contacts]
         case .market: return MarketStage.allCases
         }
     }

@@ -23,15 +23,25 @@ struct PipelineDefinitionTests {
     @Test("the import and merge pipelines are the market pipeline's first stages, in its order")
     func subsets() throws {
         #expect(MarketPipeline.market.stages == MarketStage.allCases)
-        #expect(MarketPipeline.merge.stages.map(\.rawValue) == ["normalize", "match", "resolve"])
+        #expect(MarketPipeline.merge.stages.map(\.rawValue) == ["normalize", "match", "components", "resolve", "golden", "survive", "contacts"])
         #expect(MarketPipeline.import.stages.map(\.rawValue) == ["normalize"])
         let registry = Registry.standard
         #expect(Set(registry.pipelines.keys) == ["import", "merge", "market"])
         // A run without providers in its configuration has neither enrich nor people.
         let plain = RunSettings(params: RunParameters())
-        #expect(MarketPipeline.market.stages(for: plain).map(\.rawValue) == ["normalize", "match", "resolve", "score"])
+        #expect(MarketPipeline.market.stages(for: plain).map(\.rawValue) == ["normalize", "match", "components", "resolve", "golden", "survive", "contacts", "score"])
         let plan = try RunPlan.load(Self.sample, out: nil)
         #expect(MarketPipeline.market.stages(for: RunSettings(params: plan.params(asOf: "2026-01-01"))) == MarketStage.allCases)
+    }
+
+    @Test("the resolve steps: components, golden and contacts are one job, resolve and survive one per shard; all carry the shard count")
+    func resolvePlans() throws {
+        let settings = RunSettings(params: RunParameters(shards: 3))
+        for step in ResolveJobs.Step.allCases {
+            let jobs = try ResolveJobs.plan(step, settings)
+            #expect(jobs.map(\.shard) == (step.sharded ? [0, 1, 2] : [0]), "\(step)")
+            #expect(jobs.allSatisfy { $0.kind == step.kind && $0.payload == #"{"shards":3}"# }, "\(jobs)")
+        }
     }
 
     @Test("a stage the pipeline does not have fails the run with a message that names it and the known ones", arguments: [
@@ -76,20 +86,20 @@ struct PipelineDefinitionTests {
             let specs = [
                 try JobSpec(shard: 0, arguments: NormalizeJobs.Arguments(file: 7, from: 1, to: 25_001, platforms: ["mysites.example"])),
                 try JobSpec(shard: 1, arguments: MergeJobs.MatchArguments(shards: 5)),
-                try JobSpec(shard: 2, arguments: MergeJobs.ResolveArguments()),
+                try JobSpec(shard: 2, arguments: ResolveJobs.SurviveArguments(shards: 3)),
                 try JobSpec(shard: 3, arguments: EnrichJobs.Arguments(shards: 6)),
                 try JobSpec(shard: 4, arguments: ScoreJobs.Arguments(shards: 9)),
                 try JobSpec(shard: 5, arguments: PeopleJobs.Arguments(planOnly: true)),
                 JobSpec(kind: ScoreJobs.kind, shard: 6, payload: #"{"shards": "nine"}"#),
             ]
-            #expect(specs.map(\.kind) == ["import.normalize", "merge.match", "merge.resolve", "enrich.accounts", "score.accounts", "people.find", "score.accounts"])
+            #expect(specs.map(\.kind) == ["import.normalize", "merge.match", "merge.survive", "enrich.accounts", "score.accounts", "people.find", "score.accounts"])
             try await queue.enqueue(specs, run: run.id, stage: "s1", on: db)
             let jobs = Dictionary(uniqueKeysWithValues: try await queue.claim(limit: 10, owner: "t", on: db).map { ($0.shard, $0) })
             #expect(jobs.count == specs.count)
             let job = { (shard: Int) in try #require(jobs[shard]) }
             #expect(try job(0).arguments(NormalizeJobs.Arguments.self) == NormalizeJobs.Arguments(file: 7, from: 1, to: 25_001, platforms: ["mysites.example"]))
             #expect(try job(1).arguments(MergeJobs.MatchArguments.self) == MergeJobs.MatchArguments(shards: 5))
-            #expect(try job(2).arguments(MergeJobs.ResolveArguments.self) == MergeJobs.ResolveArguments())
+            #expect(try job(2).arguments(ResolveJobs.SurviveArguments.self) == ResolveJobs.SurviveArguments(shards: 3))
             #expect(try job(3).arguments(EnrichJobs.Arguments.self) == EnrichJobs.Arguments(shards: 6))
             #expect(try job(4).arguments(ScoreJobs.Arguments.self) == ScoreJobs.Arguments(shards: 9))
             #expect(try job(5).arguments(PeopleJobs.Arguments.self) == PeopleJobs.Arguments(planOnly: true))

@@ -44,7 +44,8 @@ def stage_rows(url):
         return int(subprocess.check_output(["psql", url, "-Atc", sql]).strip() or 0)
 
     accounts, golden = q("SELECT count(*) FROM source_accounts"), q("SELECT count(*) FROM golden_accounts")
-    return {"normalize": q("SELECT coalesce(sum(rows_read), 0) FROM import_files"), "match": accounts, "resolve": accounts,
+    return {"normalize": q("SELECT coalesce(sum(rows_read), 0) FROM import_files"), "match": accounts,
+            **{stage: accounts for stage in ("components", "resolve", "golden", "survive", "contacts")},
             "enrich": golden, "score": golden, "people": q("SELECT count(DISTINCT golden_id) FROM people_plan")}
 
 

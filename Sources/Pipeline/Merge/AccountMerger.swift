@@ -20,9 +20,12 @@ public struct MergeReport: Sendable, Codable, Equatable {
 
 /// Clusters every source account into golden accounts (`AccountClustering`),
 /// keeps golden ids stable across runs, writes lineage, and fills each golden
-/// account by survivorship (`Survivorship`) with a conflict list. One
-/// transaction. `merge` is the one-process path; the `merge` pipeline
-/// (`MergeJobs`) finds candidate edges in sharded queue jobs and calls `write`.
+/// account by survivorship (`Survivorship`) with a conflict list. `merge` is
+/// the one-process path, in one transaction; the `merge` pipeline
+/// (`MergeJobs`, `ResolveJobs`) runs the same steps as queue jobs, by
+/// component shard (`cluster`, `survive`) where it can and once per run
+/// (`assignGoldenIDs`, `finish`) where only the whole run knows. The
+/// one-process path is run 0, shard 0 of 1.
 public struct AccountMerger: Sendable {
     public let settings: MatchSettings
     /// Sources in order of trust for survivorship; unlisted sources come last.
@@ -53,17 +56,32 @@ public struct AccountMerger: Sendable {
     }
 
     public func merge(on db: isolated Connection) throws -> MergeReport {
-        let records = try matchRecords(on: db)
-        let decisions = try MergeDecisions.load(on: db)
-        let edges = AccountClustering.candidates(records, settings: settings)
-        let resolution = AccountClustering.resolution(records, edges: edges, settings: settings, decisions: decisions)
-        logger.info("clustered accounts", metadata: ["records": "\(records.count)", "golden": "\(resolution.clusters.count)"])
-        return try write(resolution, runID: nil, on: db)
+        try db.withTransaction {
+            let records = try matchRecords(on: db)
+            let edges = AccountClustering.candidates(records, settings: settings)
+            let resolution = try cluster(records, edges: edges, run: 0, shard: 0, on: db)
+            logger.info("clustered accounts", metadata: ["records": "\(records.count)", "golden": "\(resolution.clusters.count)"])
+            try assignGoldenIDs(run: 0, on: db)
+            try survive(run: 0, shard: 0, runID: nil, on: db)
+            try finish(run: 0, runID: nil, on: db)
+            let summary = try db.query(MergeQueries.summary)[0]
+            let sources: Int = try summary.decode(0)
+            let golden: Int = try summary.decode(1)
+            return MergeReport(
+                sourceRecords: sources, goldenAccounts: golden, mergedDuplicates: sources - golden,
+                nameMatches: try summary.decode(2), withConflicts: try summary.decode(3), reviewItems: try summary.decode(4),
+                decisionsUnapplied: resolution.unapplied.count)
+        }
     }
 
     /// What matching needs of every source account (about 100 bytes each).
     public func matchRecords(on db: isolated Connection) throws -> [MatchRecord] {
         try Self.matchRecords(MergeQueries.matchRecords, platforms: platforms, on: db)
+    }
+
+    /// What matching needs of the source accounts a COPY of `matchColumns` selects.
+    func matchRecords(on db: isolated Connection, query: String) throws -> [MatchRecord] {
+        try Self.matchRecords(query, platforms: platforms, on: db)
     }
 
     /// The records a `COPY ... TO STDOUT` of `MergeQueries.matchRecords`' columns yields.
@@ -79,80 +97,97 @@ public struct AccountMerger: Sendable {
         return records
     }
 
-    /// Writes clusters as golden accounts: stable ids, lineage, survivorship
-    /// (with stewards' pins), conflicts, review items; in the caller's
-    /// transaction if there is one. `progress` hears how far it is (0 to 1)
-    /// after each step.
-    public func write(
-        _ resolution: ClusterResolution, runID: Int?, on db: isolated Connection, progress: (Double) -> Void = { _ in }
-    ) throws -> MergeReport {
-        let clusters = resolution.clusters
-        return try db.withTransaction {
-            // Seconds per step, logged at the end: where a big merge spends its time.
-            let clock = ContinuousClock()
-            var last = clock.now
-            var steps: Logger.Metadata = [:]
-            // The steps' shares of the time at 1M accounts (a refresh's resolve steps, docs/performance.md).
-            let shares = ["clusters": 0.15, "golden_ids": 0.35, "lineage": 0.65, "orphans": 0.72, "stale": 0.85, "survivorship": 1.0]
-            func lap(_ name: String) {
-                if let share = shares[name] { progress(share) }
-                let now = clock.now
-                let elapsed = last.duration(to: now)
-                steps[name] = "\(String(format: "%.2f", Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18))"
-                last = now
-            }
-            defer { logger.info("merge write steps (seconds)", metadata: steps) }
-            try db.execute(MergeQueries.createClusters)
-            try db.execute(MergeQueries.truncateClusters)
-            try db.copyIn(MergeQueries.copyClusters) { writer in
-                for cluster in clusters {
-                    for (key, method) in cluster.members {
-                        try writer.writeRow([
-                            key.source, key.sourceID, cluster.anchor.source, cluster.anchor.sourceID, method.rawValue,
-                            cluster.reasons[key] ?? "",
-                        ])
-                    }
+    /// Resolves the records and edges of one shard of components with the
+    /// decisions that shard honours, and keeps its clusters and review
+    /// candidates (`resolve_clusters`, `resolve_review`) for the later steps.
+    @discardableResult
+    func cluster(_ records: [MatchRecord], edges: [MatchEdge], run: Int, shard: Int, on db: isolated Connection) throws -> ClusterResolution {
+        let decisions = try MergeDecisions.load(run: run, shard: shard, on: db)
+        let resolution = AccountClustering.resolution(records, edges: edges, settings: settings, decisions: decisions)
+        try db.query(MergeQueries.deleteShardClusters, run, shard)
+        try db.copyIn(MergeQueries.copyClusters) { writer in
+            for cluster in resolution.clusters {
+                for (key, method) in cluster.members {
+                    try writer.writeRow([
+                        String(run), String(shard), key.source, key.sourceID, cluster.anchor.source, cluster.anchor.sourceID,
+                        method.rawValue, cluster.reasons[key] ?? "",
+                    ])
                 }
             }
-            lap("clusters")
-            try db.execute(MergeQueries.assignGoldenIDs)
-            lap("golden_ids")
-            try db.query(MergeQueries.writeLineage)
-            lap("lineage")
-            try db.query(MergeQueries.dropOrphans)
-            lap("orphans")
-            let stale = try markStale(on: db)
-            lap("stale")
-            try survive(on: db)
-            try db.query(MergeQueries.recordSurvived, sourcePriority.joined(separator: ","), ProductVersion.current)
-            lap("survivorship")
-            try MergeDecisions.writeItems(resolution.reviewCandidates, runID: runID, on: db)
-            lap("review")
-            steps["survived_accounts"] = "\(stale)"
-            let summary = try db.query(MergeQueries.summary)[0]
-            let sources: Int = try summary.decode(0)
-            let golden: Int = try summary.decode(1)
-            for decision in resolution.unapplied {
-                logger.warning("a steward's decision did not take effect", metadata: ["decision": "\(decision.id)", "why": "\(decision.reason.rawValue)"])
-            }
-            return MergeReport(
-                sourceRecords: sources, goldenAccounts: golden, mergedDuplicates: sources - golden,
-                nameMatches: try summary.decode(2), withConflicts: try summary.decode(3), reviewItems: try summary.decode(4),
-                decisionsUnapplied: resolution.unapplied.count)
         }
+        try MergeDecisions.stageItems(resolution.reviewCandidates, run: run, shard: shard, on: db)
+        for decision in resolution.unapplied {
+            logger.warning("a steward's decision did not take effect", metadata: ["decision": "\(decision.id)", "why": "\(decision.reason.rawValue)"])
+        }
+        return resolution
     }
 
-    /// Marks the golden accounts survivorship must compute (`merge_stale`):
-    /// all of them the first time or when the source priority or version
-    /// changed, else those whose members changed. Returns how many.
+    /// Golden ids of every cluster of the run, by one rule whatever the
+    /// shards (`MergeQueries.voteGoldenIDs`); new ones in `golden_accounts`.
+    func assignGoldenIDs(run: Int, on db: isolated Connection) throws {
+        try db.query(MergeQueries.deleteGolden, run)
+        try db.query(MergeQueries.voteGoldenIDs, run)
+        try db.query(MergeQueries.dropContestedIDs, run)
+        try db.execute(MergeQueries.lockGolden)
+        try db.query(MergeQueries.numberNewIDs, run)
+        try db.query(MergeQueries.insertGolden, run)
+    }
+
+    /// Writes one shard's lineage, the survivorship of its accounts that
+    /// changed (with stewards' pins), their conflicts and its review items.
+    /// `progress` hears how far it is (0 to 1) after each step.
+    func survive(run: Int, shard: Int, runID: Int?, on db: isolated Connection, progress: (Double) -> Void = { _ in }) throws {
+        // Seconds per step, logged at the end: where a big merge spends its time.
+        let clock = ContinuousClock()
+        var last = clock.now
+        var steps: Logger.Metadata = [:]
+        let shares = ["members": 0.1, "lineage": 0.4, "stale": 0.5, "survivorship": 0.9, "review": 1.0]
+        func lap(_ name: String) {
+            if let share = shares[name] { progress(share) }
+            let now = clock.now
+            let elapsed = last.duration(to: now)
+            steps[name] = "\(String(format: "%.2f", Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18))"
+            last = now
+        }
+        defer { logger.info("merge write steps (seconds)", metadata: steps) }
+        try db.execute(MergeQueries.stageMembers)
+        try db.query(MergeQueries.fillMembers, run, shard)
+        try db.execute(MergeQueries.analyzeMembers)
+        lap("members")
+        try db.query(MergeQueries.writeLineage)
+        lap("lineage")
+        let stale = try markStale(on: db)
+        lap("stale")
+        try surviveStale(on: db)
+        lap("survivorship")
+        try MergeDecisions.writeItems(run: run, shard: shard, runID: runID, on: db)
+        lap("review")
+        steps["survived_accounts"] = "\(stale)"
+    }
+
+    /// What only the whole run knows, once every shard wrote: golden accounts
+    /// no lineage holds any more, review items no shard produced, and when
+    /// survivorship last ran (for the next refresh's stale marking).
+    func finish(run: Int, runID: Int?, on db: isolated Connection) throws {
+        try db.query(MergeQueries.dropOrphans)
+        try MergeDecisions.dropUnseen(runID: runID, on: db)
+        try db.query(MergeQueries.recordSurvived, sourcePriority.joined(separator: ","), ProductVersion.current)
+        for statement in MergeQueries.dropResolveRows { try db.query(statement, run) }
+    }
+
+    /// Marks the shard's golden accounts survivorship must compute
+    /// (`merge_stale`): all of them the first time or when the source
+    /// priority or version changed, else those whose members changed.
+    /// Returns how many.
     private func markStale(on db: isolated Connection) throws -> Int {
         try db.execute(MergeQueries.createStale)
         let priority = sourcePriority.joined(separator: ",")
         if try db.query(MergeQueries.lastSurvived, priority, ProductVersion.current).isEmpty {
-            try db.query(MergeQueries.markAllStale)
+            try db.execute(MergeQueries.markAllStale)
         } else {
             try db.query(MergeQueries.markStale, priority, ProductVersion.current)
             try db.execute(ReviewQueries.markPinnedStale)
+            try db.execute(MergeQueries.keepShardStale)
         }
         try db.execute(MergeQueries.analyzeStale)
         return try db.query(MergeQueries.staleCount)[0].decode(0)
@@ -160,7 +195,7 @@ public struct AccountMerger: Sendable {
 
     /// Streams the stale accounts' members grouped by golden id, computes each
     /// golden record, and applies them set-based.
-    private func survive(on db: isolated Connection) throws {
+    private func surviveStale(on db: isolated Connection) throws {
         let pins = try MergeDecisions.pins(on: db)
         let spool = try CopySpool()
         var group: [(candidate: SurvivorCandidate, preventOverride: Bool)] = []

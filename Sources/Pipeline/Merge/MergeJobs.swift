@@ -7,11 +7,12 @@ import Postgres
 /// The `merge` pipeline: stage `normalize` turns every staged import into
 /// source records (`NormalizeJobs`); stage `match` finds candidate edges in `shards`
 /// parallel jobs (each owns the domain groups and name blocks whose key hashes
-/// to it); stage `resolve` clusters all edges and writes golden accounts,
-/// lineage, survivorship and the contact waterfall. Each job writes in its own
-/// job transaction, so a crashed or repeated job neither loses nor duplicates.
+/// to it); the resolve stages (`ResolveJobs.Step`) cluster the edges by
+/// connected component in `shards` jobs and write golden accounts, lineage,
+/// survivorship and the contact waterfall. Each job writes in its own job
+/// transaction, so a crashed or repeated job neither loses nor duplicates.
 /// The accounts are the same whatever the shard and worker counts
-/// (`AccountClustering.candidates`).
+/// (`AccountClustering.candidates`, `ResolveJobs`).
 ///
 /// Run params (`RunParameters`): `shards` (default 8), `source_priority`
 /// (comma-separated), the configuration (its `match:` section),
@@ -19,7 +20,7 @@ import Postgres
 enum MergeJobs {
     static func register(into registry: inout Registry) {
         registry.register(Match())
-        registry.register(Resolve())
+        ResolveJobs.register(into: &registry)
     }
 
     /// A `merge.match` job's arguments: its shard is the job's; `shards` of them.
@@ -28,20 +29,11 @@ enum MergeJobs {
         var shards: Int
     }
 
-    /// The `merge.resolve` job's arguments: none beyond its run's settings.
-    struct ResolveArguments: JobArguments {
-        static let kind = "merge.resolve"
-    }
-
     /// The match stage: the run's block keys prepared once (`ShardMatch.prepare`), then a job per shard.
     static func planMatch(_ run: RunInfo, _ settings: RunSettings, on db: isolated Connection) throws -> [JobSpec] {
         let shards = settings.params.shardCount
         try ShardMatch.prepare(runID: run.id, platforms: try Settings(settings, shards: shards).match.platforms, on: db)
         return try (0..<shards).map { try JobSpec(shard: $0, arguments: MatchArguments(shards: shards)) }
-    }
-
-    static func planResolve(_ run: RunInfo, _ settings: RunSettings, on db: isolated Connection) throws -> [JobSpec] {
-        [try JobSpec(shard: 0, arguments: ResolveArguments())]
     }
 
     /// The run's merge settings: the configuration's `match:` section when
@@ -80,56 +72,6 @@ enum MergeJobs {
                     ])
                 }
             }
-        }
-    }
-
-    struct Resolve: JobHandler {
-        let kind = ResolveArguments.kind
-        let batchSize = 1
-
-        func handle(_ job: ClaimedJob, context: JobContext, on db: isolated Connection) throws {
-            _ = try job.arguments(ResolveArguments.self)
-            let run = try RunSettings.of(run: job.runID, on: db)
-            let settings = try Settings(run, shards: run.params.shardCount)
-            let logger = Logger(label: "marketmap.merge")
-            let merger = AccountMerger(
-                settings: settings.match.settings, sourcePriority: settings.priority, platforms: settings.match.platforms, logger: logger)
-            let clock = ContinuousClock()
-            let started = clock.now
-            // Progress in hundredths, by the steps' share of a 1M-account resolve.
-            let records = try merger.matchRecords(on: db)
-            context.progress(job, done: 5, total: 100)
-            try db.execute(MergeQueries.stageRunEdges)
-            try db.query(MergeQueries.fillRunEdges, job.runID)
-            var edges: [MatchEdge] = []
-            try db.copyOut(MergeQueries.copyRunEdges) { bytes in
-                let f = CopyText.parseRow(bytes)
-                guard f.count == 7, let aSource = f[0], let aID = f[1], let bSource = f[2], let bID = f[3],
-                    let score = f[4].flatMap(Double.init), let kind = f[5].flatMap(MatchEdge.Kind.init(rawValue:))
-                else { return }
-                edges.append(MatchEdge(
-                    RecordKey(source: aSource, sourceID: aID), RecordKey(source: bSource, sourceID: bID), score: score, kind: kind,
-                    reason: f[6] ?? ""))
-            }
-            let loaded = clock.now
-            context.progress(job, done: 10, total: 100)
-            let decisions = try MergeDecisions.load(on: db)
-            let resolution = AccountClustering.resolution(records, edges: edges, settings: settings.match.settings, decisions: decisions)
-            let clustered = clock.now
-            context.progress(job, done: 20, total: 100)
-            let report = try merger.write(resolution, runID: job.runID, on: db) { context.progress(job, done: 20 + Int($0 * 50), total: 100) }
-            let written = clock.now
-            context.progress(job, done: 70, total: 100)
-            let contacts = try ContactMerger(sourcePriority: settings.priority, logger: logger).merge(on: db)
-            logger.info("merge resolve steps", metadata: [
-                "load": "\(started.duration(to: loaded))", "cluster": "\(loaded.duration(to: clustered))",
-                "write": "\(clustered.duration(to: written))", "contacts": "\(written.duration(to: clock.now))",
-            ])
-            try db.query(MergeQueries.dropRunEdges, job.runID)
-            logger.info("merge resolved", metadata: [
-                "run": "\(job.runID)", "golden": "\(report.goldenAccounts)", "source": "\(report.sourceRecords)",
-                "goldenContacts": "\(contacts.goldenContacts)",
-            ])
         }
     }
 }

@@ -1,61 +1,173 @@
 /// SQL of the merge stage.
 enum MergeQueries {
-    static let matchRecords = """
-        COPY (SELECT source, source_id, coalesce(name_norm, ''), CASE WHEN domain_identity THEN domain ELSE '' END,
-                     coalesce(country, ''), prevent_override, coalesce(city, ''), coalesce(name, '')
-              FROM source_accounts) TO STDOUT
+    /// What matching reads of a source account (`AccountMerger.matchRecords`).
+    private static let matchColumns = """
+        s.source, s.source_id, coalesce(s.name_norm, ''), CASE WHEN s.domain_identity THEN s.domain ELSE '' END,
+        coalesce(s.country, ''), s.prevent_override, coalesce(s.city, ''), coalesce(s.name, '')
         """
-    static let createClusters = """
-        CREATE TEMP TABLE IF NOT EXISTS merge_clusters (
-            source text, source_id text, anchor_source text, anchor_source_id text, match_method text, match_reason text)
+    static let matchRecords = "COPY (SELECT \(matchColumns) FROM source_accounts s) TO STDOUT"
+
+    // Resolve, step 1 (one job): connected components over compact record numbers.
+
+    /// Every source record numbered in key order (COPY takes no parameters:
+    /// what it streams goes through temporary tables).
+    static let numberRecords = """
+        DROP TABLE IF EXISTS resolve_numbers;
+        CREATE TEMP TABLE resolve_numbers AS
+            SELECT source, source_id, (row_number() OVER (ORDER BY source, source_id) - 1)::int AS n,
+                   CASE WHEN domain_identity THEN domain END AS domain
+            FROM source_accounts;
+        ANALYZE resolve_numbers;
+        DROP TABLE IF EXISTS resolve_links;
+        CREATE TEMP TABLE resolve_links (a int, b int);
         """
-    static let truncateClusters = "TRUNCATE merge_clusters"
+    static let recordCount = "SELECT count(*)::int8 FROM resolve_numbers"
+    /// The links of the components of run $1: its edges (of every kind, near
+    /// misses too, so a review item never spans two shards), every record to
+    /// the first record of its domain (a domain's records meet in one
+    /// component, so domain sets are per component), and the stewards' `same`
+    /// decisions.
+    static let fillLinks = """
+        INSERT INTO resolve_links
+        SELECT a.n, b.n FROM merge_edges e
+            JOIN resolve_numbers a ON a.source = e.a_source AND a.source_id = e.a_id
+            JOIN resolve_numbers b ON b.source = e.b_source AND b.source_id = e.b_id
+            WHERE e.run_id = $1
+        UNION ALL
+        SELECT n, first FROM (SELECT n, min(n) OVER (PARTITION BY domain) AS first FROM resolve_numbers WHERE domain IS NOT NULL) d
+            WHERE n <> first
+        UNION ALL
+        SELECT a.n, b.n FROM review_decisions d
+            JOIN resolve_numbers a ON a.source = d.a_source AND a.source_id = d.a_id
+            JOIN resolve_numbers b ON b.source = d.b_source AND b.source_id = d.b_id
+            WHERE d.kind = 'same' AND d.undone_at IS NULL
+        """
+    static let copyLinks = "COPY resolve_links TO STDOUT"
+    static let stageLabels = """
+        DROP TABLE IF EXISTS resolve_labels;
+        CREATE TEMP TABLE resolve_labels (n int, component bigint, shard int);
+        """
+    static let copyLabels = "COPY resolve_labels (n, component, shard) FROM STDIN"
+    static let deleteComponents = "DELETE FROM resolve_components WHERE run_id = $1"
+    static let deleteResolveEdges = "DELETE FROM resolve_edges WHERE run_id = $1"
+    static let insertComponents = """
+        INSERT INTO resolve_components (run_id, source, source_id, component, shard)
+        SELECT $1, r.source, r.source_id, l.component, l.shard FROM resolve_numbers r JOIN resolve_labels l ON l.n = r.n
+        """
+    /// The run's edges by the resolve shard of their component (both ends are in it).
+    static let insertResolveEdges = """
+        INSERT INTO resolve_edges (run_id, shard, a_source, a_id, b_source, b_id, score, kind, reason)
+        SELECT $1, c.shard, e.a_source, e.a_id, e.b_source, e.b_id, e.score, e.kind, e.reason
+        FROM merge_edges e JOIN resolve_components c ON c.run_id = $1 AND c.source = e.a_source AND c.source_id = e.a_id
+        WHERE e.run_id = $1
+        """
+    static let dropNumbers = "DROP TABLE IF EXISTS resolve_numbers, resolve_links, resolve_labels"
+
+    // Resolve, step 2 (a job per shard): clusters of the shard's components.
+
+    static let stageShard = """
+        CREATE TEMP TABLE IF NOT EXISTS resolve_shard_records (source text, source_id text);
+        TRUNCATE resolve_shard_records;
+        CREATE TEMP TABLE IF NOT EXISTS resolve_shard_edges (
+            a_source text, a_id text, b_source text, b_id text, score float8, kind text, reason text);
+        TRUNCATE resolve_shard_edges;
+        """
+    static let fillResolveShardRecords = "INSERT INTO resolve_shard_records SELECT source, source_id FROM resolve_components WHERE run_id = $1 AND shard = $2"
+    static let shardMatchRecords = """
+        COPY (SELECT \(matchColumns) FROM resolve_shard_records k
+              JOIN source_accounts s ON s.source = k.source AND s.source_id = k.source_id) TO STDOUT
+        """
+    static let fillShardEdges = """
+        INSERT INTO resolve_shard_edges SELECT a_source, a_id, b_source, b_id, score, kind, reason FROM resolve_edges
+        WHERE run_id = $1 AND shard = $2
+        """
+    static let copyShardEdges = "COPY resolve_shard_edges TO STDOUT"
+    /// The active decisions with the resolve shard of each record (NULL: not
+    /// a record of run $1's components).
+    static let shardDecisions = """
+        SELECT d.id, d.kind, d.a_source, d.a_id, d.b_source, d.b_id, ca.shard AS a_shard, cb.shard AS b_shard
+        FROM review_decisions d
+        LEFT JOIN resolve_components ca ON ca.run_id = $1 AND ca.source = d.a_source AND ca.source_id = d.a_id
+        LEFT JOIN resolve_components cb ON cb.run_id = $1 AND cb.source = d.b_source AND cb.source_id = d.b_id
+        WHERE d.undone_at IS NULL AND d.kind IN ('same', 'different', 'detach') ORDER BY d.id
+        """
+    static let deleteShardClusters = "DELETE FROM resolve_clusters WHERE run_id = $1 AND shard = $2"
+    static let deleteShardReview = "DELETE FROM resolve_review WHERE run_id = $1 AND shard = $2"
     static let copyClusters = """
-        COPY merge_clusters (source, source_id, anchor_source, anchor_source_id, match_method, match_reason) FROM STDIN
+        COPY resolve_clusters (run_id, shard, source, source_id, anchor_source, anchor_source_id, match_method, match_reason) FROM STDIN
+        """
+    static let copyReview = """
+        COPY resolve_review (run_id, shard, kind, item_key, a_source, a_id, b_source, b_id, score, evidence, action) FROM STDIN
         """
 
+    // Resolve, step 3 (one job): golden ids, one rule for the whole run.
+
+    static let deleteGolden = "DELETE FROM resolve_golden WHERE run_id = $1"
     /// Golden ids stay stable: a cluster keeps the golden id most of its
     /// members already had (the smallest on a tie); when an old account split,
     /// the part with the most of its records keeps the id (the smallest anchor
-    /// on a tie); the others get new ids.
-    static let assignGoldenIDs = """
-        DROP TABLE IF EXISTS merge_golden;
-        CREATE TEMP TABLE merge_golden AS
-            WITH votes AS (
-                SELECT c.anchor_source, c.anchor_source_id, l.golden_id, count(*) AS n
-                FROM merge_clusters c JOIN account_lineage l ON l.source = c.source AND l.source_id = c.source_id
-                GROUP BY 1, 2, 3),
-            best AS (
-                SELECT DISTINCT ON (anchor_source, anchor_source_id) anchor_source, anchor_source_id, golden_id, n
-                FROM votes ORDER BY anchor_source, anchor_source_id, n DESC, golden_id)
-            SELECT a.anchor_source, a.anchor_source_id, b.golden_id, coalesce(b.n, 0) AS n
-            FROM (SELECT DISTINCT anchor_source, anchor_source_id FROM merge_clusters) a
-            LEFT JOIN best b ON b.anchor_source = a.anchor_source AND b.anchor_source_id = a.anchor_source_id;
-        UPDATE merge_golden g SET golden_id = NULL
+    /// on a tie), whichever shards the parts were resolved in; the others get
+    /// new ids.
+    static let voteGoldenIDs = """
+        INSERT INTO resolve_golden (run_id, shard, anchor_source, anchor_source_id, golden_id, votes)
+        WITH votes AS (
+            SELECT c.anchor_source, c.anchor_source_id, l.golden_id, count(*) AS n
+            FROM resolve_clusters c JOIN account_lineage l ON l.source = c.source AND l.source_id = c.source_id
+            WHERE c.run_id = $1
+            GROUP BY 1, 2, 3),
+        best AS (
+            SELECT DISTINCT ON (anchor_source, anchor_source_id) anchor_source, anchor_source_id, golden_id, n
+            FROM votes ORDER BY anchor_source, anchor_source_id, n DESC, golden_id)
+        SELECT $1, a.shard, a.anchor_source, a.anchor_source_id, b.golden_id, coalesce(b.n, 0)
+        FROM resolve_clusters a
+        LEFT JOIN best b ON b.anchor_source = a.anchor_source AND b.anchor_source_id = a.anchor_source_id
+        WHERE a.run_id = $1 AND a.source = a.anchor_source AND a.source_id = a.anchor_source_id
+        """
+    static let dropContestedIDs = """
+        UPDATE resolve_golden g SET golden_id = NULL
         FROM (SELECT anchor_source, anchor_source_id,
-                     row_number() OVER (PARTITION BY golden_id ORDER BY n DESC, anchor_source, anchor_source_id) AS rank
-              FROM merge_golden WHERE golden_id IS NOT NULL) r
-        WHERE r.anchor_source = g.anchor_source AND r.anchor_source_id = g.anchor_source_id AND r.rank > 1;
-        -- New ids in anchor order after the largest id in use, so the same input
-        -- gets the same ids whatever order the rows were written in. Not from the
-        -- sequence: a resolve rolled back by a killed worker would have consumed
-        -- ids and the retry would number differently. The lock keeps two resolves
-        -- from drawing the same ids.
-        LOCK TABLE golden_accounts IN SHARE ROW EXCLUSIVE MODE;
-        UPDATE merge_golden g SET golden_id = n.id
+                     row_number() OVER (PARTITION BY golden_id ORDER BY votes DESC, anchor_source, anchor_source_id) AS rank
+              FROM resolve_golden WHERE run_id = $1 AND golden_id IS NOT NULL) r
+        WHERE g.run_id = $1 AND r.anchor_source = g.anchor_source AND r.anchor_source_id = g.anchor_source_id AND r.rank > 1
+        """
+    /// New ids in anchor order after the largest id in use, so the same input
+    /// gets the same ids whatever order the rows were written in. Not from the
+    /// sequence: a resolve rolled back by a killed worker would have consumed
+    /// ids and the retry would number differently. The lock keeps two resolves
+    /// from drawing the same ids.
+    static let lockGolden = "LOCK TABLE golden_accounts IN SHARE ROW EXCLUSIVE MODE"
+    static let numberNewIDs = """
+        UPDATE resolve_golden g SET golden_id = n.id
         FROM (SELECT anchor_source, anchor_source_id,
                      (SELECT coalesce(max(id), 0) FROM golden_accounts)
                          + row_number() OVER (ORDER BY anchor_source, anchor_source_id) AS id
-              FROM merge_golden WHERE golden_id IS NULL) n
-        WHERE n.anchor_source = g.anchor_source AND n.anchor_source_id = g.anchor_source_id;
-        INSERT INTO golden_accounts (id)
-            SELECT golden_id FROM merge_golden g WHERE NOT EXISTS (SELECT 1 FROM golden_accounts a WHERE a.id = g.golden_id);
+              FROM resolve_golden WHERE run_id = $1 AND golden_id IS NULL) n
+        WHERE g.run_id = $1 AND n.anchor_source = g.anchor_source AND n.anchor_source_id = g.anchor_source_id
         """
+    static let insertGolden = """
+        INSERT INTO golden_accounts (id)
+            SELECT golden_id FROM resolve_golden g
+            WHERE g.run_id = $1 AND NOT EXISTS (SELECT 1 FROM golden_accounts a WHERE a.id = g.golden_id)
+        """
+
+    // Resolve, step 4 (a job per shard): lineage, survivorship, review items of the shard's accounts.
+
+    /// The shard's records with their golden ids (`l`, as `memberColumns` reads them).
+    static let stageMembers = """
+        DROP TABLE IF EXISTS resolve_members;
+        CREATE TEMP TABLE resolve_members (golden_id bigint, source text, source_id text, match_method text, match_reason text);
+        """
+    static let fillMembers = """
+        INSERT INTO resolve_members
+        SELECT g.golden_id, c.source, c.source_id, c.match_method, c.match_reason
+        FROM resolve_clusters c
+        JOIN resolve_golden g ON g.run_id = c.run_id AND g.anchor_source = c.anchor_source AND g.anchor_source_id = c.anchor_source_id
+        WHERE c.run_id = $1 AND c.shard = $2
+        """
+    static let analyzeMembers = "ANALYZE resolve_members"
     static let writeLineage = """
         INSERT INTO account_lineage AS l (source, source_id, golden_id, match_method, match_reason)
-        SELECT c.source, c.source_id, g.golden_id, c.match_method, c.match_reason
-        FROM merge_clusters c
-        JOIN merge_golden g ON g.anchor_source = c.anchor_source AND g.anchor_source_id = c.anchor_source_id
+        SELECT source, source_id, golden_id, match_method, match_reason FROM resolve_members
         ON CONFLICT (source, source_id) DO UPDATE SET golden_id = excluded.golden_id, match_method = excluded.match_method,
             match_reason = excluded.match_reason, updated_at = now()
         WHERE l.golden_id IS DISTINCT FROM excluded.golden_id OR l.match_method IS DISTINCT FROM excluded.match_method
@@ -72,22 +184,30 @@ enum MergeQueries {
     static let createStale = "DROP TABLE IF EXISTS merge_stale; CREATE TEMP TABLE merge_stale (golden_id bigint)"
     /// The last survivorship's time, if it used this source priority ($1) and version ($2).
     static let lastSurvived = "SELECT resolved_at FROM merge_state WHERE source_priority = $1 AND version = $2"
-    /// No survivorship to build on: every account is stale.
-    static let markAllStale = "INSERT INTO merge_stale SELECT id FROM golden_accounts"
-    /// Golden accounts whose survivorship may differ from what is stored: a
-    /// member record or lineage row written since the last survivorship with
-    /// this source priority ($1) and version ($2), or a member count that
-    /// differs from source_count (members removed or moved away; new
-    /// accounts). Stage order makes "since" exact: a run's normalize jobs
-    /// commit before its resolve starts.
+    /// No survivorship to build on: every account of the shard is stale.
+    static let markAllStale = "INSERT INTO merge_stale SELECT DISTINCT golden_id FROM resolve_members"
+    /// The shard's golden accounts whose survivorship may differ from what is
+    /// stored: a member record or lineage row written since the last
+    /// survivorship with this source priority ($1) and version ($2), or a
+    /// member count that differs from source_count (members removed or moved
+    /// away; new accounts). Stage order makes "since" exact: a run's normalize
+    /// jobs commit before its resolve starts, and a shard's lineage rows are
+    /// its own.
     static let markStale = """
         WITH since AS (SELECT resolved_at FROM merge_state WHERE source_priority = $1 AND version = $2)
         INSERT INTO merge_stale
-        SELECT l.golden_id FROM account_lineage l JOIN source_accounts s ON s.source = l.source AND s.source_id = l.source_id
+        SELECT m.golden_id FROM resolve_members m
+        JOIN source_accounts s ON s.source = m.source AND s.source_id = m.source_id
+        JOIN account_lineage l ON l.source = m.source AND l.source_id = m.source_id
         WHERE s.updated_at >= (SELECT resolved_at FROM since) OR l.updated_at >= (SELECT resolved_at FROM since)
         UNION
-        SELECT g.id FROM golden_accounts g LEFT JOIN (SELECT golden_id, count(*) AS n FROM account_lineage GROUP BY 1) c ON c.golden_id = g.id
+        SELECT c.golden_id FROM (SELECT golden_id, count(*) AS n FROM resolve_members GROUP BY 1) c
+        LEFT JOIN golden_accounts g ON g.id = c.golden_id
         WHERE g.source_count IS DISTINCT FROM c.n
+        """
+    /// Keeps the stale accounts of the shard only (pins mark any account).
+    static let keepShardStale = """
+        DELETE FROM merge_stale s WHERE NOT EXISTS (SELECT 1 FROM resolve_members m WHERE m.golden_id = s.golden_id)
         """
     static let analyzeStale = "ANALYZE merge_stale"
     static let staleCount = "SELECT count(*)::int8 FROM merge_stale"
@@ -102,10 +222,10 @@ enum MergeQueries {
         coalesce(s.employees::text, ''), coalesce(s.annual_revenue::text, ''), coalesce(s.country, ''),
         coalesce(s.state, ''), coalesce(s.city, ''), coalesce(s.owner, ''), coalesce(s.type, '')
         """
-    /// Members of every stale golden account, grouped, for survivorship in Swift.
+    /// Members of the shard's stale golden accounts, grouped, for survivorship in Swift.
     static let members = """
         COPY (SELECT \(memberColumns)
-              FROM account_lineage l JOIN source_accounts s ON s.source = l.source AND s.source_id = l.source_id
+              FROM resolve_members l JOIN source_accounts s ON s.source = l.source AND s.source_id = l.source_id
               WHERE l.golden_id IN (SELECT golden_id FROM merge_stale)
               ORDER BY l.golden_id) TO STDOUT
         """
@@ -141,19 +261,9 @@ enum MergeQueries {
                 WHERE NOT EXISTS (SELECT 1 FROM review_decisions d WHERE d.item_id = i.id AND d.undone_at IS NULL))::int8
         """
 
-    // The sharded merge pipeline.
+    // Match: the candidate edges of a shard of blocks.
     static let deleteShardEdges = "DELETE FROM merge_edges WHERE run_id = $1 AND shard = $2"
     static let copyEdges = "COPY merge_edges (run_id, shard, a_source, a_id, b_source, b_id, score, kind, reason) FROM STDIN"
-    /// COPY takes no parameters: the run's edges go through a temporary table.
-    static let stageRunEdges = """
-        CREATE TEMP TABLE IF NOT EXISTS resolve_edges (a_source text, a_id text, b_source text, b_id text, score float8, kind text, reason text);
-        TRUNCATE resolve_edges;
-        """
-    static let fillRunEdges = """
-        INSERT INTO resolve_edges SELECT a_source, a_id, b_source, b_id, score, kind, reason FROM merge_edges WHERE run_id = $1
-        """
-    static let copyRunEdges = "COPY resolve_edges TO STDOUT"
-
     // Shard-local match (`ShardMatch`).
     /// Records $4 at a time after ($1, $2) whose block keys are missing or not of version $3.
     static let staleKeyRecords = """
@@ -229,4 +339,10 @@ enum MergeQueries {
         WHERE c.run_id = $1 AND (c.country, c.name) IN (SELECT match_country, name_norm FROM match_shard)
         """
     static let dropRunEdges = "DELETE FROM merge_edges WHERE run_id = $1"
+
+    // Resolve, step 5 (one job): what only the whole run knows.
+
+    /// A run's resolve rows, once its accounts are written.
+    static let dropResolveRows = ["resolve_components", "resolve_edges", "resolve_clusters", "resolve_golden", "resolve_review"]
+        .map { "DELETE FROM \($0) WHERE run_id = $1" }
 }

@@ -4,10 +4,17 @@ import Postgres
 /// What a merge takes from review and gives back: the stewards' active
 /// decisions (clusters and pins) and the review items it writes.
 enum MergeDecisions {
-    /// The active `same`, `different` and `detach` decisions.
-    static func load(on db: isolated Connection) throws -> MatchDecisions {
+    /// The active `same`, `different` and `detach` decisions resolve shard
+    /// `shard` of run `run` honours: those whose records are all of its
+    /// components or gone (a decision on gone records only goes to shard 0,
+    /// which reports it). A `different` across shards keeps apart records
+    /// that no edge could join anyway. The one-process merge (run 0, no
+    /// components) takes them all.
+    static func load(run: Int, shard: Int, on db: isolated Connection) throws -> MatchDecisions {
         var decisions = MatchDecisions()
-        for row in try db.query(ReviewQueries.clusterDecisions) {
+        for row in try db.query(MergeQueries.shardDecisions, run) {
+            let shards = [try row.decode("a_shard", as: Int?.self), try row.decode("b_shard", as: Int?.self)].compactMap { $0 }
+            guard shards.allSatisfy({ $0 == shard }), !shards.isEmpty || shard == 0 else { continue }
             let id: Int64 = try row.decode("id")
             let a = RecordKey(source: try row.decode("a_source"), sourceID: try row.decode("a_id"))
             let b = try row.decode("b_source", as: String?.self).flatMap { source in
@@ -34,20 +41,31 @@ enum MergeDecisions {
         return pins
     }
 
-    /// Replaces the review items with this merge's, and the accounts whose
-    /// sources disagree on domain or country.
-    static func writeItems(_ candidates: [ReviewCandidate], runID: Int?, on db: isolated Connection) throws {
-        try db.execute(ReviewQueries.createItems)
-        try db.copyIn(ReviewQueries.copyItems) { writer in
+    /// Keeps a resolve shard's review candidates for its `survive` step.
+    static func stageItems(_ candidates: [ReviewCandidate], run: Int, shard: Int, on db: isolated Connection) throws {
+        try db.query(MergeQueries.deleteShardReview, run, shard)
+        try db.copyIn(MergeQueries.copyReview) { writer in
             for item in candidates {
                 try writer.writeRow([
-                    item.kind.rawValue, item.key, item.a.source, item.a.sourceID, item.b?.source, item.b?.sourceID,
-                    item.score.map { String($0) }, item.evidence, item.action,
+                    String(run), String(shard), item.kind.rawValue, item.key, item.a.source, item.a.sourceID, item.b?.source,
+                    item.b?.sourceID, item.score.map { String($0) }, item.evidence, item.action,
                 ])
             }
         }
+    }
+
+    /// Upserts a resolve shard's review items (`runID`: the pipeline run, or
+    /// nil for the one-process merge) and those of its accounts whose sources
+    /// disagree on domain or country; `dropUnseen` removes the rest at the end.
+    static func writeItems(run: Int, shard: Int, runID: Int?, on db: isolated Connection) throws {
+        try db.execute(ReviewQueries.createItems)
+        try db.query(ReviewQueries.fillItems, run, shard)
         try db.query(ReviewQueries.upsertItems, runID)
         try db.query(ReviewQueries.upsertDisagreements, runID)
-        try db.execute(ReviewQueries.dropUnseenItems)
+    }
+
+    /// Drops the review items this resolve no longer produced.
+    static func dropUnseen(runID: Int?, on db: isolated Connection) throws {
+        try db.query(ReviewQueries.dropUnseenItems, runID)
     }
 }

@@ -3,11 +3,6 @@
 enum ReviewQueries {
     // What a merge reads.
 
-    /// Active decisions that shape clusters.
-    static let clusterDecisions = """
-        SELECT id, kind, a_source, a_id, b_source, b_id FROM review_decisions
-        WHERE undone_at IS NULL AND kind IN ('same', 'different', 'detach') ORDER BY id
-        """
     /// Active pins of the golden accounts survivorship recomputes, oldest
     /// first (a later pin of the same field wins).
     static let stalePins = """
@@ -30,7 +25,6 @@ enum ReviewQueries {
             kind text, item_key text, a_source text, a_id text, b_source text, b_id text, score float8, evidence text, action text);
         TRUNCATE merge_review;
         """
-    static let copyItems = "COPY merge_review (kind, item_key, a_source, a_id, b_source, b_id, score, evidence, action) FROM STDIN"
     /// Upserts this merge's items ($1: the run, or NULL) and the source
     /// disagreements on domain or country, then drops the items this merge
     /// no longer produced (`now()` is the transaction's start).
@@ -47,10 +41,20 @@ enum ReviewQueries {
         INSERT INTO review_items AS r (kind, item_key, golden_id, evidence, action, run_id, last_seen)
         SELECT 'disagreement', 'disagreement|' || c.golden_id, c.golden_id,
                string_agg(c.field || ': ' || array_to_string(c.source_values, ' / '), '; ' ORDER BY c.field), 'kept together', $1::int8, now()
-        FROM account_conflicts c WHERE c.field IN ('domain', 'country') GROUP BY c.golden_id
+        FROM account_conflicts c
+        WHERE c.field IN ('domain', 'country') AND c.golden_id IN (SELECT golden_id FROM resolve_members) GROUP BY c.golden_id
         ON CONFLICT (item_key) DO UPDATE SET evidence = excluded.evidence, run_id = excluded.run_id, last_seen = excluded.last_seen
         """
-    static let dropUnseenItems = "DELETE FROM review_items WHERE last_seen < now()"
+    /// The items run $1's resolve did not produce (the one-process merge, $1
+    /// NULL: those it did not see in its transaction).
+    static let dropUnseenItems = """
+        DELETE FROM review_items WHERE run_id IS DISTINCT FROM $1::int8 OR ($1::int8 IS NULL AND last_seen < now())
+        """
+    /// A resolve shard's review candidates ($1 run, $2 shard) as `upsertItems` reads them.
+    static let fillItems = """
+        INSERT INTO merge_review (kind, item_key, a_source, a_id, b_source, b_id, score, evidence, action)
+        SELECT kind, item_key, a_source, a_id, b_source, b_id, score, evidence, action FROM resolve_review WHERE run_id = $1 AND shard = $2
+        """
 
     // What review reads and writes.
 
