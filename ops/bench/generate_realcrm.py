@@ -131,7 +131,14 @@ DESCRIPTORS = {
 
 
 def key_words(name):
-    words = [ABBREVIATIONS.get(w, w) for w in fold(name).split()]
+    words, single = [], False
+    for w in fold(name).split():   # letters typed with dots run together: `S.p.A.` → spa, `Sp. z o.o.` → sp zoo
+        if single and len(w) == 1 and w.isalpha():
+            words[-1] += w
+        else:
+            words.append(w)
+            single = len(w) == 1 and w.isalpha()
+    words = [ABBREVIATIONS.get(w, w) for w in words]
     while len(words) > 1 and words[0] in ("the", "kabushiki", "kaisha", "kk", "pt"):
         words.pop(0)
     stripped = False
@@ -662,12 +669,17 @@ def one_spelling(*groups):
                     edits = {word[:j] + word[j + 1:] for j in range(len(word)) if not (j == len(word) - 1 and word[j] == "s")}
                     variants |= {f"w{i}:" + " ".join(words[:i] + [w] + words[i + 1:]) for w in edits | {word}}
             variants.add("t:" + "".join(re.sub(r"([aou])e", r"\1", w) for w in words))
+            if words and len(words[-1]) > 4:   # `Arista Network, Inc.` / `Arista Networks`
+                variants.add("p:" + " ".join(words[:-1] + [words[-1].rstrip("s")]))
             country = entity["country"]
             bare = key(QUALIFIER.sub(" ", split_legal(entity["name"])[0]).strip()) or " ".join(words)
             own = {f"q:{country}:{bare}", f"n:{country}:{' '.join(words)}"}
-            head, _, tail = entity["name"].partition(",")
-            if tail and split_legal(head)[1] and len(fold(tail).split()) <= 3:
-                own.add(f"q:{country}:{key(QUALIFIER.sub(' ', split_legal(head)[0]).strip())}")
+            name = entity["name"]
+            for comma in [i for i, c in enumerate(name) if c == ","][::-1]:   # `Hitachi Maxell, Ltd., Optronics Division`
+                head, tail = name[:comma], name[comma + 1:]
+                if split_legal(head)[1] and len(fold(tail).split()) <= 3 and key(tail):
+                    own.add(f"q:{country}:{key(QUALIFIER.sub(' ', split_legal(head)[0]).strip())}")
+                    break
             probes = own | {f"n:{country}:{core(entity['name'])}", f"c:{country}:{' '.join(words)}"}
             if (variants | probes) & seen:
                 continue
