@@ -21,18 +21,34 @@ public enum TestJobs {
         registry.register(Effect(kind: "test.permanent"))
         registry.register(PipelineDefinition(
             name: "test",
-            stages: { run in (1...max(1, run.parameter("stages") ?? 1)).map { "s\($0)" } },
+            stages: { run in (1...max(1, try Parameters(run).stages ?? 1)).map { "s\($0)" } },
             planner: Planner()))
+    }
+
+    /// The `test` pipeline's run params, typed (the per-job knobs are `Payload`).
+    struct Parameters: Decodable {
+        var stages: Int?
+        var shards: Int?
+        var kind: String?
+        var maxAttempts: Int?
+        var maxLeaseExpiries: Int?
+
+        enum CodingKeys: String, CodingKey {
+            case stages, shards, kind, maxAttempts = "max_attempts", maxLeaseExpiries = "max_lease_expiries"
+        }
+
+        init(_ run: RunInfo) throws {
+            self = try run.params.decode(Parameters.self)
+        }
     }
 
     struct Planner: StagePlanner {
         func jobs(for stage: String, run: RunInfo, on db: isolated Connection) throws -> [JobSpec] {
-            let shards: Int = run.parameter("shards") ?? 10
-            let kind: String = run.parameter("kind") ?? "test.effect"
-            let maxAttempts: Int = run.parameter("max_attempts") ?? JobSpec.defaultMaxAttempts
-            let maxLeaseExpiries: Int = run.parameter("max_lease_expiries") ?? JobSpec.defaultMaxLeaseExpiries
-            let payload = run.params.text
-            return (0..<shards).map {
+            let params = try Parameters(run)
+            let (kind, payload) = (params.kind ?? "test.effect", run.params.text)
+            let maxAttempts = params.maxAttempts ?? JobSpec.defaultMaxAttempts
+            let maxLeaseExpiries = params.maxLeaseExpiries ?? JobSpec.defaultMaxLeaseExpiries
+            return (0..<(params.shards ?? 10)).map {
                 JobSpec(kind: kind, shard: $0, payload: payload, maxAttempts: maxAttempts, maxLeaseExpiries: maxLeaseExpiries)
             }
         }

@@ -42,7 +42,7 @@ public struct JobPayloadError: PermanentJobError, Sendable, Equatable, CustomStr
     }
 
     /// `field shards: expected Int, found a string` from a decoding error.
-    static func describe(_ error: DecodingError) -> String {
+    public static func describe(_ error: DecodingError) -> String {
         func path(_ codingPath: [any CodingKey]) -> String {
             let text = codingPath.map { $0.intValue.map { "[\($0)]" } ?? $0.stringValue }.joined(separator: ".")
             return text.isEmpty ? "the payload" : "field \(text)"

@@ -50,25 +50,20 @@ public struct ClaimedJob: Sendable, Equatable {
     public var claimID: String
     public var priority: Int
 
+    /// A row of `QueueQueries.claim`, by column name.
     init(row: Row) throws(PostgresError) {
-        id = try row.decode(0)
-        kind = try row.decode(1)
-        runID = try row.decode(2)
-        stage = try row.decode(3)
-        shard = try row.decode(4)
-        payload = try row.decode(5)
-        attempt = try row.decode(6)
-        maxAttempts = try row.decode(7)
-        claimID = try row.decode(8)
-        priority = try row.decode(9)
-        leaseExpiries = try row.decode(10)
-        maxLeaseExpiries = try row.decode(11)
-    }
-
-    /// A payload field, decoded from the job's JSON; nil when absent or of
-    /// another type (for optional knobs with a default).
-    public func parameter<T: Decodable>(_ key: String, as type: T.Type = T.self) -> T? {
-        payload.field(key, as: type)
+        id = try row.decode("id")
+        kind = try row.decode("kind")
+        runID = try row.decode("run_id")
+        stage = try row.decode("stage")
+        shard = try row.decode("shard")
+        payload = try row.decode("payload")
+        attempt = try row.decode("attempt")
+        maxAttempts = try row.decode("max_attempts")
+        claimID = try row.decode("claim_id")
+        priority = try row.decode("priority")
+        leaseExpiries = try row.decode("lease_expiries")
+        maxLeaseExpiries = try row.decode("max_lease_expiries")
     }
 
     /// The whole payload as `T`. A payload that does not decode never will:
@@ -109,7 +104,7 @@ public enum FailureOutcome: Sendable, Equatable {
 }
 
 /// Why a job became a dead letter (`dead_letters.cause`).
-public enum DeadLetterCause: String, Sendable, Equatable, CaseIterable {
+public enum DeadLetterCause: String, Sendable, Equatable, PostgresTextEnum {
     /// It failed `max_attempts` times.
     case attempts
     /// Its error was permanent (`PermanentJobError`): retrying cannot help.

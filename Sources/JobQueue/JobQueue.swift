@@ -54,11 +54,13 @@ public struct JobQueue: Sendable {
     }
 
     /// Completes (deletes) jobs inside the caller's transaction, so they
-    /// commit with the handler's results. Throws `leaseLost` if any claim is
-    /// no longer current; the caller must then roll back.
-    public func complete(_ jobs: [ClaimedJob], on db: isolated Connection) throws {
+    /// commit with the handler's results, and keeps their timings
+    /// (`job_timings`): `secondsEach` is each job's time on the worker (nil:
+    /// since its claim). Throws `leaseLost` if any claim is no longer
+    /// current; the caller must then roll back.
+    public func complete(_ jobs: [ClaimedJob], secondsEach: Double? = nil, on db: isolated Connection) throws {
         guard !jobs.isEmpty else { return }
-        let completed = try db.query(QueueQueries.complete, jobs.map(\.id), jobs.map(\.claimID)).affectedRows ?? 0
+        let completed: Int = try db.query(QueueQueries.complete, jobs.map(\.id), jobs.map(\.claimID), secondsEach)[0].decode(0)
         guard completed == jobs.count else { throw QueueError.leaseLost(expected: jobs.count, completed: completed) }
         for (kind, count) in Dictionary(grouping: jobs, by: \.kind).mapValues(\.count) {
             Counter(label: "marketmap_jobs_completed_total", dimensions: [("kind", kind)]).increment(by: count)
@@ -142,18 +144,18 @@ public struct JobQueue: Sendable {
 
     public func stats(on db: isolated Connection) throws -> [QueueStat] {
         try db.query(QueueQueries.stats).map { row throws(PostgresError) in
-            QueueStat(kind: try row.decode(0), state: try row.decode(1), count: try row.decode(2), oldestAgeSeconds: try row.decode(3))
+            QueueStat(kind: try row.decode("kind"), state: try row.decode("state"), count: try row.decode("jobs"), oldestAgeSeconds: try row.decode("oldest_age_s"))
         }
     }
 
     public func deadLetters(run: Int? = nil, limit: Int = 100, on db: isolated Connection) throws -> [DeadLetter] {
         try db.query(QueueQueries.deadLetters, run, limit).map { row throws(PostgresError) in
             DeadLetter(
-                id: try row.decode(0), kind: try row.decode(1), runID: try row.decode(2), stage: try row.decode(3),
-                shard: try row.decode(4), attempts: try row.decode(5), maxAttempts: try row.decode(9),
-                leaseExpiries: try row.decode(10), maxLeaseExpiries: try row.decode(11),
-                cause: DeadLetterCause(rawValue: try row.decode(12)) ?? .attempts, lastError: try row.decode(6),
-                diedAt: try row.decode(7), history: try row.decode(8))
+                id: try row.decode("id"), kind: try row.decode("kind"), runID: try row.decode("run_id"), stage: try row.decode("stage"),
+                shard: try row.decode("shard"), attempts: try row.decode("attempts"), maxAttempts: try row.decode("max_attempts"),
+                leaseExpiries: try row.decode("lease_expiries"), maxLeaseExpiries: try row.decode("max_lease_expiries"),
+                cause: try row.decode("cause"), lastError: try row.decode("last_error"),
+                diedAt: try row.decode("died_at"), history: try row.decode("history"))
         }
     }
 
@@ -161,7 +163,7 @@ public struct JobQueue: Sendable {
     /// `olderThanSeconds`. Returns (runs, dead letters) deleted.
     public func purge(olderThanSeconds: Double, on db: isolated Connection) throws -> (Int, Int) {
         let dead = try db.query(QueueQueries.purgeDead, olderThanSeconds).affectedRows ?? 0
-        let runs = try db.query(QueueQueries.purgeRuns, olderThanSeconds).affectedRows ?? 0
+        let runs: Int = try db.query(QueueQueries.purgeRuns, olderThanSeconds)[0].decode(0)
         return (runs, dead)
     }
 

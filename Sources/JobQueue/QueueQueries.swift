@@ -32,8 +32,8 @@ enum QueueQueries {
             lease_expires_at = now() + make_interval(secs => $4), claim_id = gen_random_uuid(),
             updated_at = now(), progress = NULL
         FROM picked WHERE j.id = picked.id
-        RETURNING j.id, j.kind, j.run_id, j.stage, j.shard, j.payload, j.attempts + 1, j.max_attempts,
-                  j.claim_id::text, j.priority, j.lease_expiries, j.max_lease_expiries
+        RETURNING j.id, j.kind, j.run_id, j.stage, j.shard, j.payload, j.attempts + 1 AS attempt, j.max_attempts,
+                  j.claim_id::text AS claim_id, j.priority, j.lease_expiries, j.max_lease_expiries
         """
 
     /// A running job's progress (0 to 1), while its claim is current.
@@ -48,10 +48,25 @@ enum QueueQueries {
         """
 
     /// Completion deletes the job: with the handler's results in the same
-    /// transaction, and only while the claim is still current.
+    /// transaction, and only while the claim is still current. The same
+    /// statement keeps the job's timing (sql/0020_job_timings.sql): `$3` is
+    /// each job's seconds on the worker's clock (NULL: since the claim, which
+    /// `updated_at` holds while a job runs). Returns how many completed.
     static let complete = """
-        DELETE FROM jobs
-        WHERE id = ANY($1::int8[]) AND claim_id = ANY($2::text[]::uuid[]) AND state = 'running'
+        WITH done AS (
+            DELETE FROM jobs
+            WHERE id = ANY($1::int8[]) AND claim_id = ANY($2::text[]::uuid[]) AND state = 'running'
+            RETURNING run_id, stage, kind, shard, lease_owner, updated_at, attempts, lease_expiries
+        ), timed AS (
+            INSERT INTO job_timings (run_id, stage, kind, shard, worker, claimed_at, started_at, finished_at, seconds,
+                                     attempts, lease_expiries)
+            SELECT d.run_id, d.stage, d.kind, d.shard, d.lease_owner, d.updated_at, t.at - make_interval(secs => s.seconds), t.at,
+                   s.seconds, d.attempts + 1, d.lease_expiries
+            FROM done d
+            CROSS JOIN LATERAL (SELECT clock_timestamp() AS at) t
+            CROSS JOIN LATERAL (SELECT greatest(0, coalesce($3::float8, extract(epoch FROM t.at - d.updated_at)::float8)) AS seconds) s
+        )
+        SELECT count(*)::int8 FROM done
         """
 
     static let release = """
@@ -154,7 +169,7 @@ enum QueueQueries {
         """
 
     static let stats = """
-        SELECT kind, state, count(*)::int8, coalesce(extract(epoch FROM now() - min(created_at)), 0)::float8
+        SELECT kind, state, count(*)::int8 AS jobs, coalesce(extract(epoch FROM now() - min(created_at)), 0)::float8 AS oldest_age_s
         FROM jobs GROUP BY kind, state
         UNION ALL
         SELECT kind, 'dead', count(*)::int8, coalesce(extract(epoch FROM now() - min(died_at)), 0)::float8
@@ -163,7 +178,7 @@ enum QueueQueries {
         """
 
     static let deadLetters = """
-        SELECT id, kind, run_id, stage, shard, attempts, coalesce(last_error, ''), died_at, history::text,
+        SELECT id, kind, run_id, stage, shard, attempts, coalesce(last_error, '') AS last_error, died_at, history::text AS history,
                max_attempts, lease_expiries, max_lease_expiries, cause
         FROM dead_letters
         WHERE ($1::int8 IS NULL OR run_id = $1)
@@ -174,8 +189,16 @@ enum QueueQueries {
     static let purgeDead = """
         DELETE FROM dead_letters WHERE died_at < now() - make_interval(secs => $1)
         """
+    /// Prunes finished runs (their stages, jobs and dead letters cascade) and
+    /// their job timings (no foreign key, see sql/0020). Returns how many runs.
     static let purgeRuns = """
-        DELETE FROM runs WHERE state IN ('done', 'failed', 'cancelled') AND finished_at < now() - make_interval(secs => $1)
+        WITH pruned AS (
+            DELETE FROM runs WHERE state IN ('done', 'failed', 'cancelled') AND finished_at < now() - make_interval(secs => $1)
+            RETURNING id
+        ), timings AS (
+            DELETE FROM job_timings WHERE run_id IN (SELECT id FROM pruned)
+        )
+        SELECT count(*)::int8 FROM pruned
         """
 
     // MARK: runs and stages
@@ -196,10 +219,10 @@ enum QueueQueries {
         WHERE run_id = $1 AND position = $2 AND state = 'pending'
         """
     static let stageProgress = """
-        SELECT (SELECT CASE WHEN EXISTS (SELECT 1 FROM jobs WHERE run_id = $1 AND stage = $2) THEN 1 ELSE 0 END)::int8,
-               (SELECT count(*) FROM dead_letters d WHERE d.run_id = $1 AND d.stage = $2)::int8,
+        SELECT (SELECT CASE WHEN EXISTS (SELECT 1 FROM jobs WHERE run_id = $1 AND stage = $2) THEN 1 ELSE 0 END)::int8 AS open_jobs,
+               (SELECT count(*) FROM dead_letters d WHERE d.run_id = $1 AND d.stage = $2)::int8 AS dead_letters,
                (SELECT CASE d.cause WHEN 'permanent' THEN 'permanent error, not retried: ' ELSE '' END || d.last_error
-                FROM dead_letters d WHERE d.run_id = $1 AND d.stage = $2 ORDER BY died_at LIMIT 1)
+                FROM dead_letters d WHERE d.run_id = $1 AND d.stage = $2 ORDER BY died_at LIMIT 1) AS first_error
         """
     static let analyzeJobs = "ANALYZE jobs"
     static let finishStage = """
@@ -223,13 +246,22 @@ enum QueueQueries {
                     ORDER BY id LIMIT 1 FOR UPDATE SKIP LOCKED)
         RETURNING id, pipeline, state, coalesce(error, '')
         """
+    /// A run and its stages, one row per stage, with each stage's work (the
+    /// sum of its finished jobs' seconds) and critical path (its longest job).
     static let runSummary = """
-        SELECT r.id, r.pipeline, r.state, coalesce(r.error, ''), r.created_at, r.finished_at,
-               s.position, s.stage, s.state, s.jobs_total, s.jobs_done, s.started_at, s.finished_at,
-               (SELECT count(*) FROM jobs j WHERE j.run_id = r.id AND j.stage = s.stage)::int8,
-               (SELECT count(*) FROM dead_letters d WHERE d.run_id = r.id AND d.stage = s.stage)::int8,
-               (SELECT coalesce(sum(j.progress), 0) FROM jobs j WHERE j.run_id = r.id AND j.stage = s.stage AND j.state = 'running')::float8
+        SELECT r.id, r.pipeline, r.state AS run_state, coalesce(r.error, '') AS error, r.created_at,
+               r.finished_at AS run_finished_at,
+               s.position, s.stage, s.state AS stage_state, s.jobs_total, s.started_at, s.finished_at,
+               (SELECT count(*) FROM jobs j WHERE j.run_id = r.id AND j.stage = s.stage)::int8 AS open_jobs,
+               (SELECT count(*) FROM dead_letters d WHERE d.run_id = r.id AND d.stage = s.stage)::int8 AS dead_letters,
+               (SELECT coalesce(sum(j.progress), 0) FROM jobs j
+                WHERE j.run_id = r.id AND j.stage = s.stage AND j.state = 'running')::float8 AS running_progress,
+               t.work_seconds, t.critical_path_seconds
         FROM runs r JOIN run_stages s ON s.run_id = r.id
+        CROSS JOIN LATERAL (
+            SELECT coalesce(sum(seconds), 0)::float8 AS work_seconds, coalesce(max(seconds), 0)::float8 AS critical_path_seconds
+            FROM job_timings WHERE run_id = r.id AND stage = s.stage
+        ) t
         WHERE r.id = $1
         ORDER BY s.position
         """

@@ -40,10 +40,11 @@ public struct JobContext: Sendable {
 /// A named sequence of stages and how to plan each one's jobs.
 public struct PipelineDefinition: Sendable {
     public var name: String
-    public var stages: @Sendable (RunInfo) -> [String]
+    /// The stages a run with these params has (params that do not decode throw).
+    public var stages: @Sendable (RunInfo) throws -> [String]
     public var planner: any StagePlanner
 
-    public init(name: String, stages: @escaping @Sendable (RunInfo) -> [String], planner: any StagePlanner) {
+    public init(name: String, stages: @escaping @Sendable (RunInfo) throws -> [String], planner: any StagePlanner) {
         (self.name, self.stages, self.planner) = (name, stages, planner)
     }
 }
@@ -72,12 +73,5 @@ public enum RegistryError: Error, CustomStringConvertible {
         case .unknownKind(let kind):
             return "no handler for job kind \"\(kind)\" in this marketmap; is the worker older than the coordinator?"
         }
-    }
-}
-
-extension RunInfo {
-    /// A run parameter from its params JSON.
-    public func parameter<T: Decodable>(_ key: String, as type: T.Type = T.self) -> T? {
-        params.field(key, as: type)
     }
 }

@@ -34,7 +34,7 @@ public enum RunStep: Sendable, Equatable {
 public struct StageStatus: Sendable {
     public var position: Int
     public var stage: String
-    public var state: String
+    public var state: StageState
     public var jobsTotal: Int
     public var jobsDone: Int
     public var deadLetters: Int
@@ -42,11 +42,15 @@ public struct StageStatus: Sendable {
     public var runningProgress: Double = 0
     public var startedAt: Date?
     public var finishedAt: Date?
+    /// The finished jobs' seconds, summed (`job_timings`): what the stage cost.
+    public var workSeconds: Double = 0
+    /// The longest finished job: no number of workers makes the stage shorter.
+    public var criticalPathSeconds: Double = 0
 
     /// The share of the stage's work done: finished jobs, and the reported
     /// part of running ones.
     public var share: Double {
-        if state == "done" { return 1 }
+        if state == .done { return 1 }
         guard jobsTotal > 0 else { return 0 }
         return min(1, (Double(jobsDone) + runningProgress) / Double(jobsTotal))
     }
@@ -55,7 +59,7 @@ public struct StageStatus: Sendable {
 public struct RunStatus: Sendable {
     public var id: Int
     public var pipeline: String
-    public var state: String
+    public var state: RunState
     public var error: String
     public var createdAt: Date
     public var finishedAt: Date?
@@ -88,19 +92,19 @@ public struct Runs: Sendable {
     /// coordinator: a started stage is never enqueued twice.
     public func advance(_ run: RunInfo, planner: any StagePlanner, on db: isolated Connection) throws -> RunStep {
         try db.transaction { db in
-            guard try db.query(QueueQueries.lockRun, run.id).first?.decode(0, as: String.self) == "running" else {
+            guard try db.query(QueueQueries.lockRun, run.id).first?.decode("state", as: RunState.self) == .running else {
                 return .notRunning
             }
             while true {
                 guard let next = try db.query(QueueQueries.nextStage, run.id).first else {
-                    try db.query(QueueQueries.finishRun, run.id, "done", String?.none)
+                    try db.query(QueueQueries.finishRun, run.id, RunState.done, String?.none)
                     try db.query(QueueQueries.notifyRunFinished, String(run.id))
                     return .finished
                 }
-                let position: Int = try next.decode(0)
-                let stage: String = try next.decode(1)
-                let state: String = try next.decode(2)
-                if state == "pending" {
+                let position: Int = try next.decode("position")
+                let stage: String = try next.decode("stage")
+                let state: StageState = try next.decode("state")
+                if state == .pending {
                     let jobs: [JobSpec]
                     do {
                         jobs = try planner.jobs(for: stage, run: run, on: db)
@@ -111,7 +115,7 @@ public struct Runs: Sendable {
                         // will: the run fails with its message instead of staying `running`.
                         let message = "stage \(stage) could not be planned: \(error)"
                         try db.query(QueueQueries.failStage, run.id, position)
-                        try db.query(QueueQueries.finishRun, run.id, "failed", message)
+                        try db.query(QueueQueries.finishRun, run.id, RunState.failed, message)
                         try db.query(QueueQueries.notifyRunFinished, String(run.id))
                         return .failed(stage: stage, error: message)
                     }
@@ -124,17 +128,17 @@ public struct Runs: Sendable {
                     return .started(stage: stage, jobs: jobs.count)
                 }
                 let progress = try db.query(QueueQueries.stageProgress, run.id, stage)[0]
-                let open: Int = try progress.decode(0)
-                let dead: Int = try progress.decode(1)
+                let open: Int = try progress.decode("open_jobs")
+                let dead: Int = try progress.decode("dead_letters")
                 if open > 0 { return .waiting(stage: stage) }
                 if dead > 0 {
-                    let error = "stage \(stage): \(dead) job(s) failed for good; first error: \(try progress.decode(2, as: String?.self) ?? "unknown")"
+                    let error = "stage \(stage): \(dead) job(s) failed for good; first error: \(try progress.decode("first_error", as: String?.self) ?? "unknown")"
                     try db.query(QueueQueries.failStage, run.id, position)
-                    try db.query(QueueQueries.finishRun, run.id, "failed", error)
+                    try db.query(QueueQueries.finishRun, run.id, RunState.failed, error)
                     try db.query(QueueQueries.notifyRunFinished, String(run.id))
                     return .failed(stage: stage, error: error)
                 }
-                let total: Int = try next.decode(3)
+                let total: Int = try next.decode("jobs_total")
                 try db.query(QueueQueries.finishStage, run.id, position, total)
             }
         }
@@ -144,29 +148,32 @@ public struct Runs: Sendable {
         let rows = try db.query(QueueQueries.runSummary, run)
         guard let first = rows.first else { return nil }
         var status = RunStatus(
-            id: try first.decode(0), pipeline: try first.decode(1), state: try first.decode(2), error: try first.decode(3),
-            createdAt: try first.decode(4), finishedAt: try first.decode(5), stages: [])
+            id: try first.decode("id"), pipeline: try first.decode("pipeline"), state: try first.decode("run_state"),
+            error: try first.decode("error"), createdAt: try first.decode("created_at"), finishedAt: try first.decode("run_finished_at"),
+            stages: [])
         for row in rows {
-            let state: String = try row.decode(8)
-            let total: Int = try row.decode(9)
-            let open: Int = try row.decode(13)
-            let dead: Int = try row.decode(14)
+            let state: StageState = try row.decode("stage_state")
+            let total: Int = try row.decode("jobs_total")
+            let open: Int = try row.decode("open_jobs")
+            let dead: Int = try row.decode("dead_letters")
             status.stages.append(StageStatus(
-                position: try row.decode(6), stage: try row.decode(7), state: state,
-                jobsTotal: total, jobsDone: state == "pending" ? 0 : total - open - dead, deadLetters: dead,
-                runningProgress: try row.decode(15), startedAt: try row.decode(11), finishedAt: try row.decode(12)))
+                position: try row.decode("position"), stage: try row.decode("stage"), state: state,
+                jobsTotal: total, jobsDone: state == .pending ? 0 : total - open - dead, deadLetters: dead,
+                runningProgress: try row.decode("running_progress"), startedAt: try row.decode("started_at"),
+                finishedAt: try row.decode("finished_at"), workSeconds: try row.decode("work_seconds"),
+                criticalPathSeconds: try row.decode("critical_path_seconds")))
         }
         return status
     }
 
-    public func recent(limit: Int, on db: isolated Connection) throws -> [(id: Int, pipeline: String, state: String, error: String)] {
+    public func recent(limit: Int, on db: isolated Connection) throws -> [(id: Int, pipeline: String, state: RunState, error: String)] {
         try db.query(QueueQueries.recentRuns, limit).map { row throws(PostgresError) in
             (try row.decode(0), try row.decode(1), try row.decode(2), try row.decode(3))
         }
     }
 
     /// A run's state and error, cheaply (for polling).
-    public func state(_ run: Int, on db: isolated Connection) throws -> (state: String, error: String)? {
+    public func state(_ run: Int, on db: isolated Connection) throws -> (state: RunState, error: String)? {
         guard let row = try db.query(QueueQueries.runState, run).first else { return nil }
         return (try row.decode(0), try row.decode(1))
     }
@@ -174,7 +181,7 @@ public struct Runs: Sendable {
     /// Leases one finished, unreported run to the reporter for `leaseSeconds`;
     /// `markReported` ends it. A run whose reporter died is leased again once
     /// the lease ends.
-    public func claimUnreported(leaseSeconds: Double = 900, on db: isolated Connection) throws -> (id: Int, pipeline: String, state: String, error: String)? {
+    public func claimUnreported(leaseSeconds: Double = 900, on db: isolated Connection) throws -> (id: Int, pipeline: String, state: RunState, error: String)? {
         guard let row = try db.query(QueueQueries.claimUnreportedRun, leaseSeconds).first else { return nil }
         return (try row.decode(0), try row.decode(1), try row.decode(2), try row.decode(3))
     }

@@ -198,12 +198,18 @@ public final class Worker: Service {
         for job in jobs { try handler.prepare(job, context: context, on: db) }
         try db.transaction { db in
             for job in jobs { try handler.handle(job, context: context, on: db) }
-            try queue.complete(jobs, on: db)
+            // Each job's share of the time so far: its row in job_timings.
+            let share = Self.seconds(started.duration(to: .now)) / Double(jobs.count)
+            try queue.complete(jobs, secondsEach: share, on: db)
         }
         let elapsed = started.duration(to: .now)
         Timer(label: "marketmap_job_duration_seconds", dimensions: [("kind", handler.kind)])
             .recordNanoseconds(Int64(elapsed.components.seconds) * 1_000_000_000 / Int64(jobs.count)
                 + elapsed.components.attoseconds / 1_000_000_000 / Int64(jobs.count))
+    }
+
+    static func seconds(_ duration: Duration) -> Double {
+        Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
     }
 
     private func recordFailure(_ job: ClaimedJob, _ error: any Error, on db: isolated Connection) throws {

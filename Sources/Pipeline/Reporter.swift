@@ -62,12 +62,11 @@ public final class Reporter: Service {
         let directory = outputDirectory.appendingPathComponent("run-\(run)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         var built: (reports: MarketReports, set: MarketReportSet)?
-        if status.pipeline == "market", status.state == "done" {
+        if status.pipeline == MarketPipeline.market.rawValue, status.state == .done {
             do {
-                let params: PostgresJSON = try await db.query(ReportQueries.runParams, run)[0].decode(0)
-                let scoring = try ScoreJobs.scoring(params)
-                let reports = MarketReports(
-                    config: scoring.config, configText: params.field("config", as: String.self) ?? "", asOf: scoring.asOf, logger: logger)
+                let settings = try await db.transaction { db in try RunSettings.of(run: run, on: db) }
+                let scoring = try settings.scoring()
+                let reports = MarketReports(config: scoring.config, configText: settings.params.config ?? "", asOf: scoring.asOf, logger: logger)
                 built = (reports, try await reports.build(run: run, on: db))
             } catch {
                 try failed(error, run: run, directory: directory)
@@ -89,7 +88,7 @@ public final class Reporter: Service {
                 try failed(error, run: run, directory: directory)
             }
         }
-        logger.info("run report written", metadata: ["run": "\(run)", "state": "\(status.state)", "path": "\(directory.path)"])
+        logger.info("run report written", metadata: ["run": "\(run)", "state": "\(status.state.rawValue)", "path": "\(directory.path)"])
     }
 
     /// A lost connection goes up (the loop reconnects; the run is reported

@@ -1,3 +1,4 @@
+import JobQueue
 import Metrics
 import Postgres
 import Synchronization
@@ -24,8 +25,8 @@ final class ReporterGauges: Sendable {
         for labels in gone { gauge("marketmap_queue_jobs", labels).record(0) }
         let totals = try db.query(PipelineQueries.gaugeTotals)[0]
         Gauge(label: "marketmap_dead_letters").record(try totals.decode(0, as: Int.self))
-        for (index, state) in ["running", "done", "failed"].enumerated() {
-            Gauge(label: "marketmap_runs", dimensions: [("state", state)]).record(try totals.decode(1 + index, as: Int.self))
+        for (index, state) in [RunState.running, .done, .failed].enumerated() {
+            Gauge(label: "marketmap_runs", dimensions: [("state", state.rawValue)]).record(try totals.decode(1 + index, as: Int.self))
         }
         for (index, table) in ["source_accounts", "golden_accounts", "golden_contacts"].enumerated() {
             Gauge(label: "marketmap_rows", dimensions: [("table", table)]).record(try totals.decode(4 + index, as: Int.self))

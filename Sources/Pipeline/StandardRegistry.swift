@@ -1,9 +1,9 @@
 import JobQueue
 
 extension Registry {
-    /// The job kinds and pipelines of the product: import, merge, enrich,
-    /// score, people and the whole `market` run (the binary adds its development
-    /// kinds, `DevTools.TestJobs`).
+    /// The job kinds of the product's stages and its pipelines (`MarketPipeline`:
+    /// import, merge and the whole `market` run); the binary adds its
+    /// development kinds, `DevTools.TestJobs`.
     public static var standard: Registry {
         var registry = Registry()
         NormalizeJobs.register(into: &registry)
@@ -11,6 +11,7 @@ extension Registry {
         EnrichJobs.register(into: &registry)
         PeopleJobs.register(into: &registry)
         ScoreJobs.register(into: &registry)
+        for pipeline in MarketPipeline.allCases { registry.register(pipeline.definition) }
         return registry
     }
 }

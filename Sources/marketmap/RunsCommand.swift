@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import JobQueue
 import Logging
+import MarketMapCore
 import Pipeline
 import Postgres
 
@@ -54,18 +55,22 @@ struct RunsCommand: AsyncParsableCommand {
             }
             var values = try parameters()
             if let config {
+                let parsed: MarketMapConfig
                 do {
-                    _ = try ConfigLoader.load(config)
+                    parsed = try ConfigLoader.load(config)
                 } catch {
                     FileHandle.standardError.write(Data("error: \(error)\n".utf8))
                     throw ExitCode(1)  // nothing started
                 }
-                values["config"] = .text(try String(contentsOfFile: config, encoding: .utf8))
+                let text = try String(contentsOfFile: config, encoding: .utf8)
+                values["config"] = .text(text)
+                // Validated once, here: the jobs decode this JSON instead of parsing the YAML.
+                if let stored = StoredConfiguration.json(text, config: parsed) { values["configuration"] = .json(stored) }
                 // Relative paths in the configuration (table providers' CSVs) resolve against its folder.
                 values["config_dir"] = .text(URL(fileURLWithPath: config).deletingLastPathComponent().standardizedFileURL.path)
             }
             let json = try PostgresJSON(encoding: values)
-            let stages = definition.stages(RunInfo(id: 0, pipeline: pipeline, params: json))
+            let stages = try definition.stages(RunInfo(id: 0, pipeline: pipeline, params: json))
             try await global.withConnection(logger: logger) { db, _ in
                 let pipeline = self.pipeline
                 let id = try await db.transaction { db in
@@ -95,7 +100,7 @@ struct RunsCommand: AsyncParsableCommand {
             let logger = global.makeLogger("marketmap.runs")
             try await global.withConnection(logger: logger) { db, _ in
                 for run in try await Runs(queue: JobQueue()).recent(limit: limit, on: db) {
-                    print("\(run.id)  \(run.pipeline)  \(run.state)\(run.error.isEmpty ? "" : "  \(run.error)")")
+                    print("\(run.id)  \(run.pipeline)  \(run.state.rawValue)\(run.error.isEmpty ? "" : "  \(run.error)")")
                 }
             }
         }
@@ -138,7 +143,7 @@ struct RunsCommand: AsyncParsableCommand {
                         guard let state = try await Runs(queue: JobQueue()).state(run, on: db) else {
                             throw ValidationError("no run \(run)")
                         }
-                        if state.state != "running" { return (state.state, state.error) }
+                        if state.state.isFinished { return (state.state.rawValue, state.error) }
                     } catch let error as PostgresError {
                         logger.debug("waiting for the database", metadata: ["error": "\(error)"])
                         connection = nil  // reconnect: the server may be restarting
@@ -162,7 +167,7 @@ struct RunsCommand: AsyncParsableCommand {
 
 /// A `--param` value: a number or boolean when it reads as one, else text.
 enum ParameterValue: Encodable {
-    case int(Int), double(Double), bool(Bool), text(String)
+    case int(Int), double(Double), bool(Bool), text(String), json(JSONValue)
 
     init(_ text: String) {
         if let value = Int(text) { self = .int(value) }
@@ -178,6 +183,7 @@ enum ParameterValue: Encodable {
         case .double(let value): try container.encode(value)
         case .bool(let value): try container.encode(value)
         case .text(let value): try container.encode(value)
+        case .json(let value): try container.encode(value)
         }
     }
 }

@@ -22,11 +22,11 @@ extension RunsCommand {
             try await global.withConnection(logger: logger) { db, _ in
                 try await db.transaction { db in
                     guard let state = try Runs(queue: JobQueue()).state(run, on: db)?.state else { throw ValidationError("no run \(run)") }
-                    guard state != "running" else {
+                    guard state.isFinished else {
                         throw ValidationError("run \(run) has not finished: wait for it (`marketmap runs wait \(run)`)")
                     }
                     try OutputContract.write(run: run, product: try OutputContract.product(ofRun: run, on: db), reports: reports, to: out, on: db)
-                    print("run \(run) (\(state)): output written to \(out.path)")
+                    print("run \(run) (\(state.rawValue)): output written to \(out.path)")
                 }
             }
         }

@@ -25,7 +25,7 @@ struct StatusCommand: AsyncParsableCommand {
             let monitor = RunMonitor(tty: false, interval: 0, write: say)
             while true {
                 guard let status = try await runs.status(id, on: db) else { throw ValidationError("no run \(id)") }
-                if status.state != "running" {
+                if status.state.isFinished {
                     say(try await db.transaction { db in try RunSummaryText.make(run: id, plan: nil, on: db) })
                     return
                 }

@@ -71,7 +71,7 @@ struct ClusterTests {
             let runs = Runs(queue: JobQueue())
             var shares: [Double] = []
             #expect(try await eventually(timeout: 30) {
-                guard let stage = try await runs.status(run, on: db)?.stages.first, stage.state == "running", stage.jobsDone == 0 else { return false }
+                guard let stage = try await runs.status(run, on: db)?.stages.first, stage.state == .running, stage.jobsDone == 0 else { return false }
                 shares.append(stage.share)
                 return stage.share >= 0.2 && stage.share < 1
             }, "the share of a one-job stage before the job ended: \(shares)")
@@ -187,26 +187,23 @@ struct ClusterTests {
         }
     }
 
-    @Test("a configuration that does not parse inside a job: the first job that reads it (match) is a dead letter after 1 attempt, with the key path")
+    @Test("a configuration that does not parse: the run fails when its first stage is planned, with the key path, before any job")
     func configErrorInJob() async throws {
         try await withTestDatabase { config in
             let cluster = Cluster(config)
             defer { cluster.stopAll() }
             try cluster.coordinator()
             try cluster.worker("w1", extra: ["--backoff-base-seconds", "0.2"])
-            // `runs start --config` validates the file; a raw `config` param is how a bad one reaches a job.
+            // `runs start --config` validates the file; a raw `config` param is how a bad one reaches a run.
             let started = try await MarketMapBinary.run(
                 ["runs", "start", "--pipeline", "market", "--param", "shards=1", "--param", "config=icp: 12"], environment: cluster.environment)
             let run = try #require(Int(started.output.split(separator: "\n").last ?? ""), "\(started.output)")
             let result = try await cluster.wait(run: run)
             #expect(result.status == 1)
-            #expect(result.output.contains("stage match"), "\(result.output)")
-            #expect(result.output.contains("permanent error, not retried: the run's configuration: icp: "), "\(result.output)")
+            #expect(result.output.contains("stage normalize could not be planned: the run's configuration: icp: expected"), "\(result.output)")
             let db = try await Connection.connect(config)
-            let letters = try await deadLetters(db, run: run)
-            #expect(letters.map(\.attempts) == [1])
-            #expect(letters.first?.cause == "permanent")
-            #expect(letters.first?.error.hasPrefix("the run's configuration: icp: expected") == true, "\(letters)")
+            #expect(try await deadLetters(db, run: run).isEmpty)
+            #expect(try await count(db, "SELECT count(*) FROM jobs WHERE run_id = $1", run) == 0, "no job was planned")
             await db.close()
         }
     }

@@ -25,9 +25,46 @@ struct QueueTests {
             let step = try await runs.advance(RunInfo(id: run, pipeline: "test", params: PostgresJSON("{}")), planner: UnplannableStage(), on: db)
             #expect(step == .failed(stage: "s1", error: "stage s1 could not be planned: the configuration has no `icp` section"))
             let status = try #require(try await runs.status(run, on: db))
-            #expect(status.state == "failed" && status.error.contains("no `icp` section"))
-            #expect(status.stages.map(\.state) == ["failed"])
+            #expect(status.state == .failed && status.error.contains("no `icp` section"))
+            #expect(status.stages.map(\.state) == [.failed])
             #expect(try await runs.active(on: db).isEmpty)
+        }
+    }
+
+    @Test("completing jobs keeps their timings in the same statement: a stage's work and critical path; purging the run removes them")
+    func jobTimings() async throws {
+        try await withTestConnection { db in
+            let run = try await makeRun(db)
+            let queue = JobQueue()
+            try await queue.enqueue((0..<3).map { JobSpec(kind: "a", shard: $0) }, run: run, stage: "s1", on: db)
+            let claimed = try await queue.claim(limit: 3, owner: "w7", on: db).sorted { $0.shard < $1.shard }
+            #expect(claimed.count == 3)
+            try await db.transaction { db in try queue.complete(Array(claimed.prefix(2)), secondsEach: 0.25, on: db) }
+            try await db.execute("SELECT pg_sleep(0.05)")
+            try await db.transaction { db in try queue.complete([claimed[2]], on: db) }  // timed since its claim
+            let rows = try await db.query("""
+                SELECT shard, kind, worker, seconds, attempts, finished_at - started_at = make_interval(secs => seconds) AS consistent,
+                       claimed_at <= started_at + interval '1 millisecond' AS claimed_first
+                FROM job_timings WHERE run_id = $1 AND stage = 's1' ORDER BY shard
+                """, run)
+            #expect(try rows.map { try $0.decode("shard", as: Int.self) } == [0, 1, 2])
+            #expect(try rows.allSatisfy { try $0.decode("worker", as: String.self) == "w7" && $0.decode("kind", as: String.self) == "a" })
+            #expect(try rows.allSatisfy { try $0.decode("attempts", as: Int.self) == 1 && $0.decode("consistent", as: Bool.self) })
+            #expect(try rows[2].decode("claimed_first", as: Bool.self), "timed since its claim, it started when it was claimed")
+            let last = try rows[2].decode("seconds", as: Double.self)
+            #expect(last >= 0.05, "the third job's seconds run from its claim")
+            #expect(try rows.prefix(2).allSatisfy { try $0.decode("seconds", as: Double.self) == 0.25 })
+            let stage = try #require(try await Runs(queue: queue).status(run, on: db)?.stages.first)
+            #expect(abs(stage.workSeconds - (0.5 + last)) < 1e-9)
+            #expect(stage.criticalPathSeconds == max(0.25, last))
+            // A completion whose claim is gone writes no timing.
+            await #expect(throws: QueueError.self) { try await db.transaction { db in try queue.complete([claimed[0]], secondsEach: 1, on: db) } }
+            #expect(try await db.query("SELECT count(*) FROM job_timings")[0].decode(0, as: Int.self) == 3)
+            // Pruned with the run.
+            try await db.execute("UPDATE runs SET state = 'done', finished_at = now() - interval '2 hours'")
+            let (runs, _) = try await queue.purge(olderThanSeconds: 3600, on: db)
+            #expect(runs == 1)
+            #expect(try await db.query("SELECT count(*) FROM job_timings")[0].decode(0, as: Int.self) == 0)
         }
     }
 

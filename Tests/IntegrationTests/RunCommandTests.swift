@@ -76,6 +76,13 @@ struct RunCommandTests {
             let count = { (key: String) in changes[key] as? Int ?? -1 }
             #expect(count("recordsRead") == count("recordsNew") + count("recordsChanged") + count("recordsUnchanged") + count("recordsRejected"), "\(changes)")
             #expect(count("recordsRejected") == rejected.count)
+            // Where the run's time went: every stage that ran jobs has its work and critical path (job_timings).
+            let stages = try #require(summary?["stages"] as? [[String: Any]])
+            #expect(stages.count >= 4)
+            for stage in stages {
+                let (work, critical) = (stage["workSeconds"] as? Double ?? -1, stage["criticalPathSeconds"] as? Double ?? -1)
+                #expect(work > 0 && critical > 0 && critical <= work + 1e-9, "\(stage)")
+            }
 
             let again = try await run(cluster, out: out)
             #expect(again.status == 0, "\(again.output)")

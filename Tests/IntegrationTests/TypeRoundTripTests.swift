@@ -98,4 +98,17 @@ struct TypeRoundTripTests {
             #expect("\(null)".contains("NULL"))
         }
     }
+
+    enum Light: String, PostgresTextEnum { case red, green }
+
+    @Test("a text enum round-trips by column name; a value it does not know is an error naming the column and the known values")
+    func textEnum() async throws {
+        try await withTestConnection { db in
+            let row = try await db.query("SELECT $1::text AS light, 'blue'::text AS other, NULL::text AS none", Light.green)[0]
+            #expect(try row.decode("light", as: Light.self) == .green)
+            #expect(try row.decode("none", as: Light?.self) == nil)
+            let error = try #require(throws: PostgresError.self, "blue is not a Light") { try row.decode("other", as: Light.self) }
+            #expect("\(error)".contains("other") && "\(error)".contains("unknown Light \"blue\"; expected one of red, green"), "\(error)")
+        }
+    }
 }

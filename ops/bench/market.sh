@@ -16,11 +16,16 @@ market_data() {
     python3 "$ROOT/ops/bench/generate_provider_data.py" "$work/data" 2026 "$work/data/salesforce_accounts.csv" "$work/data/hubspot_accounts.csv"
     # Enrichment here is the purchased dataset (a table provider, loaded with COPY);
     # the sample's API provider is left out: ops/bench/enrich measures API calls.
+    # So is its people section: persona discovery searches the simulator's people
+    # API, which these scripts do not start (no people data at this size).
     python3 - "$ROOT/ops/sample/marketmap.yaml" "$work/data/marketmap.yaml" <<'PY'
 import sys
 text = open(sys.argv[1]).read()
 start = text.index("    - name: firmo-api")
 end = text.index("negative_ttl_days: 14", start) + len("negative_ttl_days: 14\n")
+text = text[:start] + text[end:]
+start = text.index("\n  people:\n") + 1
+end = text.index("\n  providers:\n", start) + 1
 open(sys.argv[2], "w").write(text[:start] + text[end:])
 PY
     sed -e "s|^out:.*|out: $work/out|" -e "/^simulator:/d" "$ROOT/ops/sample/manifest.yaml" > "$work/data/manifest.yaml"

@@ -19,23 +19,29 @@ enum EnrichJobs {
         registry.register(Enrich())
     }
 
-    /// Whether a run's configuration enriches (decides if the stage exists).
-    static func isEnabled(_ params: PostgresJSON) -> Bool {
-        (try? ScoreJobs.scoring(params))?.config.enrichment.isEnabled ?? false
+    /// A job's arguments: its shard is the job's; `shards` of them.
+    struct Arguments: JobArguments {
+        static let kind = EnrichJobs.kind
+        var shards: Int
     }
 
-    static func plan(_ run: RunInfo, on db: isolated Connection) throws -> [JobSpec] {
-        let config = try ScoreJobs.scoring(run.params).config
+    /// Whether a run's configuration enriches (decides if the stage exists).
+    static func isEnabled(_ settings: RunSettings) -> Bool {
+        (try? settings.configuration())?.enrichment.isEnabled ?? false
+    }
+
+    static func plan(_ run: RunInfo, _ settings: RunSettings, on db: isolated Connection) throws -> [JobSpec] {
+        let config = try settings.configuration()
         try EnrichmentStore.openBudget(run: run.id, settings: config.enrichment, on: db)
-        try loadCSVProviders(config.enrichment.providers, manyPerKey: false, params: run.params, on: db)
-        let shards = MergeJobs.shards(run.params)
-        return (0..<shards).map { JobSpec(kind: kind, shard: $0, payload: run.params.text) }
+        try loadCSVProviders(config.enrichment.providers, manyPerKey: false, params: settings.params, on: db)
+        let shards = settings.params.shardCount
+        return try (0..<shards).map { try JobSpec(shard: $0, arguments: Arguments(shards: shards)) }
     }
 
     /// Loads the CSV files of table providers (once per file content); a
     /// relative path resolves against the configuration's folder.
-    static func loadCSVProviders(_ providers: [ProviderSettings], manyPerKey: Bool, params: PostgresJSON, on db: isolated Connection) throws {
-        let folder = params.field("config_dir", as: String.self) ?? FileManager.default.currentDirectoryPath
+    static func loadCSVProviders(_ providers: [ProviderSettings], manyPerKey: Bool, params: RunParameters, on db: isolated Connection) throws {
+        let folder = params.configDir ?? FileManager.default.currentDirectoryPath
         for provider in providers {
             guard case .table(let table) = provider.source, case .csv(let path) = table.location else { continue }
             let absolute = path.hasPrefix("/") ? path : URL(fileURLWithPath: folder).appendingPathComponent(path).standardizedFileURL.path
@@ -52,13 +58,14 @@ enum EnrichJobs {
         private let prepared = PreparedResults<ShardEnrichment.Result>()
 
         func prepare(_ job: ClaimedJob, context: JobContext, on db: isolated Connection) throws {
-            let shards = MergeJobs.shards(job.payload)
-            let enrichment = ShardEnrichment(config: try ScoreJobs.scoring(job.payload).config, environment: ProcessInfo.processInfo.environment)
+            let shards = try job.arguments(Arguments.self).shards
+            let config = try RunSettings.of(run: job.runID, on: db).configuration()
+            let enrichment = ShardEnrichment(config: config, environment: ProcessInfo.processInfo.environment)
             prepared.keep(try enrichment.lookUp(shard: job.shard, of: shards, run: job.runID, on: db), for: job)
         }
 
         func handle(_ job: ClaimedJob, context: JobContext, on db: isolated Connection) throws {
-            try ShardEnrichment.write(try prepared.take(job), shard: job.shard, of: MergeJobs.shards(job.payload), on: db)
+            try ShardEnrichment.write(try prepared.take(job), shard: job.shard, of: try job.arguments(Arguments.self).shards, on: db)
         }
     }
 }

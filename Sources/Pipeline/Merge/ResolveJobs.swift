@@ -30,8 +30,6 @@ enum ResolveJobs {
         var sharded: Bool { self == .resolve || self == .survive }
     }
 
-    static let stages = Step.allCases.map(\.rawValue)
-
     static func register(into registry: inout Registry) {
         registry.register(Components())
         registry.register(Resolve())
@@ -40,14 +38,39 @@ enum ResolveJobs {
         registry.register(Contacts())
     }
 
-    static func plan(_ stage: String, run: RunInfo) throws -> [JobSpec] {
-        guard let step = Step(rawValue: stage) else { throw PipelineError.unknownStage(stage, known: MergeJobs.stages) }
-        let shards = step.sharded ? MergeJobs.shards(run.params) : 1
-        return (0..<shards).map { JobSpec(kind: step.kind, shard: $0, payload: run.params.text) }
+    /// A resolve step's job arguments: the run's shard count (`components`
+    /// splits the market by it; a `resolve` or `survive` job is one shard).
+    /// One type per kind, so a payload is only read by its own kind.
+    protocol StepArguments: JobArguments {
+        var shards: Int { get }
+        init(shards: Int)
+    }
+    struct ComponentsArguments: StepArguments { static let kind = Step.components.kind; var shards: Int }
+    struct ResolveArguments: StepArguments { static let kind = Step.resolve.kind; var shards: Int }
+    struct GoldenArguments: StepArguments { static let kind = Step.golden.kind; var shards: Int }
+    struct SurviveArguments: StepArguments { static let kind = Step.survive.kind; var shards: Int }
+    struct ContactsArguments: StepArguments { static let kind = Step.contacts.kind; var shards: Int }
+
+    static func arguments(of step: Step) -> any StepArguments.Type {
+        switch step {
+        case .components: return ComponentsArguments.self
+        case .resolve: return ResolveArguments.self
+        case .golden: return GoldenArguments.self
+        case .survive: return SurviveArguments.self
+        case .contacts: return ContactsArguments.self
+        }
     }
 
-    static func merger(_ job: ClaimedJob) throws -> AccountMerger {
-        let settings = try MergeJobs.settings(job.payload)
+    static func plan(_ step: Step, _ settings: RunSettings) throws -> [JobSpec] {
+        let shards = settings.params.shardCount
+        let arguments = arguments(of: step).init(shards: shards)
+        return try (0..<(step.sharded ? shards : 1)).map { try JobSpec(shard: $0, arguments: arguments) }
+    }
+
+    /// The merger of a step's job, with its run's settings; checks the job's arguments.
+    static func merger<A: StepArguments>(_ job: ClaimedJob, _ type: A.Type, on db: isolated Connection) throws -> AccountMerger {
+        let shards = try job.arguments(type).shards
+        let settings = try MergeJobs.Settings(try RunSettings.of(run: job.runID, on: db), shards: shards)
         return AccountMerger(
             settings: settings.match.settings, sourcePriority: settings.priority, platforms: settings.match.platforms,
             logger: Logger(label: "marketmap.merge"))
@@ -58,7 +81,7 @@ enum ResolveJobs {
         let batchSize = 1
 
         func handle(_ job: ClaimedJob, context: JobContext, on db: isolated Connection) throws {
-            let shards = MergeJobs.shards(job.payload)
+            let shards = try job.arguments(ComponentsArguments.self).shards
             try db.execute(MergeQueries.numberRecords)
             let count: Int = try db.query(MergeQueries.recordCount)[0].decode(0)
             try db.query(MergeQueries.fillLinks, job.runID)
@@ -91,7 +114,7 @@ enum ResolveJobs {
         let batchSize = 1
 
         func handle(_ job: ClaimedJob, context: JobContext, on db: isolated Connection) throws {
-            let merger = try ResolveJobs.merger(job)
+            let merger = try ResolveJobs.merger(job, ResolveArguments.self, on: db)
             try db.execute(MergeQueries.stageShard)
             try db.query(MergeQueries.fillResolveShardRecords, job.runID, job.shard)
             try db.query(MergeQueries.fillShardEdges, job.runID, job.shard)
@@ -120,7 +143,7 @@ enum ResolveJobs {
         let batchSize = 1
 
         func handle(_ job: ClaimedJob, context: JobContext, on db: isolated Connection) throws {
-            try ResolveJobs.merger(job).assignGoldenIDs(run: job.runID, on: db)
+            try ResolveJobs.merger(job, GoldenArguments.self, on: db).assignGoldenIDs(run: job.runID, on: db)
         }
     }
 
@@ -129,7 +152,7 @@ enum ResolveJobs {
         let batchSize = 1
 
         func handle(_ job: ClaimedJob, context: JobContext, on db: isolated Connection) throws {
-            try ResolveJobs.merger(job).survive(run: job.runID, shard: job.shard, runID: job.runID, on: db) {
+            try ResolveJobs.merger(job, SurviveArguments.self, on: db).survive(run: job.runID, shard: job.shard, runID: job.runID, on: db) {
                 context.progress(job, done: Int($0 * 100), total: 100)
             }
         }
@@ -140,7 +163,7 @@ enum ResolveJobs {
         let batchSize = 1
 
         func handle(_ job: ClaimedJob, context: JobContext, on db: isolated Connection) throws {
-            let merger = try ResolveJobs.merger(job)
+            let merger = try ResolveJobs.merger(job, ContactsArguments.self, on: db)
             try merger.finish(run: job.runID, runID: job.runID, on: db)
             context.progress(job, done: 30, total: 100)
             let contacts = try ContactMerger(sourcePriority: merger.sourcePriority, logger: merger.logger).merge(on: db)

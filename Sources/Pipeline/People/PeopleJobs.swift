@@ -22,27 +22,31 @@ enum PeopleJobs {
         registry.register(Find())
     }
 
+    /// A job's arguments: its chunk of the plan is its shard.
+    struct Arguments: JobArguments {
+        static let kind = PeopleJobs.kind
+        /// Count the calls and credits the chunk needs; buy nothing.
+        var planOnly: Bool
+    }
+
     /// Whether a run's configuration finds people (decides if the stage exists).
-    static func isEnabled(_ params: PostgresJSON) -> Bool {
-        (try? ScoreJobs.scoring(params))?.config.enrichment.people.isEnabled ?? false
+    static func isEnabled(_ settings: RunSettings) -> Bool {
+        (try? settings.configuration())?.enrichment.people.isEnabled ?? false
     }
 
-    static func planOnly(_ params: PostgresJSON) -> Bool {
-        params.field("people_plan_only", as: Bool.self) ?? (params.field("people_plan_only", as: String.self) == "true")
-    }
-
-    static func plan(_ run: RunInfo, on db: isolated Connection) throws -> [JobSpec] {
-        let config = try ScoreJobs.scoring(run.params).config
+    static func plan(_ run: RunInfo, _ settings: RunSettings, on db: isolated Connection) throws -> [JobSpec] {
+        let config = try settings.configuration()
         let people = config.enrichment.people
         try EnrichmentStore.openBudget(run: run.id, settings: config.enrichment, on: db)
-        try EnrichJobs.loadCSVProviders(people.providers.map(\.provider), manyPerKey: true, params: run.params, on: db)
+        try EnrichJobs.loadCSVProviders(people.providers.map(\.provider), manyPerKey: true, params: settings.params, on: db)
         let tiers = AccountTier.allCases.filter { (people.plan[$0]?.total ?? 0) > 0 }
         let quota = { (level: PersonaTier) in tiers.map { people.plan[$0]?[level] ?? 0 } }
         try db.query(PeopleQueries.clearPlan, run.id)
         try db.query(
             PeopleQueries.plan, run.id, config.products.first?.product ?? "", tiers.map(\.rawValue), quota(.tier1), quota(.tier2), quota(.tier3),
-            MergeJobs.shards(run.params))
-        return try db.query(PeopleQueries.planChunks, run.id).map { JobSpec(kind: kind, shard: try $0.decode(0), payload: run.params.text) }
+            settings.params.shardCount)
+        let arguments = Arguments(planOnly: settings.params.peoplePlanOnly ?? false)
+        return try db.query(PeopleQueries.planChunks, run.id).map { try JobSpec(shard: try $0.decode("chunk"), arguments: arguments) }
     }
 
     final class Find: JobHandler {
@@ -51,9 +55,10 @@ enum PeopleJobs {
         private let prepared = PreparedResults<ShardPeople.Result>()
 
         func prepare(_ job: ClaimedJob, context: JobContext, on db: isolated Connection) throws {
-            let scoring = try ScoreJobs.scoring(job.payload)
+            let arguments = try job.arguments(Arguments.self)
+            let scoring = try RunSettings.of(run: job.runID, on: db).scoring()
             let people = ShardPeople(
-                config: scoring.config, asOf: scoring.asOf, environment: ProcessInfo.processInfo.environment, planOnly: PeopleJobs.planOnly(job.payload))
+                config: scoring.config, asOf: scoring.asOf, environment: ProcessInfo.processInfo.environment, planOnly: arguments.planOnly)
             prepared.keep(try people.lookUp(chunk: job.shard, run: job.runID, on: db), for: job)
         }
 

@@ -151,10 +151,8 @@ public struct PushPlans: Sendable {
 extension PushPlans {
     /// The configuration of the latest market run (carried in its params).
     public static func latestRunConfig(on db: isolated Connection) throws -> MarketMapConfig? {
-        guard let run = try RunPlan.latestMarketRun(on: db),
-            let params: PostgresJSON = try db.query(ReportQueries.runParams, run).first?.decode(0)
-        else { return nil }
-        return try ScoreJobs.scoring(params).config
+        guard let run = try RunPlan.latestMarketRun(on: db) else { return nil }
+        return try RunSettings.of(run: run, on: db).configuration()
     }
 }
 

@@ -184,7 +184,6 @@ enum ReportQueries {
 }
 
 extension ReportQueries {
-    static let runParams = "SELECT params FROM runs WHERE id = $1"
     /// territories.csv: every placed account with its rep (no parameters: COPY cannot take them).
     static let territoriesCSV = """
         COPY (SELECT t.golden_id, g.name, g.domain, t.rep_id, t.previous_owner, CASE WHEN t.moved THEN 'yes' ELSE 'no' END AS moved, t.reason

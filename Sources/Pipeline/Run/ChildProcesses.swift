@@ -30,6 +30,8 @@ public final class ChildProcesses: Sendable {
         var stopping = false
         var grace = 15.0
         var pids: [String: Int32] = [:]
+        /// Each role's highest peak resident memory seen, over all its lives.
+        var peaks: [String: Int] = [:]
         var tasks: [Task<Void, Never>] = []
         var restarts = 0
     }
@@ -92,7 +94,11 @@ public final class ChildProcesses: Sendable {
         ) { execution in
             let pid = execution.processIdentifier.value
             state.withLock { $0.pids[role.name] = pid }
+            var polls = 0
             while Self.alive(pid) {
+                // Every second: a child that exits (killed, restarted) takes its peak with it.
+                if polls % 10 == 0 { notePeak(of: role.name, pid: pid) }
+                polls += 1
                 if state.withLock({ $0.stopping }) {
                     try? execution.send(signal: .terminate)
                     let deadline = Date().addingTimeInterval(state.withLock { $0.grace })
@@ -117,9 +123,17 @@ public final class ChildProcesses: Sendable {
         return state != "Z" && state != "X"
     }
 
-    /// Peak resident memory (VmHWM) of each running child, in bytes.
+    /// Peak resident memory (VmHWM) of each child role, in bytes: the
+    /// highest of every life of the role (sampled each second) and of the
+    /// running one now.
     public func peakMemory() -> [String: Int] {
-        pids.compactMapValues { Self.peakMemory(of: "\($0)") }
+        for (role, pid) in pids { notePeak(of: role, pid: pid) }
+        return state.withLock { $0.peaks }
+    }
+
+    private func notePeak(of role: String, pid: Int32) {
+        guard let peak = Self.peakMemory(of: "\(pid)") else { return }
+        state.withLock { $0.peaks[role] = max($0.peaks[role] ?? 0, peak) }
     }
 
     /// This process's peak resident memory, in bytes.

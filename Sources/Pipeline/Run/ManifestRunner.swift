@@ -119,7 +119,7 @@ public final class ManifestRunner: Service {
             await children.stop()
         }
         guard let status else { return Outcome(run: run, ending: .ended(state: "unknown", error: "")) }
-        return Outcome(run: run, ending: status.state == "done" ? .done : .ended(state: status.state, error: status.error))
+        return Outcome(run: run, ending: status.state == .done ? .done : .ended(state: status.state.rawValue, error: status.error))
     }
 
     /// The coordinator, the workers and the reporter, as children of this binary.
@@ -147,7 +147,7 @@ public final class ManifestRunner: Service {
             if let current = try await runs.status(run, on: db) {
                 monitor.update(current, try await RunMonitor.inputs(run: run, on: db))
                 status = current
-                if current.state != "running" { break }
+                if current.state.isFinished { break }
             }
             await stop.sleep(.milliseconds(500))
         }
@@ -159,7 +159,7 @@ public final class ManifestRunner: Service {
     private func waitForReports(run: Int, status: RunStatus?, reports: URL, stop: StopRequest, on db: Connection) async throws {
         let deadline = Date().addingTimeInterval(options.reportTimeout)
         let directory = reports.appendingPathComponent("run-\(run)")
-        let files = ["summary.json"] + (status?.state == "done" ? ["report.html"] : [])
+        let files = ["summary.json"] + (status?.state == .done ? ["report.html"] : [])
         func exists(_ name: String) -> Bool { FileManager.default.fileExists(atPath: directory.appendingPathComponent(name).path) }
         while Date() < deadline, !stop.isRequested {
             let reported = try await RunPlan.isReported(run, on: db)

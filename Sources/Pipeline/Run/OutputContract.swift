@@ -26,10 +26,8 @@ public enum OutputContract {
 
     /// The product the exports score by: the first of the run's configuration.
     public static func product(ofRun run: Int, on db: isolated Connection) throws -> String {
-        guard let params: PostgresJSON = try db.query(ReportQueries.runParams, run).first?.decode(0),
-            let scoring = try? ScoreJobs.scoring(params)
-        else { return "" }
-        return scoring.config.products.first?.product ?? ""
+        guard let config = try? RunSettings.of(run: run, on: db).configuration() else { return "" }
+        return config.products.first?.product ?? ""
     }
 
     /// Streams a `COPY ... TO STDOUT` into a new file at `url`, a megabyte at a time.

@@ -40,7 +40,7 @@ public final class RunMonitor: @unchecked Sendable {
         switch stage.stage {
         case "normalize":
             let total = inputs.staged
-            return stage.state == "done" ? (total, total) : (max(0, total - inputs.stagedLeft), total)
+            return stage.state == .done ? (total, total) : (max(0, total - inputs.stagedLeft), total)
         case "enrich", "score": return (Int(Double(inputs.goldenAccounts) * share), inputs.goldenAccounts)
         case "people": return (Int(Double(inputs.plannedAccounts) * share), inputs.plannedAccounts)
         default: return (Int(Double(inputs.sourceAccounts) * share), inputs.sourceAccounts)
@@ -48,17 +48,17 @@ public final class RunMonitor: @unchecked Sendable {
     }
 
     public func update(_ status: RunStatus, _ inputs: Inputs, now: Date = Date()) {
-        for stage in status.stages where stage.state == "done" || stage.state == "failed" {
+        for stage in status.stages where stage.state.isFinished {
             guard !reported.contains(stage.stage) else { continue }
             reported.insert(stage.stage)
             let (done, _) = rows(stage, inputs)
             let seconds = stage.startedAt.flatMap { start in stage.finishedAt.map { $0.timeIntervalSince(start) } } ?? 0
             let rate = seconds > 0 ? " (\(Self.grouped(Int(Double(done) / seconds))) rows/s)" : ""
-            let line = "  \(Self.padded(stage.stage)) \(stage.state)  \(Self.grouped(done)) rows in \(String(format: "%.1f", seconds)) s\(rate), \(stage.jobsTotal) job\(stage.jobsTotal == 1 ? "" : "s")"
+            let line = "  \(Self.padded(stage.stage)) \(stage.state.rawValue)  \(Self.grouped(done)) rows in \(String(format: "%.1f", seconds)) s\(rate), \(stage.jobsTotal) job\(stage.jobsTotal == 1 ? "" : "s")"
             write(tty ? "\r\u{1B}[2K" + line + "\n" : line + "\n")
             if active == stage.stage { active = nil }
         }
-        guard let stage = status.stages.first(where: { $0.state == "running" }) else { return }
+        guard let stage = status.stages.first(where: { $0.state == .running }) else { return }
         let (done, total) = rows(stage, inputs)
         let elapsed = stage.startedAt.map { now.timeIntervalSince($0) } ?? 0
         let rate = elapsed > 0 ? Double(done) / elapsed : 0

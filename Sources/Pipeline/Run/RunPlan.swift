@@ -87,15 +87,14 @@ public struct RunPlan: Sendable {
     }
 
     /// The run's params: everything the workers and the reporter need.
-    public func params(asOf: String) throws -> PostgresJSON {
-        struct Params: Encodable {
-            var config: String, config_dir: String, source_priority: String, shards: Int, as_of: String, manifest: String
-            var people_plan_only: Bool?
-        }
-        return try PostgresJSON(encoding: Params(
-            config: configText, config_dir: URL(fileURLWithPath: configPath).deletingLastPathComponent().path,
-            source_priority: manifest.sourcePriority.joined(separator: ","), shards: manifest.shards, as_of: asOf, manifest: fingerprint,
-            people_plan_only: peoplePlanOnly ? true : nil))
+    /// The configuration travels validated, as JSON (`RunParameters.carry`).
+    public func params(asOf: String) -> RunParameters {
+        var params = RunParameters(
+            configDir: URL(fileURLWithPath: configPath).deletingLastPathComponent().path,
+            sourcePriority: manifest.sourcePriority.joined(separator: ","), shards: manifest.shards, asOf: asOf, manifest: fingerprint,
+            peoplePlanOnly: peoplePlanOnly ? true : nil)
+        params.carry(configText: configText, config: config)
+        return params
     }
 
     /// The same plan as a dry run of the people stage (another fingerprint:
@@ -121,9 +120,9 @@ public struct RunPlan: Sendable {
                 let name = URL(fileURLWithPath: files[staged.count - 1]).lastPathComponent
                 progress("\(name): \(file.read) records staged, \(file.rejected) rejected" + file.notes.map { "; " + $0 }.joined())
             }
-            let params = try params(asOf: asOf)
-            let stages = Registry.standard.pipelines["market"]?.stages(RunInfo(id: 0, pipeline: "market", params: params)) ?? []
-            let run = try Runs(queue: JobQueue()).create(pipeline: "market", params: params, stages: stages, on: db)
+            let params = params(asOf: asOf)
+            let stages = MarketPipeline.market.stages(for: RunSettings(params: params)).map(\.rawValue)
+            let run = try Runs(queue: JobQueue()).create(pipeline: MarketPipeline.market.rawValue, params: try params.json(), stages: stages, on: db)
             try db.query(RunQueries.claimFiles, run, staged.map(\.fileID))
             for group in fullExports(staged) {
                 guard group.hasRecordIDs else {

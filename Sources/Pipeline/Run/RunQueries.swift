@@ -1,5 +1,6 @@
 /// SQL of `marketmap run` and `marketmap status`.
 enum RunQueries {
+    static let runParams = "SELECT params FROM runs WHERE id = $1"
     static let unfinishedRun = """
         SELECT id FROM runs WHERE pipeline = 'market' AND state = 'running' AND params->>'manifest' = $1 ORDER BY id DESC LIMIT 1
         """

@@ -7,16 +7,21 @@ import Postgres
 public struct RunSummary: Codable, Sendable {
     public struct Stage: Codable, Sendable {
         public var stage: String
-        public var state: String
+        public var state: StageState
         public var jobsTotal: Int
         public var jobsDone: Int
         public var deadLetters: Int
+        /// Wall time, first job claimed to last job done.
         public var seconds: Double?
+        /// The finished jobs' seconds, summed: what the stage cost on all workers together.
+        public var workSeconds: Double
+        /// The longest job: the stage takes at least this long however many workers run it.
+        public var criticalPathSeconds: Double
     }
 
     public var run: Int
     public var pipeline: String
-    public var state: String
+    public var state: RunState
     public var error: String?
     public var seconds: Double?
     public var stages: [Stage]
@@ -89,7 +94,8 @@ public struct RunSummary: Codable, Sendable {
             Stage(
                 stage: stage.stage, state: stage.state, jobsTotal: stage.jobsTotal, jobsDone: stage.jobsDone,
                 deadLetters: stage.deadLetters,
-                seconds: stage.startedAt.flatMap { start in stage.finishedAt.map { $0.timeIntervalSince(start) } })
+                seconds: stage.startedAt.flatMap { start in stage.finishedAt.map { $0.timeIntervalSince(start) } },
+                workSeconds: stage.workSeconds, criticalPathSeconds: stage.criticalPathSeconds)
         }
     }
 

@@ -13,7 +13,7 @@ public enum RunSummaryText {
         guard let status = try Runs(queue: JobQueue()).status(run, on: db) else { return "no run \(run)\n" }
         let f = try db.query(RunQueries.summaryFigures, run)[0]
         let n = { (index: Int) throws -> String in RunMonitor.grouped(try f.decode(index, as: Int.self)) }
-        var text = "\nrun \(run): \(status.state)\(status.error.isEmpty ? "" : " — \(status.error)")\n"
+        var text = "\nrun \(run): \(status.state.rawValue)\(status.error.isEmpty ? "" : " — \(status.error)")\n"
         text += "  source rows \(try n(0)): loaded \(try n(9)), unchanged \(try n(10)), rejected \(try n(1))\n"
         text += "  golden accounts \(try n(2)) (duplicates merged \(try n(3))), golden contacts \(try n(4))\n"
         text += "  tiers (\(product)): T1 \(try n(5)), T2 \(try n(6)), T3 \(try n(7)), excluded \(try n(8))\n"
@@ -27,7 +27,7 @@ public enum RunSummaryText {
         text += "  time per stage:"
         for stage in status.stages {
             let seconds = stage.startedAt.flatMap { start in stage.finishedAt.map { $0.timeIntervalSince(start) } }
-            text += " \(stage.stage) " + (seconds.map { String(format: "%.1f s", $0) } ?? stage.state) + ";"
+            text += " \(stage.stage) " + (seconds.map { String(format: "%.1f s", $0) } ?? stage.state.rawValue) + ";"
         }
         text += "\n"
         if let plan {
