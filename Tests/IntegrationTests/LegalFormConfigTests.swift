@@ -20,18 +20,8 @@ struct LegalFormConfigTests {
         001C,Karadeniz Makina Tic. Ltd. Şti.,,Türkiye,Samsun
         """
 
-    static let minimal = """
-        icp:
-          products:
-            - name: p
-              criteria:
-                - {field: employees, range: [1, 10], points: 5}
-        valuation:
-          base: {bands: [{range: [0, null], value: 1000}]}
-        """
-
     func config(_ yaml: String) throws -> MatchConfig {
-        try ConfigLoader.parse(Self.minimal + yaml, file: "test.yaml").match
+        try ConfigLoader.parse(ConfigTests.valid + yaml, file: "test.yaml").match
     }
 
     func importAndMerge(_ match: MatchConfig, path: String, on db: Connection) async throws -> (ImportReport, MergeReport) {

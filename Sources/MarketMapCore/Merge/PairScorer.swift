@@ -78,7 +78,7 @@ struct PairScorer {
         for (index, family) in [(a, left), (b, right)] {
             guard let domain = records[index].ownDomain, let name = records[index].name else { continue }
             let label = Self.label(domain)
-            let forms = CompanyNameNormalizer.legalForms.filter { $0.count >= 2 && CompanyNameNormalizer.family(of: $0) == family && label.hasSuffix($0) }
+            let forms = settings.legalForms.words.filter { $0.count >= 2 && CompanyNameNormalizer.family(of: $0) == family && label.hasSuffix($0) }
             guard !forms.isEmpty else { continue }
             let names = Self.derivations(name)
             if forms.contains(where: { names.contains(String(label.dropLast($0.count))) }) { return true }
@@ -120,20 +120,13 @@ struct PairScorer {
     mutating func withoutOthersCity(_ a: Int, _ b: Int) -> Double? {
         for (named, placed) in [(a, b), (b, a)] {
             guard let text = records[named].name, let city = records[placed].city, records[named].city == nil,
-                let shorter = Self.withoutTrailing(city, of: text, forms: settings.legalForms), let other = name(placed)
+                let shorter = CompanyNameNormalizer.withoutTrailingPlace(
+                    text, place: city.split(separator: " ").map(String.init), forms: settings.legalForms),
+                let other = name(placed)
             else { continue }
             return PreparedName(shorter, frequencies: frequencies, vocabulary: &vocabulary).similarity(to: other)
         }
         return nil
-    }
-
-    /// `name` without its last words when they are `place`, and without a
-    /// legal form left before them; nil when that leaves nothing.
-    static func withoutTrailing(_ place: String, of name: String, forms: LegalForms) -> String? {
-        guard name.hasSuffix(" " + place) else { return nil }
-        var words = name.dropLast(place.count + 1).split(separator: " ").map(String.init)
-        CompanyNameNormalizer.stripLegalForms(&words, forms: forms)
-        return words.isEmpty ? nil : words.joined(separator: " ")
     }
 
     enum Cities { case agree, differ, unknown }

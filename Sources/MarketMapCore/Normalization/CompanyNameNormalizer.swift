@@ -92,9 +92,15 @@ public enum CompanyNameNormalizer {
     public static func normalize(_ raw: String?, city: String?, forms: LegalForms = .builtIn) -> String? {
         guard let name = normalize(raw, forms: forms) else { return nil }
         guard let city, !TextFolding.isPlaceholder(city) else { return name }
-        let place = TextFolding.words(city)
+        return withoutTrailingPlace(name, place: TextFolding.words(city), forms: forms) ?? name
+    }
+
+    /// A normalized name without its last words when they are `place` (folded
+    /// words), and without the legal form left before them (`acme gmbh berlin`
+    /// → `acme`); nil when it does not end with the place or nothing else is left.
+    static func withoutTrailingPlace(_ name: String, place: [String], forms: LegalForms) -> String? {
         var words = name.split(separator: " ").map(String.init)
-        guard !place.isEmpty, words.count > place.count, words.suffix(place.count).elementsEqual(place) else { return name }
+        guard !place.isEmpty, words.count > place.count, words.suffix(place.count).elementsEqual(place) else { return nil }
         words.removeLast(place.count)
         stripLegalForms(&words, forms: forms)
         return words.joined(separator: " ")

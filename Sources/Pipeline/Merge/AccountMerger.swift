@@ -79,7 +79,7 @@ public struct AccountMerger: Sendable {
         try Self.matchRecords(MergeQueries.matchRecords, platforms: platforms, on: db)
     }
 
-    /// What matching needs of the source accounts a COPY of `matchColumns` selects.
+    /// What matching needs of the source accounts a COPY of `match_records` rows selects.
     func matchRecords(on db: isolated Connection, query: String) throws -> [MatchRecord] {
         try Self.matchRecords(query, platforms: platforms, on: db)
     }

@@ -1,11 +1,7 @@
 /// SQL of the merge stage.
 enum MergeQueries {
-    /// What matching reads of a source account (`AccountMerger.matchRecords`).
-    private static let matchColumns = """
-        s.source, s.source_id, coalesce(s.name_norm, ''), CASE WHEN s.domain_identity THEN s.domain ELSE '' END,
-        coalesce(s.country, ''), s.prevent_override, coalesce(s.city, ''), coalesce(s.name, '')
-        """
-    static let matchRecords = "COPY (SELECT \(matchColumns) FROM source_accounts s) TO STDOUT"
+    /// What matching reads of every source account (the `match_records` view, sql/0025).
+    static let matchRecords = "COPY (SELECT * FROM match_records) TO STDOUT"
 
     // Resolve, step 1 (one job): connected components over compact record numbers.
 
@@ -74,8 +70,8 @@ enum MergeQueries {
         """
     static let fillResolveShardRecords = "INSERT INTO resolve_shard_records SELECT source, source_id FROM resolve_components WHERE run_id = $1 AND shard = $2"
     static let shardMatchRecords = """
-        COPY (SELECT \(matchColumns) FROM resolve_shard_records k
-              JOIN source_accounts s ON s.source = k.source AND s.source_id = k.source_id) TO STDOUT
+        COPY (SELECT m.* FROM resolve_shard_records k
+              JOIN match_records m ON m.source = k.source AND m.source_id = k.source_id) TO STDOUT
         """
     static let fillShardEdges = """
         INSERT INTO resolve_shard_edges SELECT a_source, a_id, b_source, b_id, score, kind, reason FROM resolve_edges
@@ -343,6 +339,9 @@ enum MergeQueries {
     // Resolve, step 5 (one job): what only the whole run knows.
 
     /// A run's resolve rows, once its accounts are written.
-    static let dropResolveRows = ["resolve_components", "resolve_edges", "resolve_clusters", "resolve_golden", "resolve_review"]
-        .map { "DELETE FROM \($0) WHERE run_id = $1" }
+    static let dropResolveRows = [
+        "DELETE FROM resolve_components WHERE run_id = $1", "DELETE FROM resolve_edges WHERE run_id = $1",
+        "DELETE FROM resolve_clusters WHERE run_id = $1", "DELETE FROM resolve_golden WHERE run_id = $1",
+        "DELETE FROM resolve_review WHERE run_id = $1",
+    ]
 }
