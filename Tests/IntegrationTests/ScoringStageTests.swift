@@ -102,7 +102,7 @@ struct ScoringStageTests {
                     SELECT g.id, g.employees, g.industry, g.domain, g.type,
                         (SELECT s.extra->>'Tech Stack' FROM account_lineage l JOIN source_accounts s USING (source, source_id)
                          WHERE l.golden_id = g.id AND s.extra->>'Tech Stack' <> ''
-                         ORDER BY s.updated_at DESC, s.source, s.source_id LIMIT 1) AS stack
+                         ORDER BY s.last_activity DESC NULLS LAST, s.source, s.source_id LIMIT 1) AS stack
                     FROM golden_accounts g
                 ), expected AS (
                     SELECT id, CASE WHEN lower(type) = 'partner' THEN 0 ELSE

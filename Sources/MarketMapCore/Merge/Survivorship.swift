@@ -3,7 +3,9 @@ public struct SurvivorCandidate: Sendable, Equatable {
     public var key: RecordKey
     /// Position of the record's source in the configured priority (0 = first).
     public var sourcePriority: Int
-    /// When the record last changed (ISO 8601 text compares in time order); nil sorts last.
+    /// When the record was last active in its CRM (its last activity, an ISO
+    /// 8601 date: text compares in time order); nil sorts last. Never the
+    /// time marketmap loaded it, which depends on which run saw it change.
     public var updatedAt: String?
     public var values: [String: String]
 

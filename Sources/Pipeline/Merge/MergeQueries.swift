@@ -209,9 +209,11 @@ enum MergeQueries {
     static let staleCount = "SELECT count(*)::int8 FROM merge_stale"
 
     /// What survivorship reads of a member record (`AccountMerger.member`):
-    /// `l` is its lineage row, `s` its source_accounts row.
+    /// `l` is its lineage row, `s` its source_accounts row. "Most recent" is
+    /// the CRM's last activity, never when marketmap loaded the row (a
+    /// refresh loads only what changed, a full run everything at once).
     static let memberColumns = """
-        l.golden_id, s.source, s.source_id, to_char(s.updated_at, 'YYYY-MM-DD"T"HH24:MI:SS.US'),
+        l.golden_id, s.source, s.source_id, to_char(s.last_activity, 'YYYY-MM-DD'),
         coalesce(s.last_activity::text, ''), s.prevent_override,
         coalesce(s.name, ''), coalesce(s.name_norm, ''), coalesce(s.website, ''),
         CASE WHEN s.domain_identity THEN s.domain ELSE '' END, coalesce(s.industry, ''),

@@ -14,7 +14,7 @@ enum ReportQueries {
                 ELSE (SELECT s.extra->>regexp_replace($4::text, '^extra\\.', '')
                       FROM account_lineage l JOIN source_accounts s ON s.source = l.source AND s.source_id = l.source_id
                       WHERE l.golden_id = g.id AND s.extra->>regexp_replace($4::text, '^extra\\.', '') <> ''
-                      ORDER BY s.updated_at DESC, s.source, s.source_id LIMIT 1)
+                      ORDER BY s.last_activity DESC NULLS LAST, s.source, s.source_id LIMIT 1)
             END,
             coalesce(nullif(g.owner, ''), a.rep_id), coalesce(lower(g.type) LIKE '%partner%', false),
             coalesce($3::int > 0 AND g.last_activity < $2::date - make_interval(months => $3::int), false)

@@ -2,7 +2,7 @@
 enum ScoringQueries {
     /// The facts criteria read for the golden accounts of one shard: golden
     /// fields, plus every non-blank `extra` column of its source records
-    /// (the most recently updated record wins a key, ties by source and record id, like survivorship's most recent non-blank), as parallel arrays;
+    /// (the record of the most recent CRM activity wins a key, ties by source and record id, like survivorship's most recent non-blank), as parallel arrays;
     /// then the fields enrichment filled (`account_enrichment`), also as arrays.
     static let accountFacts = facts(of: "enriched_accounts", enrichment: true)
     /// The same facts as the CRMs gave them, without enrichment: what the
@@ -26,7 +26,7 @@ enum ScoringQueries {
                 JOIN source_accounts s ON s.source = l.source AND s.source_id = l.source_id,
                 LATERAL jsonb_each_text(s.extra) e
                 WHERE l.golden_id = g.id AND e.value <> ''
-                ORDER BY e.key, s.updated_at DESC, s.source, s.source_id
+                ORDER BY e.key, s.last_activity DESC NULLS LAST, s.source, s.source_id
             ) e
         ) x ON true
         LEFT JOIN LATERAL (
