@@ -67,7 +67,7 @@ enum ContactQueries {
         FROM ids WHERE m.source = ids.source AND m.source_id = ids.source_id
         """
     /// Inserts the golden contacts assigned above, from their best member
-    /// (source priority, then most recent).
+    /// (`bestMember`'s order).
     static let insertCreated = """
         INSERT INTO golden_contacts (id, golden_account_id, email, linkedin, first_name, last_name, title, seniority,
                                      department, country, state, role_start)
@@ -75,7 +75,22 @@ enum ContactQueries {
                c.first_name, c.last_name, c.title, c.seniority, c.department, c.country, c.state, c.role_start
         FROM merge_contacts m JOIN source_contacts c ON c.source = m.source AND c.source_id = m.source_id
         WHERE m.method = 'created' AND NOT EXISTS (SELECT 1 FROM golden_contacts g WHERE g.id = m.golden_contact_id)
-        ORDER BY m.golden_contact_id, array_position($1::text[], m.source) NULLS LAST, m.updated_at DESC, m.source, m.source_id
+        ORDER BY m.golden_contact_id, array_position($1::text[], m.source) NULLS LAST, m.source, m.source_id
+        """
+    /// A golden contact's fields follow its best member (source priority $1,
+    /// then the smallest source and record id; never load order), so an
+    /// edited source contact edits its golden contact on a refresh as it
+    /// would on a full run. Email and LinkedIn URL are its identity: kept.
+    static let followMembers = """
+        UPDATE golden_contacts g SET first_name = b.first_name, last_name = b.last_name, title = b.title, seniority = b.seniority,
+            department = b.department, country = b.country, state = b.state, role_start = b.role_start, updated_at = now()
+        FROM (SELECT DISTINCT ON (l.golden_contact_id) l.golden_contact_id, c.first_name, c.last_name, c.title, c.seniority,
+                     c.department, c.country, c.state, c.role_start
+              FROM contact_lineage l JOIN source_contacts c ON c.source = l.source AND c.source_id = l.source_id
+              ORDER BY l.golden_contact_id, array_position($1::text[], l.source) NULLS LAST, l.source, l.source_id) b
+        WHERE g.id = b.golden_contact_id
+          AND (g.first_name, g.last_name, g.title, g.seniority, g.department, g.country, g.state, g.role_start)
+              IS DISTINCT FROM (b.first_name, b.last_name, b.title, b.seniority, b.department, b.country, b.state, b.role_start)
         """
     static let writeLineage = """
         INSERT INTO contact_lineage AS l (source, source_id, golden_contact_id, match_method)
