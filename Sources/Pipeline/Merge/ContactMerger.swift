@@ -39,6 +39,7 @@ public struct ContactMerger: Sendable {
             try db.query(ContactQueries.assignSingles)
             try db.query(ContactQueries.insertCreated, sourcePriority)
             try db.query(ContactQueries.writeLineage)
+            try db.query(ContactQueries.dropLineageWithoutAccount)
             try db.query(ContactQueries.followMembers, sourcePriority)
             try db.query(ContactQueries.fillIdentifiers)
             try db.query(ContactQueries.dropOrphans)

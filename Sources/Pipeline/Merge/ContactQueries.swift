@@ -99,6 +99,13 @@ enum ContactQueries {
             match_method = CASE WHEN l.golden_contact_id = excluded.golden_contact_id THEN l.match_method ELSE excluded.match_method END
         WHERE l.golden_contact_id IS DISTINCT FROM excluded.golden_contact_id
         """
+    /// A contact whose account is gone from the exports (or never was) has no
+    /// golden contact: last night's lineage row goes, so its golden contact is
+    /// an orphan unless another record holds it, as on a full run.
+    static let dropLineageWithoutAccount = """
+        DELETE FROM contact_lineage l USING merge_contacts m
+        WHERE m.source = l.source AND m.source_id = l.source_id AND m.golden_contact_id IS NULL
+        """
     /// Fills blank email / LinkedIn of a golden contact from its members.
     static let fillIdentifiers = """
         UPDATE golden_contacts g SET email = coalesce(g.email, x.email), linkedin = coalesce(g.linkedin, x.linkedin), updated_at = now()
