@@ -32,7 +32,7 @@ enum ImportQueries {
                 END,
                 left(record, 4096)
             FROM removed, import_files f WHERE f.id = $1
-            ON CONFLICT (source, kind, md5(file), line, md5(reason)) DO UPDATE SET import_file_id = excluded.import_file_id
+            ON CONFLICT (source, kind, md5(file), line, md5(reason)) DO UPDATE SET import_file_id = excluded.import_file_id, raw = excluded.raw
             RETURNING 1
         )
         SELECT (SELECT count(*) FROM saved)::int8
@@ -257,7 +257,7 @@ enum ImportQueries {
         WITH saved AS (
             INSERT INTO rejected_rows (import_file_id, source, kind, file, line, reason, raw)
             SELECT $1, $2, $3, $4, line, reason, raw FROM stage_rejects
-            ON CONFLICT (source, kind, md5(file), line, md5(reason)) DO UPDATE SET import_file_id = excluded.import_file_id
+            ON CONFLICT (source, kind, md5(file), line, md5(reason)) DO UPDATE SET import_file_id = excluded.import_file_id, raw = excluded.raw
             RETURNING 1
         )
         SELECT (SELECT count(*) FROM saved)::int8

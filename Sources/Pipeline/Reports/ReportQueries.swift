@@ -152,11 +152,11 @@ enum ReportQueries {
         """
     static let validation = """
         SELECT metric, value::float8 FROM (VALUES
-            (1, 'source rows read', (SELECT coalesce(sum(rows_read), 0) FROM import_files)),
+            (1, 'source rows read', (SELECT coalesce(sum(rows_read), 0) FROM current_import_files)),
             (2, 'source accounts loaded', (SELECT count(*) FROM source_accounts)),
             (3, 'source contacts loaded', (SELECT count(*) FROM source_contacts)),
             (4, 'source opportunities loaded', (SELECT count(*) FROM source_opportunities)),
-            (5, 'rows rejected', (SELECT count(*) FROM rejected_rows)),
+            (5, 'rows rejected', (SELECT count(*) FROM rejected_rows WHERE import_file_id IN (SELECT id FROM current_import_files))),
             (6, 'golden accounts', (SELECT count(*) FROM golden_accounts)),
             (7, 'duplicates merged', (SELECT count(*) FROM account_lineage) - (SELECT count(*) FROM golden_accounts)),
             (8, 'golden contacts', (SELECT count(*) FROM golden_contacts)),

@@ -90,7 +90,8 @@ enum RunQueries {
                (SELECT count(*) FROM credit_ledger WHERE run_id = $1 AND cost > 0 AND pool = 'accounts')::int8
         """
     static let rejectedCSV = """
-        COPY (SELECT source, kind, file, line, reason, raw FROM rejected_rows ORDER BY source, kind, file, line)
+        COPY (SELECT source, kind, file, line, reason, raw FROM rejected_rows
+              WHERE import_file_id IN (SELECT id FROM current_import_files) ORDER BY source, kind, file, line)
         TO STDOUT WITH (FORMAT csv, HEADER true)
         """
     /// Rows read, rejected, golden figures, tiers; then rows loaded (new or
