@@ -6,6 +6,9 @@ enum ReportQueries {
     /// months (0: never stale), $4 the segment field (a golden column name or
     /// extra.<column>). The owner is the CRM's, else the rep the previous
     /// run assigned (not pushed yet): kept unless balance needs the move.
+    /// In the order of each account's anchor (its smallest source record),
+    /// which breaks the assigner's ties: never the golden id, which a refresh
+    /// keeps from last night and a fresh database numbers anew.
     static let territoryAccounts = """
         SELECT g.id, coalesce(v.valuation, 0)::float8, g.country,
             CASE $4::text
@@ -22,8 +25,11 @@ enum ReportQueries {
         LEFT JOIN account_valuations v ON v.golden_id = g.id
         LEFT JOIN account_scores s ON s.golden_id = g.id AND s.product = $1
         LEFT JOIN territory_assignments a ON a.golden_id = g.id
+        LEFT JOIN LATERAL (
+            SELECT l.source, l.source_id FROM account_lineage l WHERE l.golden_id = g.id ORDER BY l.source, l.source_id LIMIT 1
+        ) anchor ON true
         WHERE s.tier IS NOT NULL OR lower(g.type) LIKE '%partner%'
-        ORDER BY g.id
+        ORDER BY anchor.source, anchor.source_id, g.id
         """
     // Tier movers: the baseline of the last reported run against account_scores now.
     static let baselineRun = "SELECT run_id, product, config, compared_with, config_changed FROM tier_baseline_run"
