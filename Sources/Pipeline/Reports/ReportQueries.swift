@@ -180,12 +180,15 @@ enum ReportQueries {
         ) AS v(position, metric, value)
         ORDER BY position
         """
-    /// (estimate, closed-won amount) per golden account with both.
+    /// (estimate, closed-won amount) per golden account with both, in value
+    /// order: floating-point sums over them come out the same to the last
+    /// digit whatever ids the accounts have.
     static let calibrationPairs = "WITH " + deals + """
         SELECT v.valuation::float8, sum(d.amount)::float8
         FROM deals d JOIN account_valuations v ON v.golden_id = d.golden_id
         WHERE d.is_won AND d.amount > 0 AND v.valuation > 0
         GROUP BY d.golden_id, v.valuation
+        ORDER BY 1, 2
         """
 }
 
