@@ -15,3 +15,17 @@ enum PipelineQueries {
         FROM runs r LEFT JOIN run_credits c ON c.run_id = r.id ORDER BY r.id DESC LIMIT 1
         """
 }
+
+extension PipelineQueries {
+    // `StageInputs` (sql/0026).
+    static let sameStageInputs = """
+        SELECT 1 FROM stage_inputs
+        WHERE stage = $1 AND shard = $2 AND shards = $3 AND config_hash = $4 AND version = $5 AND as_of = $6::date
+        """
+    static let recordStageInputs = """
+        INSERT INTO stage_inputs (stage, shard, shards, run_id, config_hash, version, as_of, redone)
+        VALUES ($1, $2, $3, $4, $5, $6, $7::date, $8)
+        ON CONFLICT (stage, shard) DO UPDATE SET shards = excluded.shards, run_id = excluded.run_id, config_hash = excluded.config_hash,
+            version = excluded.version, as_of = excluded.as_of, redone = excluded.redone, recorded_at = now()
+        """
+}

@@ -62,6 +62,12 @@ struct RefreshDifferentialTests {
             #expect(account[changes.merged] != nil && account[changes.merged] == account[changes.into], "the record given another's domain joined its account")
             #expect(account[changes.split] != nil && !changes.splitFrom.contains { account[$0] == account[changes.split] }, "the record given a domain of its own left its account")
             refreshIDs = try await Identities(config, out: refreshed)
+            // The refresh scored only the accounts whose inputs changed (the same configuration and day as night A's).
+            let db = try await Connection.connect(config)
+            let rescored = try await count(db, "SELECT coalesce(sum(redone), 0)::int8 FROM stage_inputs WHERE stage = 'score'")
+            let accounts = try await count(db, "SELECT count(*)::int8 FROM golden_accounts")
+            await db.close()
+            #expect(rescored > 0 && rescored * 5 < accounts, "the refresh scored \(rescored) of \(accounts) accounts")
         }
         try await withTestDatabase { config in
             try await run(manifest, out: full, config)

@@ -11,8 +11,11 @@ public struct ScoreCounts: Sendable, Equatable {
 /// Scores one shard of golden accounts (`id % shards == shard`) and their
 /// contacts with a configuration: ICP fit and tier per product, valuation,
 /// persona fit and priority. Reads the shard's facts in one query, computes in
-/// `MarketMapCore`, replaces the shard's rows with `COPY`. Runs in the
-/// caller's transaction (a job's), or its own.
+/// `MarketMapCore`, replaces the accounts' rows with `COPY`. Every account of
+/// the shard, or (`everything` false: the configuration, version and as-of
+/// day are those of the last scoring) only those whose input hash changed
+/// since they were last scored (`score_inputs`). Runs in the caller's
+/// transaction (a job's), or its own.
 public struct AccountScoring: Sendable {
     public let config: MarketMapConfig
     /// Tenure in role is counted up to this day (a run fixes it, so re-runs agree).
@@ -24,13 +27,15 @@ public struct AccountScoring: Sendable {
     }
 
     @discardableResult
-    public func score(shard: Int, of shards: Int, on db: isolated Connection) throws -> ScoreCounts {
+    public func score(shard: Int, of shards: Int, everything: Bool = true, on db: isolated Connection) throws -> ScoreCounts {
         try db.withTransaction {
             var counts = ScoreCounts()
             var primaryTier: [Int: AccountTier?] = [:]
-            let accounts = try db.query(ScoringQueries.accountFacts, shard, shards)
-            try db.query(ScoringQueries.deleteAccountScores, shard, shards)
-            try db.query(ScoringQueries.deleteValuations, shard, shards)
+            let accounts = try db.query(ScoringQueries.accountFacts, shard, shards, everything)
+            let ids: [Int] = try accounts.map { try $0.decode(0) }
+            let hashes: [String] = try accounts.map { try $0.decode(15) }
+            try db.query(ScoringQueries.deleteAccountScores, ids)
+            try db.query(ScoringQueries.deleteValuations, ids)
             var valuations: [[String?]] = []
             try db.copyIn(ScoringQueries.copyAccountScores) { writer in
                 for row in accounts {
@@ -52,8 +57,9 @@ public struct AccountScoring: Sendable {
             try db.copyIn(ScoringQueries.copyValuations) { writer in
                 for row in valuations { try writer.writeRow(row) }
             }
-            let contacts = try db.query(ScoringQueries.contactFacts, shard, shards, asOf)
-            try db.query(ScoringQueries.deleteContactScores, shard, shards)
+            try db.query(ScoringQueries.saveInputHashes, ids, hashes)
+            let contacts = try db.query(ScoringQueries.contactFacts, ids, asOf)
+            try db.query(ScoringQueries.deleteContactScores, ids)
             try db.copyIn(ScoringQueries.copyContactScores) { writer in
                 for row in contacts {
                     let account: Int = try row.decode(1)
