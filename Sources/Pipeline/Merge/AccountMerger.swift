@@ -171,7 +171,7 @@ public struct AccountMerger: Sendable {
     func finish(run: Int, runID: Int?, on db: isolated Connection) throws {
         try db.query(MergeQueries.dropOrphans)
         try MergeDecisions.dropUnseen(runID: runID, on: db)
-        try db.query(MergeQueries.recordSurvived, sourcePriority.joined(separator: ","), ProductVersion.current)
+        try db.query(MergeQueries.recordSurvived, sourcePriority.joined(separator: ","), ProductVersion.merge)
         for statement in MergeQueries.dropResolveRows { try db.query(statement, run) }
     }
 
@@ -182,10 +182,10 @@ public struct AccountMerger: Sendable {
     private func markStale(on db: isolated Connection) throws -> Int {
         try db.execute(MergeQueries.createStale)
         let priority = sourcePriority.joined(separator: ",")
-        if try db.query(MergeQueries.lastSurvived, priority, ProductVersion.current).isEmpty {
+        if try db.query(MergeQueries.lastSurvived, priority, ProductVersion.merge).isEmpty {
             try db.execute(MergeQueries.markAllStale)
         } else {
-            try db.query(MergeQueries.markStale, priority, ProductVersion.current)
+            try db.query(MergeQueries.markStale, priority, ProductVersion.merge)
             try db.execute(ReviewQueries.markPinnedStale)
             try db.execute(MergeQueries.keepShardStale)
         }
