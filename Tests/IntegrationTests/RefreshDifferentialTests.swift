@@ -246,12 +246,13 @@ struct MarketExports {
         var source: String, id: String
         static func < (a: Member, b: Member) -> Bool { (a.source, a.id) < (b.source, b.id) }
     }
-    let salesforce: URL, hubspot: URL, contacts: URL
+    let salesforce: URL, hubspot: URL, contacts: URL, hubspotContacts: URL
 
     init(_ data: URL) {
         salesforce = data.appendingPathComponent("salesforce_accounts.csv")
         hubspot = data.appendingPathComponent("hubspot_accounts.csv")
         contacts = data.appendingPathComponent("salesforce_contacts.csv")
+        hubspotContacts = data.appendingPathComponent("hubspot_contacts.csv")
     }
 
     static let reps = ["005NA1", "005NA2", "005NA3", "005EU1", "005EU2", "005EU3", "005AP1"]
@@ -307,6 +308,11 @@ struct MarketExports {
             copy[email] = copy[email].isEmpty ? "" : "new.person\(n)@" + (copy[email].split(separator: "@").last.map(String.init) ?? "x.com")
             try #require(!copy[contactID].isEmpty)
             return copy
+        }
+        // Two people both CRMs have (one golden contact each) change their email in Salesforce.
+        let hubspotEmails = Set(try CSVFile(hubspotContacts).rows.map { $0[4].lowercased() }.filter { !$0.isEmpty })
+        for index in people.rows.indices.filter({ hubspotEmails.contains(people.rows[$0][email].lowercased()) }).prefix(2) {
+            people.rows[index][email] = "moved." + people.rows[index][email]
         }
         people.rows = people.rows.enumerated().filter { $0.offset % 97 != 50 }.map(\.element) + added
         try people.write(to: contacts)

@@ -1,18 +1,26 @@
 /// SQL of the contact waterfall (`DOMAIN.md` §3): look up by (golden account,
 /// email), then by (golden account, LinkedIn URL), create only when both miss.
 enum ContactQueries {
+    /// A contact keeps its golden contact while its golden account and the
+    /// identifier that put it there are unchanged: its email (or, without one,
+    /// its LinkedIn URL) is still the golden contact's. A changed email is
+    /// looked up again, as a full run would.
     static let stage = """
         DROP TABLE IF EXISTS merge_contacts;
         CREATE TEMP TABLE merge_contacts AS
             SELECT c.source, c.source_id, al.golden_id AS golden_account_id, c.email, c.linkedin,
-                   CASE WHEN g.golden_account_id = al.golden_id THEN cl.golden_contact_id END AS golden_contact_id,
-                   CASE WHEN g.golden_account_id = al.golden_id THEN 'kept' END AS method,
+                   CASE WHEN \(kept) THEN cl.golden_contact_id END AS golden_contact_id,
+                   CASE WHEN \(kept) THEN 'kept' END AS method,
                    c.updated_at
             FROM source_contacts c
             LEFT JOIN account_lineage al ON al.source = c.source AND al.source_id = c.account_source_id
             LEFT JOIN contact_lineage cl ON cl.source = c.source AND cl.source_id = c.source_id
             LEFT JOIN golden_contacts g ON g.id = cl.golden_contact_id;
         ANALYZE merge_contacts;
+        """
+    private static let kept = """
+        g.golden_account_id = al.golden_id
+        AND CASE WHEN c.email IS NOT NULL THEN g.email = c.email ELSE g.linkedin IS NOT DISTINCT FROM c.linkedin END
         """
     static let matchByEmail = """
         UPDATE merge_contacts m SET golden_contact_id = g.id, method = 'email'
