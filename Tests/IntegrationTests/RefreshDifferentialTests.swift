@@ -10,10 +10,12 @@ import Testing
 /// removals (`ops/bench/refresh_exports.py`), a record given another
 /// company's name and domain (two accounts merge), a record given a domain of
 /// its own (a cluster splits), an edit to one of two records of one CRM in one
-/// account (survivorship's "most recent"), and contacts edited, removed and
-/// added. `marketmap run` runs A then B on one database (the nightly refresh),
-/// and B alone on a fresh one; every file of the output contract must be the
-/// same.
+/// account (survivorship's "most recent"), contacts edited, removed and added,
+/// two emails changed, and stewards' decisions (detach, pin, same) made after
+/// night A. `marketmap run` runs A then B on one database (the nightly
+/// refresh), and B alone on a fresh one (its accounts imported first, so the
+/// decisions have their records); every file of the output contract must be
+/// the same.
 ///
 /// What is masked, and why (nothing else is):
 /// - golden account ids and golden contact ids: stable across runs by design
@@ -48,11 +50,14 @@ struct RefreshDifferentialTests {
         let nightA = work.appendingPathComponent("out-a"), refreshed = work.appendingPathComponent("out-refresh")
         let full = work.appendingPathComponent("out-full")
         var refreshIDs = Identities(), fullIDs = Identities()
+        var decisions: [[String]] = []
         try await withTestDatabase { config in
             try await run(manifest, out: nightA, config)
             try await script("/usr/bin/env", ["python3", Self.root.appendingPathComponent("ops/bench/refresh_exports.py").path, "0.05", "2027",
                                              exports.salesforce.path, exports.hubspot.path])
             let changes = try exports.tonight(lineage: try CSVFile(nightA.appendingPathComponent("account_lineage.csv")))
+            decisions = changes.decisions
+            for decision in decisions { try await marketmap(["review", "decide"] + decision + ["--by", "steward"], config) }
             try await run(manifest, out: refreshed, config)
             // The merge and the split happened.
             var account: [MarketExports.Member: String] = [:]
@@ -70,6 +75,10 @@ struct RefreshDifferentialTests {
             #expect(rescored > 0 && rescored * 5 < accounts, "the refresh scored \(rescored) of \(accounts) accounts")
         }
         try await withTestDatabase { config in
+            // The stewards' decisions name records, which must exist first: B's accounts imported, then decided, then run.
+            try await marketmap(["import", "--source", "acme-sfdc", "--format", "salesforce", exports.salesforce.path], config)
+            try await marketmap(["import", "--source", "acme-hubspot", "--format", "hubspot", exports.hubspot.path], config)
+            for decision in decisions { try await marketmap(["review", "decide"] + decision + ["--by", "steward"], config) }
             try await run(manifest, out: full, config)
             fullIDs = try await Identities(config, out: full)
         }
@@ -79,6 +88,8 @@ struct RefreshDifferentialTests {
         #expect(files.contains("report.html") && files.contains("summary.json"))
         let refreshedFiles = try FileManager.default.contentsOfDirectory(atPath: refreshed.path).filter { !$0.hasPrefix(".") && $0 != "logs" }
         #expect(Set(refreshedFiles) == Set(files), "the same files")
+        let review = try String(contentsOf: refreshed.appendingPathComponent("review.csv"), encoding: .utf8)
+        for kind in ["same", "detach", "pin"] { #expect(review.contains("decisions in effect,\(kind),1"), "\(review)") }
         for file in files where !Self.deltas.contains(file) {
             let a = try Masked.file(refreshed.appendingPathComponent(file), ids: refreshIDs)
             let b = try Masked.file(full.appendingPathComponent(file), ids: fullIDs)
@@ -98,6 +109,11 @@ struct RefreshDifferentialTests {
         let result = try await MarketMapBinary.run(
             ["run", manifest, "--out", out.path, "--workers", "2", "--log-level", "warning"], environment: Cluster(config).environment)
         try #require(result.status == 0, "\(result.output)")
+    }
+
+    func marketmap(_ arguments: [String], _ config: ConnectionConfig) async throws {
+        let result = try await MarketMapBinary.run(arguments + ["--log-level", "warning"], environment: Cluster(config).environment)
+        try #require(result.status == 0, "\(arguments.prefix(3)): \(result.output)")
     }
 
     func script(_ executable: String, _ arguments: [String]) async throws {
@@ -245,6 +261,7 @@ struct MarketExports {
     struct Member: Hashable, Comparable {
         var source: String, id: String
         static func < (a: Member, b: Member) -> Bool { (a.source, a.id) < (b.source, b.id) }
+        var key: String { "\(source)/\(id)" }
     }
     let salesforce: URL, hubspot: URL, contacts: URL, hubspotContacts: URL
 
@@ -272,7 +289,7 @@ struct MarketExports {
     /// After `refresh_exports.py`: a merge, a split and a survivorship edit
     /// chosen from night A's lineage among the records still exported, and
     /// contacts edited, removed and added.
-    func tonight(lineage: CSVFile) throws -> (merged: Member, into: Member, split: Member, splitFrom: [Member]) {
+    func tonight(lineage: CSVFile) throws -> (merged: Member, into: Member, split: Member, splitFrom: [Member], decisions: [[String]]) {
         var sf = try CSVFile(salesforce)
         let (id, name, website, country, employees) = (0, 1, try sf.index("Website"), try sf.index("Billing Country"), try sf.index("Employees"))
         let row = Dictionary(sf.rows.indices.map { (sf.rows[$0][id], $0) }, uniquingKeysWith: { first, _ in first })
@@ -298,6 +315,16 @@ struct MarketExports {
             sf.rows[second][employees] = "4321"
         }
         try sf.write(to: salesforce)
+        // Stewards' decisions on accounts none of the above touched: a record detached, a field pinned, two accounts made one.
+        let untouched = accounts.filter { $0 != target && $0 != parted && $0 != single && $0.allSatisfy(exported) }
+        let detached = try #require(untouched.first { $0.count >= 2 })
+        let pinned = try #require(untouched.first { $0 != detached })
+        let joined = untouched.filter { $0.count == 1 && $0 != pinned }.prefix(2).map { $0[0] }
+        try #require(joined.count == 2)
+        let decisions = [
+            ["detach", detached[1].key], ["pin", pinned[0].key, "--field", "industry", "--value", "Retail"],
+            ["same", joined[0].key, joined[1].key],
+        ]
 
         var people = try CSVFile(contacts)
         let (title, email, contactID) = (try people.index("Title"), try people.index("Email"), 0)
@@ -316,6 +343,6 @@ struct MarketExports {
         }
         people.rows = people.rows.enumerated().filter { $0.offset % 97 != 50 }.map(\.element) + added
         try people.write(to: contacts)
-        return (single[0], intoMember, splitMember, parted.filter { $0 != splitMember })
+        return (single[0], intoMember, splitMember, parted.filter { $0 != splitMember }, decisions)
     }
 }
