@@ -4,7 +4,7 @@ public enum ProductVersion {
     /// Part of every staged record's raw hash: bump it when parsing, mapping or
     /// a normalizer changes, so the next import parses every row again instead
     /// of skipping the ones whose bytes did not change.
-    public static let normalization = "4"
+    public static let normalization = "5"
     /// Survivorship's rules: bump it when they change, so the next resolve
     /// computes every golden account again instead of only the changed ones
     /// (2: "most recent" is the CRM's last activity, not the load time).
