@@ -184,8 +184,7 @@ enum ResolveJobs {
         let batchSize = 1
 
         func handle(_ job: ClaimedJob, context: JobContext, on db: isolated Connection) throws {
-            let merger = try ResolveJobs.merger(job, ContactsArguments.self, on: db)
-            try ResolveJobs.contactMerger(merger).write(run: job.runID, shard: job.shard, on: db)
+            try ResolveJobs.contactMerger(try ResolveJobs.merger(job, ContactsArguments.self, on: db)).write(run: job.runID, shard: job.shard, on: db)
         }
     }
 
