@@ -17,3 +17,4 @@ CREATE TABLE resolve_contacts (
     PRIMARY KEY (run_id, source, source_id)
 );
 CREATE INDEX resolve_contacts_shard ON resolve_contacts (run_id, shard);
+CREATE INDEX resolve_contacts_new ON resolve_contacts (run_id) WHERE new_phase IS NOT NULL;

@@ -42,10 +42,14 @@ enum ContactQueries {
         FROM golden_contacts g
         WHERE m.method IS NULL AND m.email IS NOT NULL AND g.golden_account_id = m.golden_account_id AND g.email = m.email
         """
+    /// The smallest golden contact of the account with the URL (read through
+    /// the index for the staged URLs only, not over every golden contact).
     static let matchByLinkedIn = """
         UPDATE merge_contacts m SET golden_contact_id = g.id, method = 'linkedin'
-        FROM (SELECT golden_account_id, linkedin, min(id) AS id FROM golden_contacts
-              WHERE linkedin IS NOT NULL GROUP BY golden_account_id, linkedin) g
+        FROM (SELECT g.golden_account_id, g.linkedin, min(g.id) AS id FROM golden_contacts g
+              JOIN (SELECT DISTINCT golden_account_id, linkedin FROM merge_contacts WHERE method IS NULL AND linkedin IS NOT NULL) w
+                ON w.golden_account_id = g.golden_account_id AND w.linkedin = g.linkedin
+              GROUP BY 1, 2) g
         WHERE m.method IS NULL AND m.linkedin IS NOT NULL
           AND g.golden_account_id = m.golden_account_id AND g.linkedin = m.linkedin
         """
