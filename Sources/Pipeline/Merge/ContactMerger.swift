@@ -65,6 +65,7 @@ public struct ContactMerger: Sendable {
     /// Numbers run `run`'s new golden contacts after the largest id in use.
     static func numberNew(run: Int, on db: isolated Connection) throws {
         try db.execute(ContactQueries.lockContacts)
+        try db.execute(ContactQueries.analyzeLookups)
         try db.query(ContactQueries.numberNew, run)
     }
 

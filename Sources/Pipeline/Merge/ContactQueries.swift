@@ -90,6 +90,9 @@ enum ContactQueries {
     /// consumed ids and its retry would number differently. The lock keeps two
     /// resolves from drawing the same ids.
     static let lockContacts = "LOCK TABLE golden_contacts IN SHARE ROW EXCLUSIVE MODE"
+    /// The survive jobs just wrote the run's rows: without statistics the
+    /// numbering joins them row by row (17 s instead of 2 s at 140k contacts).
+    static let analyzeLookups = "ANALYZE resolve_contacts"
     static let numberNew = """
         UPDATE resolve_contacts r SET golden_contact_id = n.id
         FROM (SELECT source, source_id,
