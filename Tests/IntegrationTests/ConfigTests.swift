@@ -67,6 +67,10 @@ struct ConfigTests {
         #expect(error(good + "\nmatch: {name_threshold: 2}\n") == "bad.yaml: match.name_threshold: expected a similarity above 0.5 and at most 1, e.g. 0.9")
         #expect(error(good + "\nmatch: {hosting_platforms: [nodot]}\n").hasPrefix("bad.yaml: match.hosting_platforms: expected hosts like"))
         #expect(error(good + "\nmatch: {threshold: 0.9}\n").hasPrefix("bad.yaml: match.threshold: unknown key"))
+        let margins = try ConfigLoader.parse(good + "\nmatch: {phone_margin: 0.2, postcode_margin: 0}\n", file: "margins.yaml")
+        #expect(margins.match.settings.phoneMargin == 0.2 && margins.match.settings.postcodeMargin == 0)
+        #expect(error(good + "\nmatch: {phone_margin: 0.7}\n")
+            == "bad.yaml: match.phone_margin: expected a margin from 0 (the evidence does not count) to below 0.5, e.g. 0.3")
     }
 
     @Test("a bad config names the file, the key path and what was expected")

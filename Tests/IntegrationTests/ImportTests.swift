@@ -65,6 +65,37 @@ struct ImportTests {
         }
     }
 
+    @Test("phone numbers and postcodes stay as the CRM holds them, among the extra columns; matching gets their keys")
+    func contactPoints() async throws {
+        let salesforce = """
+            Account ID,Account Name,Billing Country,Billing Zip/Postal Code,Phone
+            001A,Geifols,Spain,08174,+34 (93) 571 0500 ext. 12
+            001B,Nobody,Spain,N/A,000-000-0000
+            """
+        let hubspot = """
+            Record ID,Company name,Country/Region,Postal Code,Phone Number
+            9001,grifols,ES,8174,0034 93 571 05 00
+            """
+        try await withTestConnection { db in
+            _ = try await importer.importFile(try write(salesforce), source: "sf", format: .salesforce, on: db)
+            _ = try await importer.importFile(try write(hubspot), source: "hs", format: .hubspot, on: db)
+            let rows = try await db.query("""
+                SELECT source_id, coalesce(match_phone, '-'), coalesce(match_postcode, '-'),
+                       coalesce(extra->>'Phone', extra->>'Phone Number'), coalesce(extra->>'Billing Zip/Postal Code', extra->>'Postal Code', '-')
+                FROM source_accounts ORDER BY source_id
+                """)
+            let got = try rows.map { [try $0.decode(0, as: String.self), try $0.decode(1, as: String.self), try $0.decode(2, as: String.self),
+                                      try $0.decode(3, as: String.self), try $0.decode(4, as: String.self)] }
+            #expect(got == [
+                ["001A", "35710500", "8174", "+34 (93) 571 0500 ext. 12", "08174"],
+                ["001B", "-", "-", "000-000-0000", "-"],  // `N/A` is an empty cell
+                ["9001", "35710500", "8174", "0034 93 571 05 00", "8174"],
+            ])
+            let view = try await db.query("SELECT phone, postcode FROM match_records WHERE source_id = '9001'")[0]
+            #expect(try view.decode(0, as: String.self) == "35710500" && view.decode(1, as: String.self) == "8174")
+        }
+    }
+
     @Test("re-importing the same file is a no-op; a changed row is recognised by its content hash")
     func idempotent() async throws {
         try await withTestConnection { db in

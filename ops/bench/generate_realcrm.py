@@ -947,11 +947,15 @@ class Generator:
             if e["origin"] == "mbpi":
                 r = rng.random()
                 local = (self.countries.local.get(e["country"]) or [self.countries.english(e["country"])])[0]
+                name = e["name"]
                 if r < 0.25 and re.fullmatch(r"[A-Za-zÀ-ÿ .'-]+", local):
-                    e["name"] = f"{e['name']} {local}"                                    # Vodafone Italia
+                    name = f"{e['name']} {local}"                                         # Vodafone Italia
                 elif r < 0.5:
-                    e["name"] = f"{e['name']} {LEGAL_FORMS.get(e['country'], DEFAULT_FORMS)[0][0]}"  # Vodafone GmbH
-                self.rename(e, e["name"])
+                    name = f"{e['name']} {LEGAL_FORMS.get(e['country'], DEFAULT_FORMS)[0][0]}"  # Vodafone GmbH
+                # Never the name of another company of the set (`Orange Polska` is also an IEEE registrant):
+                # ground truth would call one company two.
+                if key(name) == e["key"] or self.keys.get(key(name), 0) == 0:
+                    self.rename(e, name)
                 e.setdefault("brand_name", e["name"])
                 tld = SECOND_LEVEL.get(e["country"], [e["country"].lower()])[0]
                 label = "-".join(fold(part).replace(" ", "") for part in e["brand_name"].split("-") if fold(part))

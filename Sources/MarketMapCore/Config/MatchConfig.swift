@@ -7,6 +7,8 @@
 ///   alternate_domain_threshold: 0.97 # name agreement that links siemens.de and siemens.com
 ///   max_domains_per_account: 3       # more own domains in one account is a runaway cluster
 ///   review_margin: 0.05              # name pairs this far below name_threshold go to review
+///   phone_margin: 0.3                # a name match this far below name_threshold where both have one phone number
+///   postcode_margin: 0.1             # the same where both have one postcode and the cities do not differ
 ///   hosting_platforms: [mysites.example, "portal.example/shops"]  # subdomain hosts; host/prefix for path hosts
 ///   legal_forms: ["Kft.", "GmbH & Co. OHG"]  # legal forms names drop, beyond the built-in ones of every country
 /// ```
@@ -23,7 +25,8 @@ public struct MatchConfig: Sendable, Equatable, Decodable {
     public init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: ConfigKey.self)
         try c.rejectUnknown([
-            "name_threshold", "alternate_domain_threshold", "max_domains_per_account", "review_margin", "hosting_platforms", "legal_forms",
+            "name_threshold", "alternate_domain_threshold", "max_domains_per_account", "review_margin", "phone_margin", "postcode_margin",
+            "hosting_platforms", "legal_forms",
         ])
         let defaults = MatchSettings()
         settings.nameThreshold = try c.value("name_threshold", or: defaults.nameThreshold)
@@ -39,6 +42,12 @@ public struct MatchConfig: Sendable, Equatable, Decodable {
         settings.reviewMargin = try c.value("review_margin", or: defaults.reviewMargin)
         guard settings.reviewMargin >= 0, settings.reviewMargin < 0.5 else {
             throw c.fail("review_margin", "expected a margin from 0 (no near misses) to below 0.5, e.g. 0.05")
+        }
+        for (key, path) in [("phone_margin", \MatchSettings.phoneMargin), ("postcode_margin", \MatchSettings.postcodeMargin)] {
+            settings[keyPath: path] = try c.value(key, or: defaults[keyPath: path])
+            guard settings[keyPath: path] >= 0, settings[keyPath: path] < 0.5 else {
+                throw c.fail(key, "expected a margin from 0 (the evidence does not count) to below 0.5, e.g. \(defaults[keyPath: path])")
+            }
         }
         platformAdditions = try c.value("hosting_platforms", or: [String]())
         for entry in platformAdditions {

@@ -37,6 +37,29 @@ public enum HeaderAliases {
         return result
     }
 
+    /// Columns that are evidence for matching, kept as extras: field → accepted headers.
+    public static func evidence(_ kind: RecordKind, _ format: ExportFormat) -> [String: [String]] {
+        switch (kind, format) {
+        case (.accounts, .salesforce): return salesforceEvidence
+        case (.accounts, .hubspot): return hubspotEvidence
+        case (.accounts, .generic): return merged(salesforceEvidence, hubspotEvidence, genericEvidence)
+        default: return [:]
+        }
+    }
+
+    static let salesforceEvidence: [String: [String]] = [
+        "phone": ["Phone", "Account Phone"],
+        "postal_code": ["Billing Zip/Postal Code", "BillingPostalCode", "Billing Postal Code", "Billing Zip"],
+    ]
+    static let hubspotEvidence: [String: [String]] = [
+        "phone": ["Phone Number", "phone"],
+        "postal_code": ["Postal Code", "zip"],
+    ]
+    static let genericEvidence: [String: [String]] = [
+        "phone": ["telephone", "tel", "phone_number", "main_phone", "company_phone"],
+        "postal_code": ["postcode", "post_code", "postal_code", "zip_code", "zipcode", "plz"],
+    ]
+
     static let salesforceAccounts: [String: [String]] = [
         "source_id": ["Account ID", "Id", "Account ID (18)", "Account ID 18"],
         "name": ["Account Name", "Name"],
@@ -153,19 +176,25 @@ public enum HeaderAliases {
     }
 }
 
-/// Which column holds which canonical field; unknown columns are kept as extras.
+/// Which column holds which canonical field; unknown columns are kept as
+/// extras. An evidence column (phone, postcode) is kept as an extra too, as
+/// the CRM holds it, and matching reads its key (`ContactPoints`).
 public struct HeaderMapping: Sendable, Equatable {
     public var fields: [String: Int]
     public var extras: [(index: Int, header: String)]
+    /// Evidence field (`HeaderAliases.evidence`) → column.
+    public var evidence: [String: Int] = [:]
 
     public static func == (lhs: HeaderMapping, rhs: HeaderMapping) -> Bool {
-        lhs.fields == rhs.fields && lhs.extras.map(\.index) == rhs.extras.map(\.index)
+        lhs.fields == rhs.fields && lhs.extras.map(\.index) == rhs.extras.map(\.index) && lhs.evidence == rhs.evidence
     }
 
     public init(header: [String], kind: RecordKind, format: ExportFormat) throws(HeaderError) {
         let table = HeaderAliases.table(kind, format)
         var lookup: [String: String] = [:]
         for (field, aliases) in table { for alias in aliases where lookup[HeaderAliases.key(alias)] == nil { lookup[HeaderAliases.key(alias)] = field } }
+        var evidenceLookup: [String: String] = [:]
+        for (field, aliases) in HeaderAliases.evidence(kind, format) { for alias in aliases { evidenceLookup[HeaderAliases.key(alias)] = field } }
         fields = [:]
         extras = []
         for (index, name) in header.enumerated() {
@@ -173,6 +202,7 @@ public struct HeaderMapping: Sendable, Equatable {
                 fields[field] = index
             } else if !name.trimmedWhitespace.isEmpty {
                 extras.append((index, name))
+                if let field = evidenceLookup[HeaderAliases.key(name)], evidence[field] == nil { evidence[field] = index }
             }
         }
         for group in HeaderAliases.required(kind) where !group.contains(where: { fields[$0] != nil }) {

@@ -22,6 +22,10 @@ public struct SourceAccount: Sendable, Equatable {
     /// Unknown columns, header → value (custom ICP criteria often live here).
     public var extra: [String: String]
     public var contentHash: String
+    /// The phone number's and the postcode's keys (`ContactPoints`), read off
+    /// their columns, which stay among `extra` as the CRM holds them: evidence for matching.
+    public var phoneKey: String? = nil
+    public var postcodeKey: String? = nil
 }
 
 /// Why a row could not be used.
@@ -142,6 +146,8 @@ public struct AccountRowMapper: Sendable {
             city: value("city"), owner: value("owner"), parentID: value("parent_id"), type: value("type"),
             lastActivity: lastActivity, preventOverride: ValueParsers.flag(value("prevent_override")), extra: extra,
             contentHash: "")
+        account.phoneKey = ContactPoints.phoneKey(row.evidence("phone"))
+        account.postcodeKey = ContactPoints.postcodeKey(row.evidence("postal_code"), country: country)
         // The values as read and what normalization made of them: a record whose
         // normalized name, domain or country changes (another configuration, a
         // new version) has changed.

@@ -101,6 +101,12 @@ struct RowCells {
         return ValueParsers.clean(cells[index])
     }
 
+    /// The value of an evidence column (`HeaderMapping.evidence`), which is also an extra.
+    func evidence(_ field: String) -> String? {
+        guard let index = mapping.evidence[field], index < cells.count else { return nil }
+        return ValueParsers.clean(cells[index])
+    }
+
     /// A row with more non-empty cells than the header has columns.
     var overflow: RowProblem? {
         guard cells.count > columnCount, cells[columnCount...].contains(where: { !$0.trimmedWhitespace.isEmpty }) else { return nil }

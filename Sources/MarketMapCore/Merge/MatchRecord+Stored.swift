@@ -5,7 +5,7 @@ extension MatchRecord {
     /// `identityDomain` is the registrable domain when it is an identity.
     public init(
         key: RecordKey, nameNormalized: String?, identityDomain: String?, country: String?, preventOverride: Bool, city: String?,
-        rawName: String?, platforms: HostingPlatforms
+        rawName: String?, platforms: HostingPlatforms, phone: String? = nil, postcode: String? = nil
     ) {
         func nonEmpty(_ text: String?) -> String? { text?.isEmpty == false ? text : nil }
         let domain = nonEmpty(identityDomain)
@@ -13,6 +13,8 @@ extension MatchRecord {
             key: key, name: nonEmpty(nameNormalized), domain: domain, country: nonEmpty(country), preventOverride: preventOverride,
             city: nonEmpty(city).flatMap(MatchRecord.foldedCity), platformTenant: domain.map(platforms.isTenant) ?? false,
             rawName: nonEmpty(rawName))
+        self.phone = nonEmpty(phone)
+        self.postcode = nonEmpty(postcode)
     }
 
     /// A normalized account of `source` as matching will see it once stored.
@@ -20,6 +22,7 @@ extension MatchRecord {
         self.init(
             key: RecordKey(source: source, sourceID: account.sourceID), nameNormalized: account.nameNormalized,
             identityDomain: account.domain.flatMap { $0.isIdentity ? $0.registrable : nil }, country: account.country,
-            preventOverride: account.preventOverride, city: account.city, rawName: account.name, platforms: platforms)
+            preventOverride: account.preventOverride, city: account.city, rawName: account.name, platforms: platforms,
+            phone: account.phoneKey, postcode: account.postcodeKey)
     }
 }

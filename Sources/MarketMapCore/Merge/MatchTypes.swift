@@ -30,6 +30,10 @@ public struct MatchRecord: Sendable, Equatable {
     public var countryFromDomain = false
     /// `country` was read off a qualifier of the name (`Acme (Germany)`), the record has none.
     public var countryFromName = false
+    /// The phone number's key (`ContactPoints.phoneKey`): a shared line is evidence.
+    public var phone: String?
+    /// The postcode's key (`ContactPoints.postcodeKey`).
+    public var postcode: String?
 
     public init(
         key: RecordKey, name: String?, domain: String?, country: String?, preventOverride: Bool = false, city: String? = nil,
@@ -45,11 +49,17 @@ public struct MatchRecord: Sendable, Equatable {
         self.platformTenant = platformTenant
     }
 
-    /// A city as matching compares it: `Frankfurt am Main` / `FRANKFURT AM MAIN`.
+    /// A city as matching compares it: `Frankfurt am Main` / `FRANKFURT AM MAIN`,
+    /// without the word for a city or prefecture that CRM users type or leave out
+    /// (`Hsinchu City`, `Osaka-shi`, `Tokyo-to`, `Seoul-si` / `Osaka`, `Tokyo`, `Seoul`).
     public static func foldedCity(_ raw: String) -> String? {
-        let words = TextFolding.words(raw)
+        var words = TextFolding.words(raw)
+        if words.count > 1, let last = words.last, citySuffixes.contains(last) { words.removeLast() }
         return words.isEmpty || TextFolding.isPlaceholder(raw) ? nil : words.joined(separator: " ")
     }
+
+    /// Trailing words that say "city" (English, Japanese, Korean, Chinese romanized).
+    static let citySuffixes: Set<String> = ["city", "shi", "si", "to", "fu", "shih"]
 
     /// A domain of the company's own: it joins on sight and keeps apart.
     var ownDomain: String? { platformTenant ? nil : domain }
@@ -82,6 +92,11 @@ public struct MatchSettings: Sendable, Equatable {
     public var maxDomainsPerAccount: Int = 3
     /// Name pairs this far below `nameThreshold` are kept as near misses, for review.
     public var reviewMargin: Double = 0.05
+    /// How far below `nameThreshold` a name match may be when both records
+    /// have one phone number (typos on both sides: `Reak Time Logic` / `Rea Time Logic`).
+    public var phoneMargin: Double = 0.3
+    /// The same where both have one postcode and the cities do not differ.
+    public var postcodeMargin: Double = 0.1
     /// The legal forms names drop: the built-in ones and the configuration's (`match.legal_forms`).
     public var legalForms = LegalForms.builtIn
     public init(

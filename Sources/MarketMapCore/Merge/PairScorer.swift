@@ -117,14 +117,14 @@ struct PairScorer {
     /// Inc.` in Westborough; `Adetel Group S.A. Ecully` / `Adetel` in Ecully):
     /// CRM users type the place into the name of one record and into the city
     /// field of the other. Nil when neither name ends with the other's city.
-    mutating func withoutOthersCity(_ a: Int, _ b: Int) -> Double? {
+    mutating func withoutOthersCity(_ a: Int, _ b: Int) -> (score: Double, extraWord: Bool)? {
         for (named, placed) in [(a, b), (b, a)] {
             guard let text = records[named].name, let city = records[placed].city, records[named].city == nil,
                 let shorter = CompanyNameNormalizer.withoutTrailingPlace(
                     text, place: city.split(separator: " ").map(String.init), forms: settings.legalForms),
                 let other = name(placed)
             else { continue }
-            return PreparedName(shorter, frequencies: frequencies, vocabulary: &vocabulary).similarity(to: other)
+            return PreparedName(shorter, frequencies: frequencies, vocabulary: &vocabulary).agreement(with: other)
         }
         return nil
     }
@@ -136,24 +136,26 @@ struct PairScorer {
         return left == right ? .agree : .differ
     }
 
-    /// Weighted name agreement, nudged by the city where both have one, and
-    /// pushed below any threshold by legal forms of different kinds or, for a
+    /// Weighted name agreement, nudged by the city where both have one (and
+    /// down by postcodes that differ), and pushed below any threshold by legal forms of different kinds or, for a
     /// name of common words only, by different cities.
-    mutating func score(_ a: Int, _ b: Int) -> (score: Double, cities: Cities, distinctive: Bool)? {
+    mutating func score(_ a: Int, _ b: Int) -> Score? {
         let (low, high) = (min(a, b), max(a, b))
         guard let left = name(low), let right = name(high) else { return nil }
-        var score = records[low].name == records[high].name ? 1 : left.similarity(to: right)
+        var (score, extraWord) = records[low].name == records[high].name ? (1, false) : left.agreement(with: right)
         var cities = cities(low, high)
-        if score < settings.nameThreshold, let placed = withoutOthersCity(low, high), placed > score {
+        if score < settings.nameThreshold, let placed = withoutOthersCity(low, high), placed.score > score {
             // The place in one name is the other's city: the cities agree.
-            (score, cities) = (placed, .agree)
+            (score, extraWord, cities) = (placed.score, placed.extraWord, .agree)
         }
-        guard score >= 0.5 else { return (score, .unknown, false) }
+        guard score >= 0.5 else { return Score(score: score, cities: .unknown, distinctive: false, extraWord: extraWord) }
         switch cities {
         case .agree: score = min(1, score + 0.03)
         case .differ: score -= 0.05
         case .unknown: break
         }
+        // Two postcodes: one company's records across CRMs seldom differ (`Shenzhen Belon` / `Shenzhen Belzon`).
+        if let left = records[low].postcode, let right = records[high].postcode, left != right { score -= 0.04 }
         let rare = left.isDistinctive || right.isDistinctive
         if legalConflict(low, high) || domainNamesOtherForm(low, high) || (!rare && cities == .differ) {
             score *= 0.8
@@ -162,7 +164,55 @@ struct PairScorer {
             // candidate with the same legal form goes first.
             score *= 0.95
         }
-        return (score, cities, rare || distinctive(low, left) || distinctive(high, right))
+        return Score(score: score, cities: cities, distinctive: rare || distinctive(low, left) || distinctive(high, right), extraWord: extraWord)
+    }
+
+    /// A pair's name agreement with what it was weighed with.
+    struct Score {
+        var score: Double
+        var cities: Cities
+        /// A rare word, or a name few records of its country carry.
+        var distinctive: Bool
+        /// A word more than descriptors on one side: no other evidence makes up for it.
+        var extraWord: Bool
+    }
+
+    /// What both records share beyond the name: a phone number, or a
+    /// postcode where the cities do not differ. It lets a name match be
+    /// `phoneMargin` / `postcodeMargin` below the threshold (typos on both
+    /// sides: `Reak Time Logic` / `Rea Time Logic`), never where legal forms
+    /// conflict or a domain names the other form (twins share a switchboard).
+    enum SharedContact: String {
+        case phone = "phone agrees", postcode = "postcode agrees"
+
+        func margin(_ settings: MatchSettings) -> Double {
+            switch self {
+            case .phone: return settings.phoneMargin
+            case .postcode: return settings.postcodeMargin
+            }
+        }
+    }
+
+    mutating func sharedContact(_ a: Int, _ b: Int, cities: Cities, postcodes: Bool = true) -> SharedContact? {
+        let (left, right) = (records[a], records[b])
+        let shared: SharedContact?
+        if let phone = left.phone, phone == right.phone {
+            shared = .phone
+        } else if postcodes, cities != .differ, let postcode = left.postcode, postcode == right.postcode {
+            shared = .postcode
+        } else {
+            shared = nil
+        }
+        guard let shared, !legalConflict(a, b), !domainNamesOtherForm(a, b) else { return nil }
+        return shared
+    }
+
+    /// The evidence beyond the name that a score below the threshold needs, if it has it.
+    mutating func support(_ a: Int, _ b: Int, score: Double, cities: Cities, postcodes: Bool = true) -> SharedContact? {
+        guard score < settings.nameThreshold, score >= settings.nameThreshold - max(settings.phoneMargin, settings.postcodeMargin) - settings.reviewMargin,
+            let shared = sharedContact(a, b, cities: cities, postcodes: postcodes)
+        else { return nil }
+        return shared
     }
 
     /// A name match within one country, where either side lacks an own domain.
@@ -170,17 +220,20 @@ struct PairScorer {
     /// needs the city to agree.
     /// A pair within `reviewMargin` below the threshold is a `nearName` edge.
     mutating func nameEdge(_ a: Int, _ b: Int) -> MatchEdge? {
-        guard let (score, cities, distinctive) = score(a, b), score >= settings.nameThreshold - settings.reviewMargin,
-            distinctive || cities == .agree
-        else { return nil }
-        let near = score < settings.nameThreshold
+        guard let weighed = score(a, b), weighed.distinctive || weighed.cities == .agree else { return nil }
+        let (score, cities, distinctive) = (weighed.score, weighed.cities, weighed.distinctive)
+        let shared = weighed.extraWord ? nil : support(a, b, score: score, cities: cities)
+        let threshold = settings.nameThreshold - (shared?.margin(settings) ?? 0)
+        guard score >= threshold - settings.reviewMargin else { return nil }
+        let near = score < threshold
         var reason = near
-            ? "name " + String(format: "%.3f", score) + " below the threshold " + String(format: "%.3f", settings.nameThreshold)
+            ? "name " + String(format: "%.3f", score) + " below the threshold " + String(format: "%.3f", threshold)
             : "name " + Self.format(score)
             + ", country " + (records[a].country ?? "?")
         if records[a].countryFromDomain || records[b].countryFromDomain { reason += " (one from the domain)" }
         if records[a].countryFromName || records[b].countryFromName { reason += " (one from the name)" }
         if cities == .agree { reason += ", city agrees" }
+        if let shared { reason += ", " + shared.rawValue }
         if !distinctive { reason += ", common words only" }
         if legalDifference(a, b), let left = family(a), let right = family(b) { reason += ", legal forms differ (\(left) / \(right))" }
         if records[a].platformTenant || records[b].platformTenant { reason += ", a platform page" }
@@ -188,13 +241,17 @@ struct PairScorer {
     }
 
     /// A name match where one side (or both, with the same city) has no country.
+    /// A shared phone number may stand in for a little name agreement; a postcode, without a country, not.
     mutating func blankCountryEdge(_ blank: Int, _ other: Int, country: String?) -> MatchEdge? {
-        guard let (score, cities, distinctive) = score(blank, other), score >= settings.nameThreshold, distinctive,
-            cities != .differ
-        else { return nil }
+        guard let weighed = score(blank, other), weighed.distinctive, weighed.cities != .differ else { return nil }
+        let score = weighed.score
+        let shared = weighed.extraWord ? nil : support(blank, other, score: score, cities: weighed.cities, postcodes: false)
+        guard score >= settings.nameThreshold - (shared?.margin(settings) ?? 0) else { return nil }
         let place = country.map { "country blank on one side (other \($0))" }
-            ?? "no country on either side, " + (cities == .agree ? "city agrees" : "no city to compare")
-        return MatchEdge(records[blank].key, records[other].key, score: score, kind: .name, reason: "name \(Self.format(score)), \(place)")
+            ?? "no country on either side, " + (weighed.cities == .agree ? "city agrees" : "no city to compare")
+        return MatchEdge(
+            records[blank].key, records[other].key, score: score, kind: .name,
+            reason: "name \(Self.format(score)), \(place)" + (shared.map { ", " + $0.rawValue } ?? ""))
     }
 
     /// Two own domains of one company: the same normalized name (a word more
@@ -206,10 +263,11 @@ struct PairScorer {
         guard let domainA = records[a].ownDomain, let domainB = records[b].ownDomain,
             let nameA = records[a].name, let nameB = records[b].name,
             nameA == nameB || nameA.split(separator: " ").count == nameB.split(separator: " ").count,
-            let (score, cities, distinctive) = score(a, b), score >= settings.alternateDomainThreshold, distinctive,
-            cities != .differ, !legalDifference(a, b)
+            let (score, cities, distinctive) = score(a, b).map({ ($0.score, $0.cities, $0.distinctive) }), score >= settings.alternateDomainThreshold,
+            distinctive, cities != .differ, !legalDifference(a, b)
         else { return nil }
         let (labelA, labelB) = (Self.label(domainA), Self.label(domainB))
+        let phoneAgrees = records[a].phone != nil && records[a].phone == records[b].phone
         if labelA != labelB {
             // A legal form in a label only when both names carry one of its family (`m3inc.com` for `M3 Inc.`).
             let legal = family(a) ?? family(b)
@@ -221,12 +279,15 @@ struct PairScorer {
                     fitting.formUnion(Self.derivations(words.dropFirst().joined(separator: " ")))
                 }
             }
-            guard Self.fits(labelA, fitting, legal: legal), Self.fits(labelB, fitting, legal: legal) else { return nil }
+            // One phone number stands in for labels that do not fit (`ea.com` / `eainc.com`, `nivis.net` / `niviscorp.com`).
+            guard Self.fits(labelA, fitting, legal: legal) && Self.fits(labelB, fitting, legal: legal) || phoneAgrees
+            else { return nil }
         }
         let names = nameA == nameB ? "same name" : "name \(Self.format(score))"
         return MatchEdge(
             records[a].key, records[b].key, score: score, kind: .altDomain,
-            reason: "alternate domains \(min(domainA, domainB)) ~ \(max(domainA, domainB)): \(names), country \(records[a].country ?? records[b].country ?? "?")")
+            reason: "alternate domains \(min(domainA, domainB)) ~ \(max(domainA, domainB)): \(names), country \(records[a].country ?? records[b].country ?? "?")"
+                + (phoneAgrees ? ", phone agrees" : ""))
     }
 
     /// The first label of a domain without hyphens (`acme-ag.de` → `acmeag`).

@@ -92,16 +92,21 @@ public final class PreparedName: Sendable {
     /// / `siemens`) take it well below. The pair loop is integer comparisons
     /// on bit masks, with typo checks only for words left over, and a pair
     /// whose first words neither meet nor are a typo apart is rejected first.
-    public func similarity(to other: PreparedName) -> Double {
-        guard !ids.isEmpty, !other.ids.isEmpty, numbers == other.numbers else { return 0 }
-        if joined == other.joined { return 1 }
+    public func similarity(to other: PreparedName) -> Double { agreement(with: other).score }
+
+    /// `similarity`, and whether one side has a word more than the other,
+    /// descriptors aside (`Siemens Energy` / `Siemens`): another company, which
+    /// no other evidence makes the same one.
+    func agreement(with other: PreparedName) -> (score: Double, extraWord: Bool) {
+        guard !ids.isEmpty, !other.ids.isEmpty, numbers == other.numbers else { return (0, true) }
+        if joined == other.joined { return (1, false) }
         if ids[0] != other.ids[0], !descriptor[0], !other.descriptor[0], !other.ids.contains(ids[0]), !ids.contains(other.ids[0]),
             Self.typoQuality(words[0], other.words[0]) == nil
         {
-            return 0
+            return (0, true)
         }
         let denominator = total + other.total
-        guard denominator > 0 else { return 0 }
+        guard denominator > 0 else { return (0, true) }
         // Bit i set: word i still unpaired.
         var leftSelf: UInt64 = ids.count == 64 ? ~0 : (1 << UInt64(ids.count)) - 1
         var leftOther: UInt64 = other.ids.count == 64 ? ~0 : (1 << UInt64(other.ids.count)) - 1
@@ -126,19 +131,21 @@ public final class PreparedName: Sendable {
                 shared += (weights[i] + other.weights[found.j]) * found.quality
             }
         }
-        if leftSelf == 0 && leftOther == 0 { return shared / denominator }
-        var (descriptorsSelf, descriptorsOther, meaningful) = (false, false, false)
+        if leftSelf == 0 && leftOther == 0 { return (shared / denominator, false) }
+        var (descriptorsSelf, descriptorsOther, meaningfulSelf, meaningfulOther) = (false, false, 0, 0)
         for i in ids.indices where leftSelf & (1 << UInt64(i)) != 0 {
-            if descriptor[i] { descriptorsSelf = true } else { meaningful = true }
+            if descriptor[i] { descriptorsSelf = true } else { meaningfulSelf += 1 }
         }
         for j in other.ids.indices where leftOther & (1 << UInt64(j)) != 0 {
-            if other.descriptor[j] { descriptorsOther = true } else { meaningful = true }
+            if other.descriptor[j] { descriptorsOther = true } else { meaningfulOther += 1 }
         }
+        let meaningful = meaningfulSelf + meaningfulOther > 0
         let score = shared / denominator
         // A word more than descriptors on either side is another company
         // (`Siemens Energy` / `Siemens`, `2 France Marine Insurance` / `2 France Marine`).
-        if meaningful { return score * NameWords.extraWord }
-        return score * (descriptorsSelf && descriptorsOther ? NameWords.descriptorConflict : NameWords.droppedDescriptor)
+        // As many words left on each side are words spelled past a typo (`reak` / `rea`); more on one is a word more.
+        if meaningful { return (score * NameWords.extraWord, meaningfulSelf != meaningfulOther) }
+        return (score * (descriptorsSelf && descriptorsOther ? NameWords.descriptorConflict : NameWords.droppedDescriptor), false)
     }
 
     /// How much a one-edit typo is worth. A letter dropped, doubled or

@@ -144,8 +144,10 @@ public enum CompanyNameNormalizer {
     ]
 
     /// A word a letter doubled or dropped, or two letters swapped, away from a
-    /// legal form of three letters or more (`IInc`, `Corpp`, `Gmbh` typed
-    /// `Gbmh`), or a letter replaced in a long one (`Incirporated`).
+    /// legal form of three letters or more (`IInc`, `Corpp`, `Crp`, `Gmbh` typed
+    /// `Gbmh` or `Gbh`), or a letter replaced in a long one (`Incirporated`) or in `GmbH`.
+    static let gmbh = Array("gmbh".unicodeScalars)
+
     static func isMistypedLegalForm(_ word: String) -> Bool {
         guard word.count >= 3, word.count <= 13 else { return false }
         // The first letter doubled (`CCo., Ltd.`, `IInc.`).
@@ -155,8 +157,9 @@ public enum CompanyNameNormalizer {
             guard abs(form.count - letters.count) <= 1, let edit = PreparedName.oneEdit(form, letters), edit != .none else { return false }
             switch edit {
             case .swap: return true  // `nIc`, `nIcorporated`
-            case .insertion: return letters.count >= 4 && form.first == letters.first
-            case .substitution: return form.count >= 7 && form.first == letters.first
+            case .insertion: return (letters.count >= 4 || form.count >= 4) && form.first == letters.first  // `Gbh`, `Crp`
+            // No word is a letter from `GmbH` (`FmbH`, `GmvH`).
+            case .substitution: return form.count >= 7 && form.first == letters.first || form == gmbh
             case .none: return false
             }
         }
@@ -182,8 +185,13 @@ public enum CompanyNameNormalizer {
         if let phrase = forms.phrases.first(where: { words.count > $0.count && words.suffix($0.count).elementsEqual($0) }) {
             return legalFamilies[phrase.joined()] ?? phrase.joined()
         }
-        for word in words.reversed().prefix(3) {
-            if let family = legalFamilies[word] { return family }
+        for (index, word) in words.enumerated().reversed().prefix(3) {
+            if let family = legalFamilies[word] {
+                // Two forms one law keeps apart, one after the other (`Nuove Tecnologie srl SpA`,
+                // `SysAware S.A.R.L. SA`): a slip of the CRM user, no evidence of either.
+                if index > 1, let before = legalFamilies[words[index - 1]], conflictingLegalFamilies.contains([before, family]) { return nil }
+                return family
+            }
             if forms.words.contains(word) { return word }  // a form of no listed family (`S.L.`, `Kft.`, a configured one): its own
             guard word == "and" else { break }
         }

@@ -69,13 +69,14 @@ enum ImportQueries {
             domain_identity boolean, industry text, employees bigint, annual_revenue numeric, country text,
             country_raw text, state text, city text, owner text, parent_id text, type text, last_activity date,
             prevent_override boolean, extra jsonb, content_hash text, match_country text, match_buckets smallint[],
-            match_blank_bucket smallint, match_pull integer[], match_version text, raw_hash text)
+            match_blank_bucket smallint, match_pull integer[], match_version text, match_phone text, match_postcode text,
+            raw_hash text)
         """
     static let copyAccountStage = """
         COPY stage_accounts (line, source_id, name, name_norm, website, domain, domain_host, domain_identity, industry,
             employees, annual_revenue, country, country_raw, state, city, owner, parent_id, type, last_activity,
             prevent_override, extra, content_hash, match_country, match_buckets, match_blank_bucket, match_pull,
-            match_version, raw_hash) FROM STDIN
+            match_version, match_phone, match_postcode, raw_hash) FROM STDIN
         """
     static let createRejectStage = """
         CREATE TEMP TABLE IF NOT EXISTS stage_rejects (line int, reason text, raw text)
@@ -91,11 +92,11 @@ enum ImportQueries {
             INSERT INTO source_accounts AS t (source, source_id, name, name_norm, website, domain, domain_host,
                 domain_identity, industry, employees, annual_revenue, country, country_raw, state, city, owner,
                 parent_id, type, last_activity, prevent_override, extra, content_hash, raw_hash, import_file_id,
-                match_country, match_buckets, match_blank_bucket, match_pull, match_version)
+                match_country, match_buckets, match_blank_bucket, match_pull, match_version, match_phone, match_postcode)
             SELECT $1, source_id, name, name_norm, website, domain, domain_host, domain_identity, industry, employees,
                 annual_revenue, country, country_raw, state, city, owner, parent_id, type, last_activity,
                 prevent_override, extra, content_hash, raw_hash, $2,
-                match_country, match_buckets, match_blank_bucket, match_pull, match_version
+                match_country, match_buckets, match_blank_bucket, match_pull, match_version, match_phone, match_postcode
             FROM latest
             ON CONFLICT (source, source_id) DO UPDATE SET
                 name = excluded.name, name_norm = excluded.name_norm, website = excluded.website,
@@ -107,6 +108,7 @@ enum ImportQueries {
                 extra = excluded.extra, content_hash = excluded.content_hash, raw_hash = excluded.raw_hash, import_file_id = excluded.import_file_id,
                 match_country = excluded.match_country, match_buckets = excluded.match_buckets,
                 match_blank_bucket = excluded.match_blank_bucket, match_pull = excluded.match_pull, match_version = excluded.match_version,
+                match_phone = excluded.match_phone, match_postcode = excluded.match_postcode,
                 updated_at = CASE WHEN t.content_hash IS DISTINCT FROM excluded.content_hash THEN now() ELSE t.updated_at END
             WHERE t.content_hash IS DISTINCT FROM excluded.content_hash OR t.raw_hash IS DISTINCT FROM excluded.raw_hash
                 OR t.match_version IS DISTINCT FROM excluded.match_version OR t.match_buckets IS DISTINCT FROM excluded.match_buckets

@@ -14,12 +14,13 @@ extension Importer {
     }
 
     /// An account's block keys (`MatchBlocks.stored`) as the match columns of
-    /// `stage_accounts`: the keys of the record matching will read back.
+    /// `stage_accounts`: the keys of the record matching will read back, and
+    /// its phone and postcode keys.
     static func matchKeyRow(_ account: SourceAccount, source: String, platforms: HostingPlatforms) -> [String?] {
         let keys = MatchBlocks.stored(MatchRecord(source: source, account: account, platforms: platforms))
         return [
             keys.country, arrayLiteral(keys.buckets), keys.blankBucket.map(String.init), arrayLiteral(keys.pull),
-            MatchBlocks.version,
+            MatchBlocks.version, account.phoneKey, account.postcodeKey,
         ]
     }
 

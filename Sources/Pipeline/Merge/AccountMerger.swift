@@ -91,10 +91,10 @@ public struct AccountMerger: Sendable {
         var records: [MatchRecord] = []
         try db.copyOut(copy) { bytes in
             let f = CopyText.parseRow(bytes)
-            guard f.count == 8, let source = f[0], let id = f[1] else { return }
+            guard f.count == 10, let source = f[0], let id = f[1] else { return }
             records.append(MatchRecord(
                 key: RecordKey(source: source, sourceID: id), nameNormalized: f[2], identityDomain: f[3], country: f[4],
-                preventOverride: f[5] == "t", city: f[6], rawName: f[7], platforms: platforms))
+                preventOverride: f[5] == "t", city: f[6], rawName: f[7], platforms: platforms, phone: f[8], postcode: f[9]))
         }
         return records
     }

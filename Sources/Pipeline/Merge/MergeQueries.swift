@@ -304,7 +304,7 @@ enum MergeQueries {
     static let createShardRecords = """
         CREATE TEMP TABLE IF NOT EXISTS match_shard (
             source text, source_id text, name_norm text, domain text, country text, prevent_override boolean, city text,
-            name text, match_country text);
+            name text, match_country text, phone text, postcode text);
         TRUNCATE match_shard;
         """
     /// The records of shard $1 of $2 (buckets 0..<$3): those in a block
@@ -317,13 +317,14 @@ enum MergeQueries {
             WHERE s.match_blank_bucket = ANY ((SELECT buckets FROM mine)::int2[]))
         INSERT INTO match_shard
         SELECT s.source, s.source_id, coalesce(s.name_norm, ''), CASE WHEN s.domain_identity THEN s.domain ELSE '' END,
-               coalesce(s.country, ''), s.prevent_override, coalesce(s.city, ''), coalesce(s.name, ''), s.match_country
+               coalesce(s.country, ''), s.prevent_override, coalesce(s.city, ''), coalesce(s.name, ''), s.match_country,
+               coalesce(s.match_phone, ''), coalesce(s.match_postcode, '')
         FROM source_accounts s
         WHERE s.match_buckets && (SELECT buckets FROM mine) OR s.match_pull && (SELECT keys FROM wanted)
         """
     static let analyzeShardRecords = "ANALYZE match_shard"
     static let copyShardRecords = """
-        COPY (SELECT source, source_id, name_norm, domain, country, prevent_override, city, name FROM match_shard) TO STDOUT
+        COPY (SELECT source, source_id, name_norm, domain, country, prevent_override, city, name, phone, postcode FROM match_shard) TO STDOUT
         """
     static let marketNames = "SELECT names FROM match_runs WHERE run_id = $1"
     static let shardTerms = """
