@@ -3,7 +3,7 @@ import DevTools
 import Foundation
 import Logging
 import MarketMapCore
-import Pipeline
+@testable import Pipeline
 import Postgres
 import Testing
 import TestSupport
@@ -453,5 +453,14 @@ struct PersonaDiscoveryTests {
             #expect(message.contains(expected), "\(to): \(message)")
         }
         #expect(error("  budget: 10000.0", "").contains("enrichment.people.budget_share: a share of enrichment.budget needs a budget"))
+    }
+}
+
+extension PersonaDiscoveryTests {
+    @Test("credits in the run summary: whole ones and tenths, thousands grouped", arguments: [
+        (0.0, "0"), (5000, "5,000"), (310.5, "310.5"), (1325.1, "1,325.1"), (1234567.25, "1,234,567.3"), (0.04, "0"), (99.96, "100"),
+    ])
+    func creditsText(_ value: Double, _ text: String) {
+        #expect(PeopleSummary.credits(value) == text)
     }
 }

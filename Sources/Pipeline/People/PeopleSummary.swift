@@ -52,12 +52,18 @@ public struct PeopleSummary: Codable, Sendable, Equatable {
         failures = try counts(PeopleQueries.failureReasons)
     }
 
+    /// Credits to a tenth, thousands grouped in fractions too (`1,325.1`, not `1325.1`).
+    static func credits(_ value: Double) -> String {
+        let tenths = Int((value * 10).rounded())
+        return tenths % 10 == 0 ? RunMonitor.grouped(tenths / 10) : "\(RunMonitor.grouped(tenths / 10)).\(abs(tenths % 10))"
+    }
+
     /// One line for the run summary, e.g. "plan: 96 accounts lacking personas
     /// (T1 80, T2 16); 101 calls, 14 cached, 310.5 credits of 2,000; people
     /// found: 180 created, 12 linked to CRM contacts, ...".
     public var text: String {
         let n = RunMonitor.grouped
-        let credits = { (value: Double) in value == value.rounded() ? n(Int(value)) : String(format: "%.1f", value) }
+        let credits = Self.credits
         let tiers = AccountTier.allCases.compactMap { tier in (accountsByTier[tier.rawValue] ?? 0) > 0 ? "\(tier.rawValue) \(n(accountsByTier[tier.rawValue] ?? 0))" : nil }
         var text = "plan: \(n(accountsPlanned)) accounts lacking personas" + (tiers.isEmpty ? "" : " (" + tiers.joined(separator: ", ") + ")")
         text += ", \(n(personasLacking["tier1"] ?? 0)) tier-1 and \(n(personasLacking["tier2"] ?? 0)) tier-2 personas"
