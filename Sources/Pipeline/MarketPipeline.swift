@@ -16,10 +16,12 @@ public enum MarketStage: String, Sendable, CaseIterable {
     case resolve
     /// golden ids by one rule (one job),
     case golden
-    /// lineage and survivorship per shard,
+    /// lineage, survivorship and the contact lookups per shard,
     case survive
-    /// then orphans and the contact waterfall (one job).
+    /// new golden contacts numbered once, written per shard,
     case contacts
+    /// then orphans and the run's figures (one job).
+    case settle
     /// The provider waterfall per shard of golden accounts (Enrich/).
     case enrich
     /// Fit, tier, valuation, persona fit per shard of golden accounts (Scoring/).
@@ -39,7 +41,7 @@ public enum MarketStage: String, Sendable, CaseIterable {
     /// Whether a run with these settings has this stage.
     func isIncluded(_ settings: RunSettings) -> Bool {
         switch self {
-        case .normalize, .match, .components, .resolve, .golden, .survive, .contacts, .score: return true
+        case .normalize, .match, .components, .resolve, .golden, .survive, .contacts, .settle, .score: return true
         case .enrich: return EnrichJobs.isEnabled(settings)
         case .people: return PeopleJobs.isEnabled(settings)
         }
@@ -54,7 +56,8 @@ public enum MarketStage: String, Sendable, CaseIterable {
         case .resolve: return try ResolveJobs.plan(.resolve, settings)
         case .golden: return try ResolveJobs.plan(.golden, settings)
         case .survive: return try ResolveJobs.plan(.survive, settings)
-        case .contacts: return try ResolveJobs.plan(.contacts, settings)
+        case .contacts: return try ResolveJobs.planContacts(run, settings, on: db)
+        case .settle: return try ResolveJobs.plan(.settle, settings)
         case .enrich: return try EnrichJobs.plan(run, settings, on: db)
         case .score: return try ScoreJobs.plan(run, settings, on: db)
         case .people: return try PeopleJobs.plan(run, settings, on: db)
@@ -76,7 +79,7 @@ public enum MarketPipeline: String, Sendable, CaseIterable {
     public var stages: [MarketStage] {
         switch self {
         case .import: return [.normalize]
-        case .merge: return [.normalize, .match, .components, .resolve, .golden, .survive, .contacts]
+        case .merge: return [.normalize, .match, .components, .resolve, .golden, .survive, .contacts, .settle]
         case .market: return MarketStage.allCases
         }
     }

@@ -23,18 +23,18 @@ struct PipelineDefinitionTests {
     @Test("the import and merge pipelines are the market pipeline's first stages, in its order")
     func subsets() throws {
         #expect(MarketPipeline.market.stages == MarketStage.allCases)
-        #expect(MarketPipeline.merge.stages.map(\.rawValue) == ["normalize", "match", "components", "resolve", "golden", "survive", "contacts"])
+        #expect(MarketPipeline.merge.stages.map(\.rawValue) == ["normalize", "match", "components", "resolve", "golden", "survive", "contacts", "settle"])
         #expect(MarketPipeline.import.stages.map(\.rawValue) == ["normalize"])
         let registry = Registry.standard
         #expect(Set(registry.pipelines.keys) == ["import", "merge", "market"])
         // A run without providers in its configuration has neither enrich nor people.
         let plain = RunSettings(params: RunParameters())
-        #expect(MarketPipeline.market.stages(for: plain).map(\.rawValue) == ["normalize", "match", "components", "resolve", "golden", "survive", "contacts", "score"])
+        #expect(MarketPipeline.market.stages(for: plain).map(\.rawValue) == ["normalize", "match", "components", "resolve", "golden", "survive", "contacts", "settle", "score"])
         let plan = try RunPlan.load(Self.sample, out: nil)
         #expect(MarketPipeline.market.stages(for: RunSettings(params: plan.params(asOf: "2026-01-01"))) == MarketStage.allCases)
     }
 
-    @Test("the resolve steps: components, golden and contacts are one job, resolve and survive one per shard; all carry the shard count")
+    @Test("the resolve steps: components, golden and settle are one job, resolve, survive and contacts one per shard; all carry the shard count")
     func resolvePlans() throws {
         let settings = RunSettings(params: RunParameters(shards: 3))
         for step in ResolveJobs.Step.allCases {

@@ -7,10 +7,12 @@ import Postgres
 import Testing
 import TestSupport
 
-/// Resolve in shards (issue 17): golden ids, lineage and survivorship do not
-/// depend on the shard count or the worker count, and equal the one-process
-/// merge's, over a generated market with multi-record clusters, name matches,
-/// stewards' decisions and, in a second round, a split whose parts land in
+/// Resolve in shards (issue 17): golden ids, lineage, survivorship, golden
+/// contacts and their lineage do not depend on the shard count or the worker
+/// count, and equal the one-process merge's, over a generated market with
+/// multi-record clusters, name matches, stewards' decisions, contacts (one
+/// person in both CRMs by email or by LinkedIn URL, at accounts that merged,
+/// without an account) and, in a second round, a split whose parts land in
 /// different components and claim the same previous golden id.
 @Suite("Resolve in shards")
 struct ResolveShardTests {
@@ -44,14 +46,48 @@ struct ResolveShardTests {
         return (crm, hub)
     }
 
+    /// The market's contacts, in the same two CRMs: at each company's `crm`
+    /// record a person with email and LinkedIn URL, who is also at its `hub`
+    /// record by email (even companies) or by LinkedIn URL alone (odd ones);
+    /// at the second `crm` record the same email again; every fourth company a
+    /// contact with neither; every sixth (from 1) an email-less one whose URL
+    /// is that of a `hub` person with an email, every sixth (from 2) one known
+    /// by URL only in both CRMs; every seventh a contact of no imported account.
+    static func contacts(companies: Int) -> (crm: String, hub: String) {
+        var crm = "Contact ID,Account ID,First Name,Last Name,Email,Title,LinkedIn URL\n"
+        var hub = "Record ID,Associated Company ID,First Name,Last Name,Email,Job Title,LinkedIn URL\n"
+        for i in 1...companies {
+            crm += "C\(i)a,S\(i),Ann,Lee\(i),ann\(i)@example\(i).com,VP Sales,https://www.linkedin.com/in/ann\(i)/\n"
+            if i % 5 == 0 { crm += "C\(i)b,S\(i)b,Ann,Lee,ann\(i)@example\(i).com,Sales,\n" }
+            if i % 4 == 0 { crm += "C\(i)c,S\(i),Sam,Poe\(i),,,\n" }
+            if i % 6 == 1 { crm += "C\(i)d,S\(i),Dan,Roe\(i),,Director of IT,linkedin.com/in/dan\(i)\n" }
+            if i % 6 == 2 { crm += "C\(i)e,S\(i),Eve,Fox\(i),,Head of RevOps,linkedin.com/in/eve\(i)\n" }
+            if i % 7 == 0 { crm += "C\(i)x,S\(i)zz,Max,Gone\(i),max\(i)@example\(i).com,,\n" }
+            guard i % 3 != 0 else { continue }
+            hub += i % 2 == 0
+                ? "K\(i)a,H\(i),Ann,Lee,ANN\(i)@Example\(i).com,Vice President Sales,\n"
+                : "K\(i)a,H\(i),Annie,Lee,,VP,https://de.linkedin.com/in/Ann\(i)?trk=x\n"
+            if i % 6 == 1 { hub += "K\(i)d,H\(i),Daniel,Roe,dan\(i)@example\(i).com,IT Director,https://www.linkedin.com/in/dan\(i)\n" }
+            if i % 6 == 2 { hub += "K\(i)e,H\(i),Eve,Fox,,RevOps Lead,https://linkedin.com/in/EVE\(i)/\n" }
+        }
+        return (crm, hub)
+    }
+
     func load(_ db: Connection) async throws {
         let (crm, hub) = Self.market(companies: 90, seed: 17)
-        for (text, source, format) in [(crm, "crm", ExportFormat.salesforce), (hub, "hub", .hubspot)] {
-            let path = FileManager.default.temporaryDirectory.appendingPathComponent("mm-resolve-\(UUID().uuidString).csv").path
-            guard FileManager.default.createFile(atPath: path, contents: Data(text.utf8)) else { throw ClusterError("write \(path)") }
-            defer { try? FileManager.default.removeItem(atPath: path) }
-            _ = try await importer.importFile(path, source: source, format: format, on: db)
-        }
+        let (crmContacts, hubContacts) = Self.contacts(companies: 90)
+        try await importFile(db, crm, source: "crm", format: .salesforce, kind: .accounts)
+        try await importFile(db, hub, source: "hub", format: .hubspot, kind: .accounts)
+        try await importFile(db, crmContacts, source: "crm", format: .salesforce, kind: .contacts)
+        try await importFile(db, hubContacts, source: "hub", format: .hubspot, kind: .contacts)
+    }
+
+    func importFile(_ db: Connection, _ text: String, source: String, format: ExportFormat, kind: RecordKind) async throws {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("mm-resolve-\(UUID().uuidString).csv").path
+        guard FileManager.default.createFile(atPath: path, contents: Data(text.utf8)) else { throw ClusterError("write \(path)") }
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let report = try await importer.importFile(path, source: source, format: format, kind: kind, on: db)
+        #expect(report.rejected == 0, "\(source) \(kind): \(report)")
     }
 
     static func key(_ source: String, _ id: String) -> RecordKey { RecordKey(source: source, sourceID: id) }
@@ -74,14 +110,21 @@ struct ResolveShardTests {
     }
 
     /// Round two: the two `same` decisions undone (each old account splits in
-    /// two components that both claim its golden id) and a new `different`
-    /// that splits a domain group.
+    /// two components that both claim its golden id), a new `different`
+    /// that splits a domain group, and new `hub` contacts of people the first
+    /// round knows: by email (even companies) or by LinkedIn URL alone (odd ones).
     func decideRoundTwo(_ db: Connection, undo same: [Int64]) async throws {
         for id in same { try await ReviewStore.undo(id, by: "t", note: "two companies after all", on: db) }
         try await ReviewStore.decide(NewDecision(kind: .different, a: Self.key("crm", "S35"), b: Self.key("crm", "S35b"), by: "t"), on: db)
+        var contacts = "Record ID,Associated Company ID,First Name,Last Name,Email,Job Title,LinkedIn URL\n"
+        for i in 1...40 where i % 3 != 0 {
+            contacts += i % 2 == 0 ? "N\(i),H\(i),A.,Lee,ann\(i)@example\(i).com,,\n" : "N\(i),H\(i),A.,Lee,,,linkedin.com/in/ann\(i)\n"
+        }
+        try await importFile(db, contacts, source: "hub", format: .hubspot, kind: .contacts)
     }
 
-    /// Golden ids, lineage, survivorship, conflicts and review items, as text.
+    /// Golden ids, lineage, survivorship, conflicts, review items, golden
+    /// contacts and their lineage, as text.
     func snapshot(_ db: Connection) async throws -> [String] {
         let queries = [
             "SELECT source || '/' || source_id || '=' || golden_id || ':' || match_method || ':' || match_reason FROM account_lineage ORDER BY 1",
@@ -91,23 +134,31 @@ struct ResolveShardTests {
             """,
             "SELECT golden_id || ' ' || field || ' ' || array_to_string(source_values, '/') FROM account_conflicts ORDER BY 1",
             "SELECT concat_ws('|', kind, item_key, golden_id, score, evidence, action) FROM review_items ORDER BY 1",
+            """
+            SELECT concat_ws('|', 'contact', id, golden_account_id, email, linkedin, first_name, last_name, title, seniority, department)
+            FROM golden_contacts ORDER BY id
+            """,
+            "SELECT 'contact ' || source || '/' || source_id || '>' || golden_contact_id || ':' || match_method FROM contact_lineage ORDER BY 1",
         ]
         var lines: [String] = []
         for sql in queries { lines += try await db.query(sql).map { try $0.decode(0, as: String.self) } }
         return lines
     }
 
-    /// The two rounds through the one-process merge.
-    func oneProcess() async throws -> [[String]] {
+    /// The two rounds through the one-process merge, with each round's contact figures.
+    func oneProcess() async throws -> (snapshots: [[String]], contacts: [ContactMergeReport]) {
         try await withTestConnection { db in
             try await load(db)
             let merger = AccountMerger(sourcePriority: Self.priority, logger: Logger(label: "test"))
+            let contacts = ContactMerger(sourcePriority: Self.priority, logger: Logger(label: "test"))
             let same = try await decideRoundOne(db)
             _ = try await merger.merge(on: db)
+            let firstContacts = try await contacts.merge(on: db)
             let first = try await snapshot(db)
             try await decideRoundTwo(db, undo: same)
             _ = try await merger.merge(on: db)
-            return [first, try await snapshot(db)]
+            let secondContacts = try await contacts.merge(on: db)
+            return ([first, try await snapshot(db)], [firstContacts, secondContacts])
         }
     }
 
@@ -127,8 +178,10 @@ struct ResolveShardTests {
                 let run = try #require(Int(started.output.split(separator: "\n").last ?? ""), "\(started.output)")
                 let result = try await cluster.wait(run: run)
                 #expect(result.status == 0, "\(shards) shards, \(workers) workers: \(result.output)")
-                #expect(try await db.query("SELECT count(*)::int8 FROM resolve_clusters")[0].decode(0, as: Int.self) == 0,
-                        "the run's resolve rows are gone")
+                for table in ["resolve_clusters", "resolve_contacts"] {
+                    #expect(try await db.query("SELECT count(*)::int8 FROM \(table)")[0].decode(0, as: Int.self) == 0,
+                            "the run's resolve rows are gone from \(table)")
+                }
             }
             let same = try await decideRoundOne(db)
             try await run()
@@ -141,10 +194,10 @@ struct ResolveShardTests {
         }
     }
 
-    @Test("property: golden ids, lineage and survivorship are the same for 1, 2, 3 and 7 shards on 1 to 3 workers, and the one-process merge's",
+    @Test("property: golden ids, lineage, survivorship and golden contacts are the same for 1, 2, 3 and 7 shards on 1 to 3 workers, and the one-process merge's",
           .tags(.process), .notFast)
     func independentOfShardsAndWorkers() async throws {
-        let expected = try await oneProcess()
+        let (expected, contacts) = try await oneProcess()
         #expect(expected[0].count > 150, "a market of some size: \(expected[0].count) rows")
         #expect(expected[0] != expected[1], "round two changes the accounts")
         // Round two's splits: the larger part keeps the old golden id (S20's
@@ -160,6 +213,26 @@ struct ResolveShardTests {
         #expect(goldenBefore("crm/S20") == goldenBefore("crm/S21"), "round one: same joins them")
         #expect(golden("crm/S20") == goldenBefore("crm/S20") && golden("crm/S21") != golden("crm/S20"))
         #expect(golden("crm/S22") == goldenBefore("crm/S22") && golden("crm/S23") != golden("crm/S22"))
+        // The contacts take every path of the waterfall: one person in both
+        // CRMs is one golden contact, by email (K2a, C10b; N2 in round two) and
+        // by LinkedIn URL (K1a, C1d to K1d's new contact, C2e and K2e; N1 in
+        // round two); a contact of no account is counted.
+        func contact(_ round: Int, _ record: String) -> String? {
+            expected[round].first { $0.hasPrefix("contact \(record)>") }.map { String($0.split(separator: ">")[1].split(separator: ":")[0]) }
+        }
+        #expect(contacts[0].matchedByLinkedIn > 0 && contacts[0].created > 0, "\(contacts[0])")
+        #expect(contacts[1].matchedByEmail > 0 && contacts[1].matchedByLinkedIn > 0, "round two finds N2, N1: \(contacts[1])")
+        #expect(contact(1, "hub/N2") != nil && contact(1, "hub/N2") == contact(1, "crm/C2a"))
+        #expect(contact(1, "hub/N1") != nil && contact(1, "hub/N1") == contact(1, "crm/C1a"))
+        #expect(contacts[0].withoutAccount == 12 && contact(0, "crm/C7x") == nil, "\(contacts[0])")
+        #expect(contact(0, "crm/C2a") != nil && contact(0, "crm/C2a") == contact(0, "hub/K2a"))
+        #expect(contact(0, "crm/C10a") != nil && contact(0, "crm/C10a") == contact(0, "crm/C10b"))
+        #expect(contact(0, "crm/C1a") != nil && contact(0, "crm/C1a") == contact(0, "hub/K1a"))
+        #expect(contact(0, "crm/C1d") != nil && contact(0, "crm/C1d") == contact(0, "hub/K1d"))
+        #expect(contact(0, "crm/C2e") != nil && contact(0, "crm/C2e") == contact(0, "hub/K2e"))
+        #expect(contact(0, "crm/C21a") != nil && contact(1, "crm/C21a") != contact(0, "crm/C21a"), "S21 split away: a new golden contact")
+        #expect(contact(1, "crm/C20a") == contact(0, "crm/C20a"), "S20 kept its account and its contact")
+        #expect(contacts[1].created < contacts[0].created, "round two creates only what moved: \(contacts)")
         for (shards, workers) in [(1, 1), (2, 2), (3, 3), (7, 1), (7, 2), (7, 3)] {
             let sharded = try await pipeline(shards: shards, workers: workers)
             for round in 0..<2 {

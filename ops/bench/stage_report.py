@@ -45,7 +45,7 @@ def stage_rows(url):
 
     accounts, golden = q("SELECT count(*) FROM source_accounts"), q("SELECT count(*) FROM golden_accounts")
     return {"normalize": q("SELECT coalesce(sum(rows_read), 0) FROM import_files"), "match": accounts,
-            **{stage: accounts for stage in ("components", "resolve", "golden", "survive", "contacts")},
+            **{stage: accounts for stage in ("components", "resolve", "golden", "survive", "contacts", "settle")},
             "enrich": golden, "score": golden, "people": q("SELECT count(DISTINCT golden_id) FROM people_plan")}
 
 

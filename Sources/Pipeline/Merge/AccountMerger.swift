@@ -24,7 +24,8 @@ public struct MergeReport: Sendable, Codable, Equatable {
 /// the one-process path, in one transaction; the `merge` pipeline
 /// (`MergeJobs`, `ResolveJobs`) runs the same steps as queue jobs, by
 /// component shard (`cluster`, `survive`) where it can and once per run
-/// (`assignGoldenIDs`, `finish`) where only the whole run knows. The
+/// (`assignGoldenIDs`, `finish`) where only the whole run knows; the
+/// contacts follow (`ContactMerger`). The
 /// one-process path is run 0, shard 0 of 1.
 public struct AccountMerger: Sendable {
     public let settings: MatchSettings
@@ -64,6 +65,7 @@ public struct AccountMerger: Sendable {
             try assignGoldenIDs(run: 0, on: db)
             try survive(run: 0, shard: 0, runID: nil, on: db)
             try finish(run: 0, runID: nil, on: db)
+            try Self.dropResolveRows(run: 0, on: db)
             let summary = try db.query(MergeQueries.summary)[0]
             let sources: Int = try summary.decode(0)
             let golden: Int = try summary.decode(1)
@@ -172,6 +174,10 @@ public struct AccountMerger: Sendable {
         try db.query(MergeQueries.dropOrphans)
         try MergeDecisions.dropUnseen(runID: runID, on: db)
         try db.query(MergeQueries.recordSurvived, sourcePriority.joined(separator: ","), ProductVersion.merge)
+    }
+
+    /// Removes what the steps of run `run` handed each other, once its accounts and contacts are written.
+    static func dropResolveRows(run: Int, on db: isolated Connection) throws {
         for statement in MergeQueries.dropResolveRows { try db.query(statement, run) }
     }
 

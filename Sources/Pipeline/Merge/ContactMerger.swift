@@ -15,7 +15,16 @@ public struct ContactMergeReport: Sendable, Codable, Equatable {
 /// contact keeps its golden contact while its golden account is unchanged;
 /// otherwise it is looked up by (golden account, email), then by (golden
 /// account, LinkedIn URL), and a golden contact is created only when both
-/// miss, once per email or LinkedIn URL in the batch. A re-run creates none.
+/// miss, once per email or LinkedIn URL in the run. A re-run creates none.
+///
+/// In shards of golden accounts (the survive shards), in four steps whose
+/// result depends neither on the shard nor on the worker count:
+/// `lookup` (each `survive` job, for its accounts) decides every contact's
+/// golden contact or the new one it makes; `numberNew` (once, when the
+/// `contacts` stage starts) numbers the new ones in one order for the run;
+/// `write` (each `contacts` job) writes them, the lineage and identifiers;
+/// `settle` (once, after) drops orphans and counts. `merge` is the
+/// one-process path: all four as run 0, shard 0 of 1, in one transaction.
 public struct ContactMerger: Sendable {
     public let sourcePriority: [String]
     public let logger: Logger
@@ -28,25 +37,57 @@ public struct ContactMerger: Sendable {
     /// In the caller's transaction if there is one.
     public func merge(on db: isolated Connection) throws -> ContactMergeReport {
         try db.withTransaction {
-            try db.execute(ContactQueries.lockContacts)
-            try db.execute(ContactQueries.stage)
-            try db.query(ContactQueries.matchByEmail)
-            try db.query(ContactQueries.matchByLinkedIn)
-            try db.query(ContactQueries.assignByEmail)
-            try db.query(ContactQueries.insertCreated, sourcePriority)
-            try db.query(ContactQueries.matchByLinkedIn)
-            try db.query(ContactQueries.assignByLinkedIn)
-            try db.query(ContactQueries.assignSingles)
-            try db.query(ContactQueries.insertCreated, sourcePriority)
-            try db.query(ContactQueries.writeLineage)
-            try db.query(ContactQueries.dropLineageWithoutAccount)
-            try db.query(ContactQueries.followMembers, sourcePriority)
-            try db.query(ContactQueries.fillIdentifiers)
-            try db.query(ContactQueries.dropOrphans)
-            let row = try db.query(ContactQueries.summary)[0]
-            return ContactMergeReport(
-                sourceContacts: try row.decode(0), goldenContacts: try row.decode(1), matchedByEmail: try row.decode(2),
-                matchedByLinkedIn: try row.decode(3), created: try row.decode(4), withoutAccount: try row.decode(5))
+            try lookup(run: 0, shard: nil, on: db)
+            try Self.numberNew(run: 0, on: db)
+            try write(run: 0, shard: 0, on: db)
+            let report = try settle(run: 0, on: db)
+            try AccountMerger.dropResolveRows(run: 0, on: db)
+            return report
         }
+    }
+
+    /// The lookups for the contacts of run `run`'s shard `shard` (of every
+    /// golden account when nil, as shard 0), kept in `resolve_contacts`.
+    func lookup(run: Int, shard: Int?, on db: isolated Connection) throws {
+        try db.execute(ContactQueries.createStage)
+        if let shard { try db.query(ContactQueries.shardAccounts, run, shard) } else { try db.execute(ContactQueries.allAccounts) }
+        try db.execute(ContactQueries.stage)
+        try db.query(ContactQueries.matchByEmail)
+        try db.query(ContactQueries.matchByLinkedIn)
+        try db.query(ContactQueries.createByEmail)
+        try db.query(ContactQueries.joinNewByLinkedIn, sourcePriority)
+        try db.query(ContactQueries.createByLinkedIn)
+        try db.query(ContactQueries.createSingles)
+        try db.query(ContactQueries.deleteShard, run, shard ?? 0)
+        try db.query(ContactQueries.keepShard, run, shard ?? 0)
+    }
+
+    /// Numbers run `run`'s new golden contacts after the largest id in use.
+    static func numberNew(run: Int, on db: isolated Connection) throws {
+        try db.execute(ContactQueries.lockContacts)
+        try db.execute(ContactQueries.analyzeLookups)
+        try db.query(ContactQueries.numberNew, run)
+    }
+
+    /// Writes shard `shard`'s new golden contacts, its contacts' lineage and
+    /// the identifiers their golden contacts lack.
+    func write(run: Int, shard: Int, on db: isolated Connection) throws {
+        try db.query(ContactQueries.insertCreated, run, shard, sourcePriority)
+        try db.query(ContactQueries.writeLineage, run, shard)
+        try db.query(ContactQueries.followMembers, run, shard, sourcePriority)
+        try db.query(ContactQueries.fillIdentifiers, run, shard)
+    }
+
+    /// Once every shard wrote: golden contacts no source contact holds any
+    /// more go, and the run's figures.
+    func settle(run: Int, on db: isolated Connection) throws -> ContactMergeReport {
+        try db.query(ContactQueries.dropLineageWithoutAccount, run)
+        try db.query(ContactQueries.dropOrphans)
+        let row = try db.query(ContactQueries.summary, run)[0]
+        let contacts: Int = try row.decode("contacts")
+        return ContactMergeReport(
+            sourceContacts: contacts, goldenContacts: try row.decode("golden"), matchedByEmail: try row.decode("email"),
+            matchedByLinkedIn: try row.decode("linkedin"), created: try row.decode("created"),
+            withoutAccount: contacts - (try row.decode("attached", as: Int.self)))
     }
 }

@@ -339,12 +339,12 @@ enum MergeQueries {
         """
     static let dropRunEdges = "DELETE FROM merge_edges WHERE run_id = $1"
 
-    // Resolve, step 5 (one job): what only the whole run knows.
+    // Resolve, step 6 (one job, `settle`): what only the whole run knows.
 
-    /// A run's resolve rows, once its accounts are written.
+    /// A run's resolve rows, once its accounts and contacts are written.
     static let dropResolveRows = [
         "DELETE FROM resolve_components WHERE run_id = $1", "DELETE FROM resolve_edges WHERE run_id = $1",
         "DELETE FROM resolve_clusters WHERE run_id = $1", "DELETE FROM resolve_golden WHERE run_id = $1",
-        "DELETE FROM resolve_review WHERE run_id = $1",
+        "DELETE FROM resolve_review WHERE run_id = $1", "DELETE FROM resolve_contacts WHERE run_id = $1",
     ]
 }

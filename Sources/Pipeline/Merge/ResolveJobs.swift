@@ -15,19 +15,23 @@ import Postgres
 ///    component) and keeps the clusters and review candidates.
 /// 3. `golden` (one job, set-based SQL): golden ids by one rule for the run.
 /// 4. `survive` (`shards` jobs): lineage, survivorship, conflicts and review
-///    items of each shard's accounts.
-/// 5. `contacts` (one job): orphans, unseen review items, the survivorship
-///    time, then the contact waterfall (`ContactMerger`).
+///    items of each shard's accounts, and the contact waterfall's lookups
+///    for their contacts (`ContactMerger.lookup`).
+/// 5. `contacts` (`shards` jobs): the new golden contacts numbered once when
+///    the stage starts (`ContactMerger.numberNew`), then each job writes its
+///    shard's new golden contacts, contact lineage and identifiers.
+/// 6. `settle` (one job): orphans, unseen review items, the survivorship
+///    time, the run's contact figures, and the run's resolve rows removed.
 ///
 /// Every job deletes and rewrites its own rows (keyed by run and shard) in
 /// its job transaction, so a retried job neither loses nor duplicates, and
 /// the result is the same whatever the shard and worker counts.
 enum ResolveJobs {
     enum Step: String, CaseIterable {
-        case components, resolve, golden, survive, contacts
+        case components, resolve, golden, survive, contacts, settle
 
         var kind: String { "merge.\(rawValue)" }
-        var sharded: Bool { self == .resolve || self == .survive }
+        var sharded: Bool { self == .resolve || self == .survive || self == .contacts }
     }
 
     static func register(into registry: inout Registry) {
@@ -36,10 +40,11 @@ enum ResolveJobs {
         registry.register(Golden())
         registry.register(Survive())
         registry.register(Contacts())
+        registry.register(Settle())
     }
 
     /// A resolve step's job arguments: the run's shard count (`components`
-    /// splits the market by it; a `resolve` or `survive` job is one shard).
+    /// splits the market by it; a `resolve`, `survive` or `contacts` job is one shard).
     /// One type per kind, so a payload is only read by its own kind.
     protocol StepArguments: JobArguments {
         var shards: Int { get }
@@ -50,6 +55,7 @@ enum ResolveJobs {
     struct GoldenArguments: StepArguments { static let kind = Step.golden.kind; var shards: Int }
     struct SurviveArguments: StepArguments { static let kind = Step.survive.kind; var shards: Int }
     struct ContactsArguments: StepArguments { static let kind = Step.contacts.kind; var shards: Int }
+    struct SettleArguments: StepArguments { static let kind = Step.settle.kind; var shards: Int }
 
     static func arguments(of step: Step) -> any StepArguments.Type {
         switch step {
@@ -58,6 +64,7 @@ enum ResolveJobs {
         case .golden: return GoldenArguments.self
         case .survive: return SurviveArguments.self
         case .contacts: return ContactsArguments.self
+        case .settle: return SettleArguments.self
         }
     }
 
@@ -65,6 +72,18 @@ enum ResolveJobs {
         let shards = settings.params.shardCount
         let arguments = arguments(of: step).init(shards: shards)
         return try (0..<(step.sharded ? shards : 1)).map { try JobSpec(shard: $0, arguments: arguments) }
+    }
+
+    /// The contacts stage: the run's new golden contacts numbered once, in the
+    /// transaction that starts it, then a job per shard.
+    static func planContacts(_ run: RunInfo, _ settings: RunSettings, on db: isolated Connection) throws -> [JobSpec] {
+        try ContactMerger.numberNew(run: run.id, on: db)
+        return try plan(.contacts, settings)
+    }
+
+    /// The contact merger of a step's job, with its run's source priority.
+    static func contactMerger(_ merger: AccountMerger) -> ContactMerger {
+        ContactMerger(sourcePriority: merger.sourcePriority, logger: merger.logger)
     }
 
     /// The merger of a step's job, with its run's settings; checks the job's arguments.
@@ -152,9 +171,11 @@ enum ResolveJobs {
         let batchSize = 1
 
         func handle(_ job: ClaimedJob, context: JobContext, on db: isolated Connection) throws {
-            try ResolveJobs.merger(job, SurviveArguments.self, on: db).survive(run: job.runID, shard: job.shard, runID: job.runID, on: db) {
-                context.progress(job, done: Int($0 * 100), total: 100)
+            let merger = try ResolveJobs.merger(job, SurviveArguments.self, on: db)
+            try merger.survive(run: job.runID, shard: job.shard, runID: job.runID, on: db) {
+                context.progress(job, done: Int($0 * 90), total: 100)
             }
+            try ResolveJobs.contactMerger(merger).lookup(run: job.runID, shard: job.shard, on: db)
         }
     }
 
@@ -163,12 +184,22 @@ enum ResolveJobs {
         let batchSize = 1
 
         func handle(_ job: ClaimedJob, context: JobContext, on db: isolated Connection) throws {
-            let merger = try ResolveJobs.merger(job, ContactsArguments.self, on: db)
+            try ResolveJobs.contactMerger(try ResolveJobs.merger(job, ContactsArguments.self, on: db)).write(run: job.runID, shard: job.shard, on: db)
+        }
+    }
+
+    struct Settle: JobHandler {
+        let kind = Step.settle.kind
+        let batchSize = 1
+
+        func handle(_ job: ClaimedJob, context: JobContext, on db: isolated Connection) throws {
+            let merger = try ResolveJobs.merger(job, SettleArguments.self, on: db)
             try merger.finish(run: job.runID, runID: job.runID, on: db)
-            context.progress(job, done: 30, total: 100)
-            let contacts = try ContactMerger(sourcePriority: merger.sourcePriority, logger: merger.logger).merge(on: db)
+            let contacts = try ResolveJobs.contactMerger(merger).settle(run: job.runID, on: db)
+            try AccountMerger.dropResolveRows(run: job.runID, on: db)
             merger.logger.info("merge resolved", metadata: [
-                "run": "\(job.runID)", "goldenContacts": "\(contacts.goldenContacts)",
+                "run": "\(job.runID)", "goldenContacts": "\(contacts.goldenContacts)", "created": "\(contacts.created)",
+                "withoutAccount": "\(contacts.withoutAccount)",
             ])
         }
     }
