@@ -96,14 +96,13 @@ struct RowCells {
     let mapping: HeaderMapping
     let columnCount: Int
 
-    func value(_ field: String) -> String? {
-        guard let index = mapping.fields[field], index < cells.count else { return nil }
-        return ValueParsers.clean(cells[index])
-    }
+    func value(_ field: String) -> String? { cell(mapping.fields[field]) }
 
     /// The value of an evidence column (`HeaderMapping.evidence`), which is also an extra.
-    func evidence(_ field: String) -> String? {
-        guard let index = mapping.evidence[field], index < cells.count else { return nil }
+    func evidence(_ field: String) -> String? { cell(mapping.evidence[field]) }
+
+    private func cell(_ index: Int?) -> String? {
+        guard let index, index < cells.count else { return nil }
         return ValueParsers.clean(cells[index])
     }
 

@@ -209,10 +209,9 @@ struct PairScorer {
 
     /// The evidence beyond the name that a score below the threshold needs, if it has it.
     mutating func support(_ a: Int, _ b: Int, score: Double, cities: Cities, postcodes: Bool = true) -> SharedContact? {
-        guard score < settings.nameThreshold, score >= settings.nameThreshold - max(settings.phoneMargin, settings.postcodeMargin) - settings.reviewMargin,
-            let shared = sharedContact(a, b, cities: cities, postcodes: postcodes)
+        guard score < settings.nameThreshold, score >= settings.nameThreshold - max(settings.phoneMargin, settings.postcodeMargin) - settings.reviewMargin
         else { return nil }
-        return shared
+        return sharedContact(a, b, cities: cities, postcodes: postcodes)
     }
 
     /// A name match within one country, where either side lacks an own domain.
@@ -263,8 +262,8 @@ struct PairScorer {
         guard let domainA = records[a].ownDomain, let domainB = records[b].ownDomain,
             let nameA = records[a].name, let nameB = records[b].name,
             nameA == nameB || nameA.split(separator: " ").count == nameB.split(separator: " ").count,
-            let (score, cities, distinctive) = score(a, b).map({ ($0.score, $0.cities, $0.distinctive) }), score >= settings.alternateDomainThreshold,
-            distinctive, cities != .differ, !legalDifference(a, b)
+            let weighed = score(a, b), weighed.score >= settings.alternateDomainThreshold, weighed.distinctive, weighed.cities != .differ,
+            !legalDifference(a, b)
         else { return nil }
         let (labelA, labelB) = (Self.label(domainA), Self.label(domainB))
         let phoneAgrees = records[a].phone != nil && records[a].phone == records[b].phone
@@ -283,9 +282,9 @@ struct PairScorer {
             guard Self.fits(labelA, fitting, legal: legal) && Self.fits(labelB, fitting, legal: legal) || phoneAgrees
             else { return nil }
         }
-        let names = nameA == nameB ? "same name" : "name \(Self.format(score))"
+        let names = nameA == nameB ? "same name" : "name \(Self.format(weighed.score))"
         return MatchEdge(
-            records[a].key, records[b].key, score: score, kind: .altDomain,
+            records[a].key, records[b].key, score: weighed.score, kind: .altDomain,
             reason: "alternate domains \(min(domainA, domainB)) ~ \(max(domainA, domainB)): \(names), country \(records[a].country ?? records[b].country ?? "?")"
                 + (phoneAgrees ? ", phone agrees" : ""))
     }
