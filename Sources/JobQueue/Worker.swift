@@ -271,6 +271,8 @@ public final class Worker: Service {
                     try await queue.recordProgress(progress.take().filter { held.contains($0.key) }, on: db)
                 }
             } catch {
+                // Heartbeats and progress stop until it reconnects: say so, leases may expire.
+                logger.warning("control connection failed; reconnecting", metadata: ["error": "\(error)"])
                 connection = nil
                 await wakeup.wait(timeout: .milliseconds(500))
             }
