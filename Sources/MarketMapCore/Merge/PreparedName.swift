@@ -50,6 +50,8 @@ public struct TermFrequencies: Sendable {
 public final class PreparedName: Sendable {
     let ids: [Int32]
     let words: [[Unicode.Scalar]]
+    /// Each word's letters: most pairs of words are too far apart for a typo check.
+    let letters: [LetterSet]
     let weights: [Double]
     let descriptor: [Bool]
     let total: Double
@@ -73,12 +75,15 @@ public final class PreparedName: Sendable {
         let tokens = kept.isEmpty ? all : kept
         ids = tokens.map { vocabulary.id($0) }
         words = tokens.map { Array($0.unicodeScalars) }
+        letters = words.map(LetterSet.init)
         descriptor = tokens.map { tokens.count > 1 && NameWords.isDescriptor($0) }
         weights = zip(tokens, descriptor).map { word, isDescriptor in
             frequencies.weight(word) * (isDescriptor ? NameWords.descriptorWeight : 1)
         }
         total = weights.reduce(0, +)
-        numbers = name.split(whereSeparator: { !$0.isNumber }).joined(separator: "|")
+        // Most names are ASCII without a digit: no numbers, known without splitting by characters.
+        numbers = name.utf8.allSatisfy({ $0 < 0x80 && !(0x30...0x39).contains($0) })
+            ? "" : name.split(whereSeparator: { !$0.isNumber }).joined(separator: "|")
         joined = vocabulary.id("~" + tokens.joined())
         isDistinctive = zip(tokens, descriptor).contains { !$1 && frequencies.isDistinctive($0) }
     }
@@ -101,7 +106,7 @@ public final class PreparedName: Sendable {
         guard !ids.isEmpty, !other.ids.isEmpty, numbers == other.numbers else { return (0, true) }
         if joined == other.joined { return (1, false) }
         if ids[0] != other.ids[0], !descriptor[0], !other.descriptor[0], !other.ids.contains(ids[0]), !ids.contains(other.ids[0]),
-            Self.typoQuality(words[0], other.words[0]) == nil
+            typo(0, other, 0) == nil
         {
             return (0, true)
         }
@@ -123,7 +128,7 @@ public final class PreparedName: Sendable {
             for i in ids.indices where leftSelf & (1 << UInt64(i)) != 0 {
                 var found: (j: Int, quality: Double)?
                 for j in other.ids.indices where leftOther & (1 << UInt64(j)) != 0 {
-                    if let quality = Self.typoQuality(words[i], other.words[j]), quality > (found?.quality ?? 0) { found = (j, quality) }
+                    if let quality = typo(i, other, j), quality > (found?.quality ?? 0) { found = (j, quality) }
                 }
                 guard let found else { continue }
                 leftOther &= ~(1 << UInt64(found.j))
@@ -146,6 +151,12 @@ public final class PreparedName: Sendable {
         // As many words left on each side are words spelled past a typo (`reak` / `rea`); more on one is a word more.
         if meaningful { return (score * NameWords.extraWord, meaningfulSelf != meaningfulOther) }
         return (score * (descriptorsSelf && descriptorsOther ? NameWords.descriptorConflict : NameWords.droppedDescriptor), false)
+    }
+
+    /// `typoQuality` of word `i` and the other's word `j`, checked only
+    /// where their letters allow a typo (most pairs of a block do not).
+    func typo(_ i: Int, _ other: PreparedName, _ j: Int) -> Double? {
+        letters[i].allowsTypo(other.letters[j]) ? Self.typoQuality(words[i], other.words[j]) : nil
     }
 
     /// How much a one-edit typo is worth. A letter dropped, doubled or
@@ -187,6 +198,22 @@ public final class PreparedName: Sendable {
     }
 
     enum Edit { case none, insertion, substitution, swap }
+
+    /// Which letters a word has, in 64 buckets (a letter's code mod 64): the
+    /// edits `typoQuality` accepts (one insertion, deletion, substitution or
+    /// swap; two letters dropped, doubled or swapped) add or remove at most
+    /// two of them, so two words whose letters differ in more are no typo of
+    /// each other, known from one XOR without comparing them letter by letter.
+    struct LetterSet: Sendable {
+        var bits: UInt64 = 0
+
+        init(_ word: [Unicode.Scalar]) {
+            for letter in word { bits |= 1 << UInt64(letter.value & 63) }
+        }
+
+        /// False only when the two words cannot be one of those typos apart.
+        func allowsTypo(_ other: LetterSet) -> Bool { (bits ^ other.bits).nonzeroBitCount <= 2 }
+    }
 
     /// The one edit that turns `a` into `b`, if one does.
     static func oneEdit(_ a: [Unicode.Scalar], _ b: [Unicode.Scalar]) -> Edit? {
