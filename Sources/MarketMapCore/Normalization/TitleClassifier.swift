@@ -56,21 +56,64 @@ public enum TitleClassifier {
     static func splitRoles(_ raw: String) -> [String] {
         var parts = [raw]
         for separator in [" & ", " and ", "/", "|", ";", " - ", " – "] {
-            parts = parts.flatMap { $0.components(separatedBy: separator) }
+            parts = parts.flatMap { pieces($0, separatedBy: separator) }
         }
         // "Director, Finance" is one role; "CEO, Founder" is two: split on a comma only
         // when both sides carry a seniority word.
         parts = parts.flatMap { part -> [String] in
-            let pieces = part.components(separatedBy: ",")
-            return pieces.count > 1 && pieces.allSatisfy({ seniorityOf(" " + expand(TextFolding.words($0)).joined(separator: " ") + " ") != nil })
-                ? pieces : [part]
+            let pieces = pieces(part, separatedBy: ",")
+            return pieces.count > 1 && pieces.allSatisfy({ seniorityOf(RoleWords($0)) != nil }) ? pieces : [part]
         }
         return parts.filter { !$0.trimmedWhitespace.isEmpty }
     }
 
+    /// `text` cut at every `separator`, as Foundation's `components(separatedBy:)`
+    /// (a literal search) cuts it, byte by byte: this runs for every contact on import.
+    static func pieces(_ text: String, separatedBy separator: String) -> [String] {
+        let needle = Array(separator.utf8)
+        guard let first = needle.first, text.utf8.contains(first) else { return [text] }
+        let bytes = Array(text.utf8)
+        var (result, start, index) = ([String](), 0, 0)
+        while index + needle.count <= bytes.count {
+            if bytes[index] == first && bytes[index..<(index + needle.count)].elementsEqual(needle) {
+                result.append(String(decoding: bytes[start..<index], as: UTF8.self))
+                index += needle.count
+                start = index
+            } else {
+                index += 1
+            }
+        }
+        result.append(String(decoding: bytes[start...], as: UTF8.self))
+        return result
+    }
+
     static func classifyRole(_ role: String) -> TitleClass {
-        let text = " " + expand(TextFolding.words(role)).joined(separator: " ") + " "
-        return TitleClass(seniority: seniorityOf(text) ?? .individualContributor, department: departmentOf(text))
+        let words = RoleWords(role)
+        return TitleClass(seniority: seniorityOf(words) ?? .individualContributor, department: departmentOf(words))
+    }
+
+    /// A role's folded words with abbreviations spelled out, and the phrases
+    /// (runs of whole words) it has.
+    struct RoleWords {
+        let words: [String]
+        let set: Set<String>
+
+        init(_ role: String) {
+            words = TitleClassifier.expand(TextFolding.words(role))
+            set = Set(words)
+        }
+
+        func has(_ word: String) -> Bool { set.contains(word) }
+
+        /// Whether the words hold `phrase` (words in a row).
+        func has(_ phrase: [String]) -> Bool {
+            guard let first = phrase.first, set.contains(first) else { return false }
+            guard phrase.count > 1 else { return true }
+            guard phrase.count <= words.count else { return false }
+            return (0...(words.count - phrase.count)).contains { start in
+                words[start] == first && words[start..<(start + phrase.count)].elementsEqual(phrase)
+            }
+        }
     }
 
     /// Abbreviations to words.
@@ -104,21 +147,21 @@ public enum TitleClassifier {
         "clo": .legal, "cdo": .engineering, "cao": .finance,
     ]
 
-    static func seniorityOf(_ text: String) -> Seniority? {
+    static func seniorityOf(_ role: RoleWords) -> Seniority? {
         // "Executive Assistant to the CEO" supports a chief; it is not one.
-        if [" assistant to ", " executive assistant ", " intern ", " internship ", " trainee "].contains(where: text.contains) {
+        if role.has(["assistant", "to"]) || role.has(["executive", "assistant"]) || role.has("intern") || role.has("internship")
+            || role.has("trainee")
+        {
             return .individualContributor
         }
-        let words = Set(text.split(separator: " ").map(String.init))
-        if !words.isDisjoint(with: cLevelAcronyms.keys) || text.contains(" chief ") || text.contains(" founder ")
-            || text.contains(" owner ") || text.contains(" managing director ") || text.contains(" chairman ")
-            || text.contains(" managing partner ") || (text.contains(" president ") && !text.contains(" vice president "))
+        let vicePresident = role.has(["vice", "president"])
+        if !role.set.isDisjoint(with: cLevelAcronyms.keys) || role.has("chief") || role.has("founder") || role.has("owner")
+            || role.has(["managing", "director"]) || role.has("chairman") || role.has(["managing", "partner"])
+            || (role.has("president") && !vicePresident)
         { return .cLevel }
-        if text.contains(" vice president ") || text.contains(" head of ") || text.hasSuffix(" head ") { return .vp }
-        if text.contains(" director ") { return .director }
-        if text.contains(" manager ") || text.contains(" lead ") || text.contains(" supervisor ") || text.contains(" team leader ") {
-            return .manager
-        }
+        if vicePresident || role.has(["head", "of"]) || role.words.last == "head" { return .vp }
+        if role.has("director") { return .director }
+        if role.has("manager") || role.has("lead") || role.has("supervisor") || role.has(["team", "leader"]) { return .manager }
         return nil
     }
 
@@ -149,10 +192,13 @@ public enum TitleClassifier {
                       "general manager", "managing partner", "executive director"]),
     ]
 
-    static func departmentOf(_ text: String) -> Department? {
-        for (department, phrases) in departmentRules where phrases.contains(where: { text.contains(" \($0) ") }) {
-            return department
-        }
+    /// `departmentRules` with each phrase as its words.
+    static let departmentPhrases: [(Department, [[String]])] = departmentRules.map { department, phrases in
+        (department, phrases.map { $0.split(separator: " ").map(String.init) })
+    }
+
+    static func departmentOf(_ role: RoleWords) -> Department? {
+        for (department, phrases) in departmentPhrases where phrases.contains(where: role.has) { return department }
         return nil
     }
 }
