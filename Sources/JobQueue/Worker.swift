@@ -245,6 +245,7 @@ public final class Worker: Service {
         var connection: Connection?
         var lastBeat = ContinuousClock.now
         var lastProgress = ContinuousClock.now
+        var controlFailing = false
         let beatEvery = Duration.milliseconds(Int(options.leaseSeconds * 1000 / 3))
         let progressEvery = Duration.seconds(2)
         while slotsRunning.load(ordering: .relaxed) > 0 {
@@ -253,6 +254,8 @@ public final class Worker: Service {
                     let fresh = try await Connection.connect(config)
                     try await fresh.listen("marketmap_jobs")
                     connection = fresh
+                    if controlFailing { logger.info("control connection back") }
+                    controlFailing = false
                     wakeup.wake()  // jobs may have been enqueued while we were away
                 }
                 guard let db = connection else { continue }
@@ -271,8 +274,11 @@ public final class Worker: Service {
                     try await queue.recordProgress(progress.take().filter { held.contains($0.key) }, on: db)
                 }
             } catch {
-                // Heartbeats and progress stop until it reconnects: say so, leases may expire.
-                logger.warning("control connection failed; reconnecting", metadata: ["error": "\(error)"])
+                // Heartbeats and progress stop until it reconnects: say so (once per outage), leases may expire.
+                if !controlFailing {
+                    logger.warning("control connection failed (heartbeats and progress wait); reconnecting", metadata: ["error": "\(error)"])
+                }
+                controlFailing = true
                 connection = nil
                 await wakeup.wait(timeout: .milliseconds(500))
             }
