@@ -70,6 +70,10 @@ struct ClusterTests {
             // Ten tenths of 1.2 s: the worker writes progress every 2 s, so a loaded machine still sees several.
             let run = try await cluster.startRun(["shards": "1", "kind": "test.sleep", "sleep_ms": "12000"])
             let runs = Runs(queue: JobQueue())
+            // A loaded machine may take long to start the worker: watch the share once the job runs.
+            #expect(try await eventually(timeout: 120) {
+                try await count(db, "SELECT count(*) FROM jobs WHERE run_id = $1 AND state = 'running'", run) == 1
+            }, "the job never started; the worker said:\n\(worker.text)")
             var shares: [Double] = []
             #expect(try await eventually(timeout: 30) {
                 guard let stage = try await runs.status(run, on: db)?.stages.first, stage.state == .running, stage.jobsDone == 0 else { return false }
