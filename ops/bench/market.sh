@@ -1,13 +1,14 @@
 # Shared by ops/bench/pipeline and ops/bench/nightly: the generated market and
 # a database server for it. Source after ops/lib.sh.
 
-# market_data WORK ACCOUNTS: about ACCOUNTS account rows across a Salesforce
+# market_data WORK ACCOUNTS [SHARDS]: about ACCOUNTS account rows across a Salesforce
 # and a HubSpot export of the same market (generate_market.py: about a third
 # of the companies in both, contacts and opportunities in proportion), the
 # purchased provider dataset, and the sample's configuration and manifest
-# adapted to them, in WORK/data (output in WORK/out).
+# adapted to them (SHARDS jobs per sharded stage; default the sample's 4), in
+# WORK/data (output in WORK/out).
 market_data() {
-    local work=$1 accounts=$2
+    local work=$1 accounts=$2 shards=${3:-}
     rm -rf "$work" && mkdir -p "$work/data"
     local companies=$(( accounts * 100 / 136 ))   # about 1.36 account rows per company across the two CRMs
     say "generating about $accounts account rows ($companies companies) with contacts and opportunities"
@@ -28,7 +29,8 @@ start = text.index("\n  people:\n") + 1
 end = text.index("\n  providers:\n", start) + 1
 open(sys.argv[2], "w").write(text[:start] + text[end:])
 PY
-    sed -e "s|^out:.*|out: $work/out|" -e "/^simulator:/d" "$ROOT/ops/sample/manifest.yaml" > "$work/data/manifest.yaml"
+    sed -e "s|^out:.*|out: $work/out|" -e "/^simulator:/d" ${shards:+-e "s|^shards:.*|shards: $shards|"} \
+        "$ROOT/ops/sample/manifest.yaml" > "$work/data/manifest.yaml"
     ls -lh "$work/data" | awk 'NR > 1 {print "  " $5 "  " $9}'
 }
 
