@@ -88,15 +88,16 @@ struct LifecycleTests {
 
     @Test("graceful shutdown with a job longer than the grace period: the job is released (no attempt charged), the group returns within the grace, and the abandoned handler's late completion is rolled back")
     func workerReleasesAfterGrace() async throws {
-        // A job of 10 s against a grace of 0.5 s: the margins hold on a loaded 2-core machine.
-        try await withWorkerHoldingJob(sleepMs: 10000, grace: 0.5) { db, run, group, running async throws in
+        // A job of 20 s against a grace of 0.5 s: under the whole suite's load the release
+        // has been seen to take 8 s (a new connection, then the slot's return), still far from the job's end.
+        try await withWorkerHoldingJob(sleepMs: 20000, grace: 0.5) { db, run, group, running async throws in
             let signalled = Date()
             await group.triggerGracefulShutdown()
-            #expect(try await ends(running, within: 7), "returns after the grace period, not after the job")
-            #expect(Date().timeIntervalSince(signalled) < 7)
+            #expect(try await ends(running, within: 15), "returns after the grace period, not after the job")
+            #expect(Date().timeIntervalSince(signalled) < 15)
             #expect(try await count(db, "SELECT count(*) FROM jobs WHERE run_id = $1 AND state = 'queued' AND lease_owner IS NULL AND attempts = 0", run) == 1)
-            // The abandoned handler wakes up after 10 s and tries to complete: its lease is gone.
-            try await Task.sleep(for: .seconds(max(1, 11 - Date().timeIntervalSince(signalled))))
+            // The abandoned handler wakes up after 20 s and tries to complete: its lease is gone.
+            try await Task.sleep(for: .seconds(max(1, 21 - Date().timeIntervalSince(signalled))))
             #expect(try await count(db, "SELECT count(*) FROM queue_test_effects WHERE run_id = $1", run) == 0)
             #expect(try await count(db, "SELECT count(*) FROM jobs WHERE run_id = $1 AND state = 'queued'", run) == 1)
         }
