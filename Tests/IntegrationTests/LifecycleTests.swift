@@ -145,7 +145,9 @@ struct LifecycleTests {
             let url = "http://127.0.0.1:\(metrics.port)/metrics"
             #expect(try await onThread { try httpRequest(url) }.status == 200)
             await group.triggerGracefulShutdown()
-            #expect(try await ends(running, within: 10))
+            // The scheduler first lets the start it began finish (staging the export): under the
+            // whole suite's load that has taken more than 10 s. What is tested is that every service stops.
+            #expect(try await ends(running, within: 30))
             #expect(!coordinator.leadership.isLeader)
             let after = try await onThread { try httpRequest(url) }
             #expect(after.status == nil && after.transportError != nil, "nothing listens any more: \(after)")
