@@ -49,12 +49,17 @@ struct ClusterTests {
                 try await count(db, "SELECT count(*) FROM jobs WHERE state = 'running' AND lease_owner = 'victim'") == 1
             })
             kill(victim.process.processIdentifier, SIGKILL)
+            // On a loaded machine the victim may have finished a job before the poll saw one running:
+            // those effects are its own; the job it was killed in must not be.
+            let finishedByVictim = try await count(db, "SELECT count(*) FROM queue_test_effects WHERE run_id = $1 AND worker = 'victim'", run)
+            #expect(finishedByVictim < 3)
             try cluster.worker("rescuer", concurrency: 3, batch: 1, lease: 2)
             let result = try await cluster.wait(run: run)
             #expect(result.status == 0, "\(result.output)")
             #expect(try await count(db, "SELECT count(*) FROM queue_test_effects WHERE run_id = $1", run) == 3)
             #expect(try await count(db, "SELECT count(DISTINCT shard) FROM queue_test_effects WHERE run_id = $1", run) == 3)
-            #expect(try await count(db, "SELECT count(*) FROM queue_test_effects WHERE run_id = $1 AND worker = 'victim'", run) == 0)
+            #expect(try await count(db, "SELECT count(*) FROM queue_test_effects WHERE run_id = $1 AND worker = 'victim'", run) == finishedByVictim)
+            #expect(try await count(db, "SELECT count(*) FROM queue_test_effects WHERE run_id = $1 AND worker = 'rescuer'", run) == 3 - finishedByVictim)
             await db.close()
         }
     }
