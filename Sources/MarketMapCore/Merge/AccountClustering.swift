@@ -111,7 +111,11 @@ public enum AccountClustering {
     /// by at most one). Each pair is compared in exactly one block: the word
     /// block if the words are equal, else the prefix block of the longer
     /// length if the prefixes are equal, else the suffix block, so nothing
-    /// needs remembering across blocks and memory stays flat.
+    /// needs remembering across blocks and memory stays flat. A prefix or
+    /// suffix block is there for a typo in the first word: of its pairs only
+    /// those whose first words are a typo apart (`PreparedName.typoQuality`)
+    /// are weighed, known from the words alone (one in a few thousand of a
+    /// big market's pairs), before anything of the records is read.
     static func nameEdges(
         _ sorted: [MatchRecord], scorer: inout PairScorer, mine: (String) -> Bool, into edges: inout [MatchEdge],
         progress: (Double) -> Void = { _ in }
@@ -119,6 +123,9 @@ public enum AccountClustering {
         let count = sorted.count
         var tokenID = [Int](repeating: -1, count: count), prefixID = [Int](repeating: -1, count: count)
         var tokenLength = [Int](repeating: 0, count: count)
+        var tokenLetters = [PreparedName.LetterSet](repeating: PreparedName.LetterSet([]), count: count)
+        var tokenScalars = [[Unicode.Scalar]](repeating: [], count: count)
+        let lacksOwnDomain = sorted.indices.map(scorer.lacksOwnDomain)
         var ids: [String: Int] = [:]
         func id(_ text: String) -> Int {
             if let known = ids[text] { return known }
@@ -136,6 +143,11 @@ public enum AccountClustering {
             }
             guard member else { continue }
             (tokenID[index], tokenLength[index], prefixID[index]) = (id("=" + token), token.unicodeScalars.count, id("<" + token.prefix(3)))
+            tokenScalars[index] = Array(token.unicodeScalars)
+            tokenLetters[index] = PreparedName.LetterSet(tokenScalars[index])
+        }
+        func typoApart(_ a: Int, _ b: Int) -> Bool {
+            tokenLetters[a].allowsTypo(tokenLetters[b]) && PreparedName.typoQuality(tokenScalars[a], tokenScalars[b]) != nil
         }
         var seen = 0
         for (_, block) in blocks {
@@ -143,13 +155,14 @@ public enum AccountClustering {
             if seen % 4096 == 0 { progress(Double(seen) / Double(blocks.count)) }
             guard block.members.count > 1 else { continue }
             let members = block.members
-            for (i, a) in members.enumerated() where scorer.lacksOwnDomain(a) {
-                for (j, b) in members.enumerated() where j != i && (!scorer.lacksOwnDomain(b) || j > i) {
+            for (i, a) in members.enumerated() where lacksOwnDomain[a] {
+                for (j, b) in members.enumerated() where j != i && (!lacksOwnDomain[b] || j > i) {
                     switch block.kind {
                     case .prefix:
-                        guard tokenID[a] != tokenID[b], max(tokenLength[a], tokenLength[b]) == block.size else { continue }
+                        guard tokenID[a] != tokenID[b], max(tokenLength[a], tokenLength[b]) == block.size, typoApart(a, b) else { continue }
                     case .suffix:
-                        guard tokenID[a] != tokenID[b], prefixID[a] != prefixID[b], max(tokenLength[a], tokenLength[b]) == block.size
+                        guard tokenID[a] != tokenID[b], prefixID[a] != prefixID[b], max(tokenLength[a], tokenLength[b]) == block.size,
+                            typoApart(a, b)
                         else { continue }
                     case .word: break
                     }
