@@ -31,7 +31,7 @@ struct PipelineDefinitionTests {
         let plain = RunSettings(params: RunParameters())
         #expect(MarketPipeline.market.stages(for: plain).map(\.rawValue) == ["normalize", "match", "components", "resolve", "golden", "survive", "contacts", "settle", "score"])
         let plan = try RunPlan.load(Self.sample, out: nil)
-        #expect(MarketPipeline.market.stages(for: RunSettings(params: plan.params(asOf: "2026-01-01"))) == MarketStage.allCases)
+        #expect(MarketPipeline.market.stages(for: RunSettings(params: plan.params(asOf: "2026-01-01", accounts: 0))) == MarketStage.allCases)
     }
 
     @Test("the resolve steps: components, golden and settle are one job, resolve, survive and contacts one per shard; all carry the shard count")
@@ -117,14 +117,14 @@ struct PipelineDefinitionTests {
     @Test("a run stores its configuration once, as JSON that decodes to what the YAML says; a run of an older binary (YAML text only) still decodes")
     func storedConfiguration() throws {
         let plan = try RunPlan.load(Self.sample, out: nil)
-        let params = plan.params(asOf: "2026-01-01")
+        let params = plan.params(asOf: "2026-01-01", accounts: 0)
         let stored = try #require(params.configuration, "the sample's configuration has a JSON form")
         #expect(params.config == plan.configText)
         #expect(try StoredConfiguration.decode(stored, file: "x") == plan.config)
         // Through the database's params text and back, as a job reads it.
         let settings = try RunSettings.of(try params.json())
         #expect(try settings.configuration() == plan.config)
-        #expect(settings.params.shardCount == 4 && settings.params.priority == ["acme-sfdc", "acme-hubspot"] && settings.params.day == "2026-01-01")
+        #expect(settings.params.shardCount == 8 && settings.params.priority == ["acme-sfdc", "acme-hubspot"] && settings.params.day == "2026-01-01")
         // Older runs carry only the YAML text.
         var older = params
         older.configuration = nil

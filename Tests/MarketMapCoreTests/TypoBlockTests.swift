@@ -64,7 +64,9 @@ struct TypoBlockTests {
                     let (left, right) = (tokens[a], tokens[b])
                     let typo = left != right && abs(left.count - right.count) <= 1 && PreparedName.typoQuality(left, right) != nil
                         && (left.prefix(3) == right.prefix(3) || left.suffix(3) == right.suffix(3))
-                    guard left == right || typo else { continue }
+                    let spaces = left != right && PreparedName.runTogether(sorted[a].name ?? "") == PreparedName.runTogether(sorted[b].name ?? "")
+                        && abs(left.count - right.count) <= 1 && (left.prefix(3) == right.prefix(3) || left.suffix(3) == right.suffix(3))
+                    guard left == right || typo || spaces else { continue }
                     if let edge = brute.lacksOwnDomain(a) ? brute.nameEdge(a, b) : brute.nameEdge(b, a) {
                         expected.append(edge)
                         if typo { typoEdges += 1 }
@@ -85,6 +87,7 @@ struct TypoBlockTests {
         ("triderbanquiel marine", "triderbanquiex marine", true), // replaced, in a long word
         ("triderbanquiel marine", "tridrebanqiuel marine", true), // two slips in a long word
         ("kalvexor robotics", "kalmonor robotics", false),      // same ends and length, another word
+        ("kal vexor robotics", "kalv exor robotics", true),     // the same words, a space moved
     ])
     func firstWordTypos(_ left: String, _ right: String, joins: Bool) {
         let records = [

@@ -5,7 +5,7 @@
 # and a HubSpot export of the same market (generate_market.py: about a third
 # of the companies in both, contacts and opportunities in proportion), the
 # purchased provider dataset, and the sample's configuration and manifest
-# adapted to them (SHARDS jobs per sharded stage; default the sample's 4), in
+# adapted to them (SHARDS jobs per sharded stage; default the sample's auto), in
 # WORK/data (output in WORK/out).
 market_data() {
     local work=$1 accounts=$2 shards=${3:-}

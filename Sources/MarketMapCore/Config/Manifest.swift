@@ -118,8 +118,8 @@ public struct Manifest: Sendable, Equatable, Decodable {
     public var out: String
     /// Sources in order of trust for survivorship.
     public var sourcePriority: [String]
-    /// Shards of the match and score stages.
-    public var shards: Int
+    /// Jobs of each sharded stage (`auto` by default: by the market's size).
+    public var shards: ShardCount
 
     public init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: ConfigKey.self)
@@ -129,10 +129,9 @@ public struct Manifest: Sendable, Equatable, Decodable {
         config = try c.required("config")
         out = try c.value("out", or: "marketmap-out")
         sourcePriority = try c.value("source_priority", or: [])
-        shards = try c.value("shards", or: 8)
+        shards = try c.value("shards", or: ShardCount.auto)
         simulator = try c.decodeIfPresent(Simulator.self, forKey: ConfigKey("simulator"))
         refresh = try c.decodeIfPresent(Refresh.self, forKey: ConfigKey("refresh"))
-        if !(1...256).contains(shards) { throw c.fail("shards", "expected 1 to 256") }
         if !sources.contains(where: { $0.kind == .accounts }) { throw c.fail("sources", "expected at least one accounts file") }
     }
 }

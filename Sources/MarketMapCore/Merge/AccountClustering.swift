@@ -113,8 +113,8 @@ public enum AccountClustering {
     /// length if the prefixes are equal, else the suffix block, so nothing
     /// needs remembering across blocks and memory stays flat. A prefix or
     /// suffix block is there for a typo in the first word: of its pairs only
-    /// those whose first words are a typo apart (`PreparedName.typoQuality`)
-    /// are weighed, known from the words alone (one in a few thousand of a
+    /// those whose first words are a typo apart (`PreparedName.typoQuality`),
+    /// or whose names differ only in their spaces, are weighed, known from the words alone (one in a few thousand of a
     /// big market's pairs), before anything of the records is read.
     static func nameEdges(
         _ sorted: [MatchRecord], scorer: inout PairScorer, mine: (String) -> Bool, into edges: inout [MatchEdge],
@@ -125,6 +125,7 @@ public enum AccountClustering {
         var tokenLength = [Int](repeating: 0, count: count)
         var tokenLetters = [PreparedName.LetterSet](repeating: PreparedName.LetterSet([]), count: count)
         var tokenScalars = [[Unicode.Scalar]](repeating: [], count: count)
+        var runTogether = [String](repeating: "", count: count)
         let lacksOwnDomain = sorted.indices.map(scorer.lacksOwnDomain)
         var ids: [String: Int] = [:]
         func id(_ text: String) -> Int {
@@ -145,9 +146,12 @@ public enum AccountClustering {
             (tokenID[index], tokenLength[index], prefixID[index]) = (id("=" + token), token.unicodeScalars.count, id("<" + token.prefix(3)))
             tokenScalars[index] = Array(token.unicodeScalars)
             tokenLetters[index] = PreparedName.LetterSet(tokenScalars[index])
+            runTogether[index] = PreparedName.runTogether(name)
         }
+        // First words a typo apart, or names that differ only in their spaces (`kal vexor` / `kalv exor`).
         func typoApart(_ a: Int, _ b: Int) -> Bool {
             tokenLetters[a].allowsTypo(tokenLetters[b]) && PreparedName.typoQuality(tokenScalars[a], tokenScalars[b]) != nil
+                || runTogether[a] == runTogether[b]
         }
         var seen = 0
         for (_, block) in blocks {

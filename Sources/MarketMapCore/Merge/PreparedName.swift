@@ -61,6 +61,17 @@ public final class PreparedName: Sendable {
     let joined: Int32
     public let isDistinctive: Bool
 
+    /// The words a name is compared by: its words but the stop words (all of them if that leaves none), at most 64.
+    static func words(_ name: String) -> [String] {
+        let all = name.split(separator: " ").prefix(64).map(String.init)
+        let kept = all.filter { !NameWords.stopWords.contains($0) }
+        return kept.isEmpty ? all : kept
+    }
+
+    /// The words run together: names that differ only in where the spaces
+    /// are (`net scout` / `netscout`) are the same name.
+    static func runTogether(_ name: String) -> String { words(name).joined() }
+
     /// The similarity of two names prepared with one vocabulary: word ids
     /// compare only within one vocabulary.
     public static func similarity(_ left: String, _ right: String, frequencies: TermFrequencies = TermFrequencies()) -> Double {
@@ -70,9 +81,7 @@ public final class PreparedName: Sendable {
     }
 
     init(_ name: String, frequencies: TermFrequencies, vocabulary: inout Vocabulary) {
-        let all = name.split(separator: " ").prefix(64).map(String.init)
-        let kept = all.filter { !NameWords.stopWords.contains($0) }
-        let tokens = kept.isEmpty ? all : kept
+        let tokens = Self.words(name)
         ids = tokens.map { vocabulary.id($0) }
         words = tokens.map { Array($0.unicodeScalars) }
         letters = words.map(LetterSet.init)

@@ -88,10 +88,14 @@ public struct RunPlan: Sendable {
 
     /// The run's params: everything the workers and the reporter need.
     /// The configuration travels validated, as JSON (`RunParameters.carry`).
-    public func params(asOf: String) -> RunParameters {
+    /// `accounts`: the market's account rows, which `shards: auto` plans by,
+    /// with the previous market run's count (`ShardCount.jobs`).
+    public func params(asOf: String, accounts: Int, previousShards: Int? = nil) -> RunParameters {
         var params = RunParameters(
             configDir: URL(fileURLWithPath: configPath).deletingLastPathComponent().path,
-            sourcePriority: manifest.sourcePriority.joined(separator: ","), shards: manifest.shards, asOf: asOf, manifest: fingerprint,
+            sourcePriority: manifest.sourcePriority.joined(separator: ","),
+            shards: manifest.shards.jobs(accounts: accounts, previous: previousShards),
+            asOf: asOf, manifest: fingerprint,
             peoplePlanOnly: peoplePlanOnly ? true : nil)
         params.carry(configText: configText, config: config)
         return params
@@ -120,7 +124,11 @@ public struct RunPlan: Sendable {
                 let name = URL(fileURLWithPath: files[staged.count - 1]).lastPathComponent
                 progress("\(name): \(file.read) records staged, \(file.rejected) rejected" + file.notes.map { "; " + $0 }.joined())
             }
-            let params = params(asOf: asOf)
+            // The market after this import: the staged account rows, or those stored when more (a delta export).
+            let stagedAccounts = zip(manifest.sources, staged).reduce(0) { $1.0.kind == .accounts ? $0 + $1.1.read : $0 }
+            let stored: Int = try db.query(RunQueries.storedAccounts).first?.decode(0) ?? 0
+            let previous: Int? = try db.query(RunQueries.previousShards).first?.decode(0)
+            let params = params(asOf: asOf, accounts: max(stagedAccounts, stored), previousShards: previous)
             let stages = MarketPipeline.market.stages(for: RunSettings(params: params)).map(\.rawValue)
             let run = try Runs(queue: JobQueue()).create(pipeline: MarketPipeline.market.rawValue, params: try params.json(), stages: stages, on: db)
             try db.query(RunQueries.claimFiles, run, staged.map(\.fileID))

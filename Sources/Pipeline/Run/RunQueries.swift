@@ -4,6 +4,10 @@ enum RunQueries {
     static let unfinishedRun = """
         SELECT id FROM runs WHERE pipeline = 'market' AND state = 'running' AND params->>'manifest' = $1 ORDER BY id DESC LIMIT 1
         """
+    /// The account rows stored before this import (`shards: auto` plans by the larger of these and the staged ones).
+    static let storedAccounts = "SELECT count(*) FROM source_accounts"
+    /// The shard count of the latest market run (`shards: auto` keeps it while the market has not halved or grown past it).
+    static let previousShards = "SELECT (params->>'shards')::int FROM runs WHERE pipeline = 'market' AND params ? 'shards' ORDER BY id DESC LIMIT 1"
     static let latestMarketRun = "SELECT id FROM runs WHERE pipeline = 'market' ORDER BY id DESC LIMIT 1"
     static let claimFiles = "UPDATE import_files SET run_id = $1 WHERE id = ANY($2)"
     /// What run $1's exports changed: records new, changed, unchanged (skipped
