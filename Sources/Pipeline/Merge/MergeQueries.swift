@@ -148,6 +148,15 @@ enum MergeQueries {
 
     // Resolve, step 4 (a job per shard): lineage, survivorship, review items of the shard's accounts.
 
+    /// A survive job reads its shard's rows of whole-market tables
+    /// (`source_accounts`, `golden_accounts`, lineage, contacts) by joining its
+    /// temporary tables to them. The planner's estimate prefers scanning and
+    /// hashing the whole table, which costs every job the whole market (32
+    /// jobs at 1M: 32 scans of each table); through the indexes a job's reads
+    /// are its shard's. For the job's transaction; no JIT either (the
+    /// disabled scans' cost would compile every statement).
+    static let readThroughIndexes = "SET LOCAL enable_seqscan = off; SET LOCAL jit = off"
+
     /// The shard's records with their golden ids (`l`, as `memberColumns` reads them).
     static let stageMembers = """
         DROP TABLE IF EXISTS resolve_members;
