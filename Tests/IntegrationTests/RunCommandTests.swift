@@ -66,7 +66,7 @@ struct RunCommandTests {
             let summary = try JSONSerialization.jsonObject(with: Data(contentsOf: out.appendingPathComponent("summary.json"))) as? [String: Any]
             let credits = (summary?["enrichment"] as? [String: Any])?["creditsSpent"] as? Double ?? 0
             #expect(credits > 0 && credits <= 5_000)
-            #expect(plain.contains("credits spent \(Int(credits)) of 5000"), "\(first.output)")
+            #expect(plain.contains("credits spent \(Int(credits.rounded())) of 5000"), "\(first.output)")
             // The counts add up in the summary and in summary.json: read = loaded + unchanged + rejected.
             let figures = try #require(plain.firstMatch(of: /source rows (\d+): loaded (\d+), unchanged (\d+), rejected (\d+)/), "\(first.output)")
             let (read, loaded, unchanged, rejectedRows) = (Int(figures.1) ?? -1, Int(figures.2) ?? -1, Int(figures.3) ?? -1, Int(figures.4) ?? -1)
