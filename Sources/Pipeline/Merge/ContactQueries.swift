@@ -167,10 +167,15 @@ enum ContactQueries {
         """
 
     /// Golden contacts no source record holds any more, except those the
-    /// people stage created (bought: kept until their account goes).
+    /// people stage created (bought: kept until their account goes), with
+    /// their contact scores (no foreign key deletes those: sql/0029).
     static let dropOrphans = """
-        DELETE FROM golden_contacts g WHERE NOT EXISTS (SELECT 1 FROM contact_lineage l WHERE l.golden_contact_id = g.id)
-            AND NOT EXISTS (SELECT 1 FROM people_found f WHERE f.golden_contact_id = g.id AND f.outcome = 'created')
+        WITH gone AS (
+            DELETE FROM golden_contacts g WHERE NOT EXISTS (SELECT 1 FROM contact_lineage l WHERE l.golden_contact_id = g.id)
+                AND NOT EXISTS (SELECT 1 FROM people_found f WHERE f.golden_contact_id = g.id AND f.outcome = 'created')
+            RETURNING g.id
+        )
+        DELETE FROM contact_scores c USING gone WHERE c.golden_contact_id = gone.id
         """
     /// `ContactMergeReport` of run $1: contacts of no staged account are without one.
     static let summary = """

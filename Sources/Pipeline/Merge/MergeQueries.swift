@@ -178,8 +178,19 @@ enum MergeQueries {
         WHERE l.golden_id IS DISTINCT FROM excluded.golden_id OR l.match_method IS DISTINCT FROM excluded.match_method
             OR l.match_reason IS DISTINCT FROM excluded.match_reason
         """
+    /// Golden accounts no source record holds any more, with their scores,
+    /// valuation and contact scores (no foreign key deletes those: sql/0029;
+    /// a contact's `golden_account_id` never changes, and its golden contact
+    /// goes with the account by cascade).
     static let dropOrphans = """
-        DELETE FROM golden_accounts g WHERE NOT EXISTS (SELECT 1 FROM account_lineage l WHERE l.golden_id = g.id)
+        WITH gone AS (
+            DELETE FROM golden_accounts g WHERE NOT EXISTS (SELECT 1 FROM account_lineage l WHERE l.golden_id = g.id) RETURNING g.id
+        ), scores AS (
+            DELETE FROM account_scores s USING gone WHERE s.golden_id = gone.id
+        ), valuations AS (
+            DELETE FROM account_valuations v USING gone WHERE v.golden_id = gone.id
+        )
+        DELETE FROM contact_scores c USING gone WHERE c.golden_account_id = gone.id
         """
 
     static let recordSurvived = """
