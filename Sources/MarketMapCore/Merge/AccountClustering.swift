@@ -125,7 +125,7 @@ public enum AccountClustering {
         var tokenLength = [Int](repeating: 0, count: count)
         var tokenLetters = [PreparedName.LetterSet](repeating: PreparedName.LetterSet([]), count: count)
         var tokenScalars = [[Unicode.Scalar]](repeating: [], count: count)
-        var runTogether = [String](repeating: "", count: count)
+        var runTogetherID = [Int](repeating: -1, count: count)
         let lacksOwnDomain = sorted.indices.map(scorer.lacksOwnDomain)
         var ids: [String: Int] = [:]
         func id(_ text: String) -> Int {
@@ -146,12 +146,12 @@ public enum AccountClustering {
             (tokenID[index], tokenLength[index], prefixID[index]) = (id("=" + token), token.unicodeScalars.count, id("<" + token.prefix(3)))
             tokenScalars[index] = Array(token.unicodeScalars)
             tokenLetters[index] = PreparedName.LetterSet(tokenScalars[index])
-            runTogether[index] = PreparedName.runTogether(name)
+            runTogetherID[index] = id("~" + PreparedName.runTogether(name))
         }
         // First words a typo apart, or names that differ only in their spaces (`kal vexor` / `kalv exor`).
         func typoApart(_ a: Int, _ b: Int) -> Bool {
-            tokenLetters[a].allowsTypo(tokenLetters[b]) && PreparedName.typoQuality(tokenScalars[a], tokenScalars[b]) != nil
-                || runTogether[a] == runTogether[b]
+            runTogetherID[a] == runTogetherID[b]
+                || tokenLetters[a].allowsTypo(tokenLetters[b]) && PreparedName.typoQuality(tokenScalars[a], tokenScalars[b]) != nil
         }
         var seen = 0
         for (_, block) in blocks {
