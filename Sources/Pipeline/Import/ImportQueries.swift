@@ -234,20 +234,30 @@ enum ImportQueries {
         """
     }
 
-    /// Deletes those records, keeping each whole in removed_records (run $3, kind $4).
+    /// Deletes those records, keeping each whole in removed_records (run $3,
+    /// kind $4); a removed contact's lineage goes with it (no foreign key
+    /// deletes it: sql/0030).
     static func removeAbsent(_ table: StageTable) -> String {
         """
         WITH gone AS (
             DELETE FROM \(quoteIdentifier(target(table))) s
             WHERE s.source = $1 AND NOT EXISTS (SELECT 1 FROM import_raw_rows r WHERE r.file_id = ANY($2) AND r.record_id = s.source_id)
             RETURNING s.*
-        ), kept AS (
+        ),\(removedWith(table)) kept AS (
             INSERT INTO removed_records (run_id, source, kind, source_id, record)
             SELECT $3, gone.source, $4, gone.source_id, to_jsonb(gone.*) FROM gone
             RETURNING 1
         )
         SELECT count(*)::int8 FROM kept
         """
+    }
+
+    /// What goes with a removed record of `table` (a CTE of `removeAbsent`).
+    private static func removedWith(_ table: StageTable) -> String {
+        switch table {
+        case .contacts: return " lineage AS (DELETE FROM contact_lineage l USING gone WHERE l.source = gone.source AND l.source_id = gone.source_id),"
+        case .accounts, .opportunities: return ""
+        }
     }
 
     static func truncate(_ table: StageTable) -> String { "TRUNCATE " + quoteIdentifier(table.rawValue) }

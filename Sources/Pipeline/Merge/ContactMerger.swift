@@ -72,10 +72,13 @@ public struct ContactMerger: Sendable {
     /// Writes shard `shard`'s new golden contacts, its contacts' lineage and
     /// the identifiers their golden contacts lack.
     func write(run: Int, shard: Int, on db: isolated Connection) throws {
-        try db.query(ContactQueries.insertCreated, run, shard, sourcePriority)
-        try db.query(ContactQueries.writeLineage, run, shard)
-        try db.query(ContactQueries.followMembers, run, shard, sourcePriority)
-        try db.query(ContactQueries.fillIdentifiers, run, shard)
+        try db.execute(ContactQueries.stageMembers)
+        try db.query(ContactQueries.readMembers, run, shard, sourcePriority)
+        try db.execute(ContactQueries.analyzeMembers)
+        try db.execute(ContactQueries.insertCreated)
+        try db.execute(ContactQueries.writeLineage)
+        try db.execute(ContactQueries.followMembers)
+        try db.execute(ContactQueries.fillIdentifiers)
     }
 
     /// Once every shard wrote: golden contacts no source contact holds any

@@ -112,36 +112,52 @@ enum ContactQueries {
 
     // Writing (a `contacts` job per shard).
 
-    /// The shard's new golden contacts, from their best member (source
-    /// priority $3, then the smallest record id: never load order, which
-    /// differs between a refresh and a full run).
+    /// The shard's contacts with their source records, read once for the
+    /// job's four statements (each joined `resolve_contacts` to
+    /// `source_contacts` itself before), in member order: source priority
+    /// $3, then the smallest record id (never load order, which differs
+    /// between a refresh and a full run).
+    static let stageMembers = """
+        DROP TABLE IF EXISTS contact_members;
+        CREATE TEMP TABLE contact_members (
+            golden_contact_id bigint, golden_account_id bigint, method text, source text, source_id text, priority int,
+            email text, linkedin text, first_name text, last_name text, title text, seniority text, department text,
+            country text, state text, role_start date);
+        """
+    static let readMembers = """
+        INSERT INTO contact_members
+        SELECT r.golden_contact_id, r.golden_account_id, r.method, r.source, r.source_id, array_position($3::text[], r.source),
+               c.email, c.linkedin, c.first_name, c.last_name, c.title, c.seniority, c.department, c.country, c.state, c.role_start
+        FROM resolve_contacts r JOIN source_contacts c ON c.source = r.source AND c.source_id = r.source_id
+        WHERE r.run_id = $1 AND r.shard = $2
+        """
+    static let analyzeMembers = "ANALYZE contact_members"
+    private static let memberOrder = "golden_contact_id, priority NULLS LAST, source, source_id"
+    /// The shard's new golden contacts, from their best creating member.
     static let insertCreated = """
         INSERT INTO golden_contacts (id, golden_account_id, email, linkedin, first_name, last_name, title, seniority,
                                      department, country, state, role_start)
-        SELECT DISTINCT ON (r.golden_contact_id) r.golden_contact_id, r.golden_account_id, c.email, c.linkedin,
-               c.first_name, c.last_name, c.title, c.seniority, c.department, c.country, c.state, c.role_start
-        FROM resolve_contacts r JOIN source_contacts c ON c.source = r.source AND c.source_id = r.source_id
-        WHERE r.run_id = $1 AND r.shard = $2 AND r.method = 'created'
-        ORDER BY r.golden_contact_id, array_position($3::text[], r.source) NULLS LAST, r.source, r.source_id
+        SELECT DISTINCT ON (golden_contact_id) golden_contact_id, golden_account_id, email, linkedin,
+               first_name, last_name, title, seniority, department, country, state, role_start
+        FROM contact_members WHERE method = 'created'
+        ORDER BY \(memberOrder)
         """
-    /// The shard's golden contacts follow their best member (`insertCreated`'s
-    /// order), so an edited source contact edits its golden contact on a
-    /// refresh as on a full run. Email and LinkedIn URL are its identity: kept.
+    /// The shard's golden contacts follow their best member, so an edited
+    /// source contact edits its golden contact on a refresh as on a full
+    /// run. Email and LinkedIn URL are its identity: kept.
     static let followMembers = """
         UPDATE golden_contacts g SET first_name = b.first_name, last_name = b.last_name, title = b.title, seniority = b.seniority,
             department = b.department, country = b.country, state = b.state, role_start = b.role_start, updated_at = now()
-        FROM (SELECT DISTINCT ON (r.golden_contact_id) r.golden_contact_id, c.first_name, c.last_name, c.title, c.seniority,
-                     c.department, c.country, c.state, c.role_start
-              FROM resolve_contacts r JOIN source_contacts c ON c.source = r.source AND c.source_id = r.source_id
-              WHERE r.run_id = $1 AND r.shard = $2
-              ORDER BY r.golden_contact_id, array_position($3::text[], r.source) NULLS LAST, r.source, r.source_id) b
+        FROM (SELECT DISTINCT ON (golden_contact_id) golden_contact_id, first_name, last_name, title, seniority,
+                     department, country, state, role_start
+              FROM contact_members ORDER BY \(memberOrder)) b
         WHERE g.id = b.golden_contact_id
           AND (g.first_name, g.last_name, g.title, g.seniority, g.department, g.country, g.state, g.role_start)
               IS DISTINCT FROM (b.first_name, b.last_name, b.title, b.seniority, b.department, b.country, b.state, b.role_start)
         """
     static let writeLineage = """
         INSERT INTO contact_lineage AS l (source, source_id, golden_contact_id, match_method)
-        SELECT source, source_id, golden_contact_id, method FROM resolve_contacts WHERE run_id = $1 AND shard = $2
+        SELECT source, source_id, golden_contact_id, method FROM contact_members
         ON CONFLICT (source, source_id) DO UPDATE SET golden_contact_id = excluded.golden_contact_id,
             match_method = CASE WHEN l.golden_contact_id = excluded.golden_contact_id THEN l.match_method ELSE excluded.match_method END
         WHERE l.golden_contact_id IS DISTINCT FROM excluded.golden_contact_id
@@ -149,9 +165,7 @@ enum ContactQueries {
     /// Fills blank email / LinkedIn of the shard's golden contacts from their members.
     static let fillIdentifiers = """
         UPDATE golden_contacts g SET email = coalesce(g.email, x.email), linkedin = coalesce(g.linkedin, x.linkedin), updated_at = now()
-        FROM (SELECT r.golden_contact_id, min(c.email) AS email, min(c.linkedin) AS linkedin
-              FROM resolve_contacts r JOIN source_contacts c ON c.source = r.source AND c.source_id = r.source_id
-              WHERE r.run_id = $1 AND r.shard = $2 GROUP BY 1) x
+        FROM (SELECT golden_contact_id, min(email) AS email, min(linkedin) AS linkedin FROM contact_members GROUP BY 1) x
         WHERE g.id = x.golden_contact_id AND ((g.email IS NULL AND x.email IS NOT NULL) OR (g.linkedin IS NULL AND x.linkedin IS NOT NULL))
           AND NOT EXISTS (SELECT 1 FROM golden_contacts o WHERE o.golden_account_id = g.golden_account_id AND o.email = x.email AND o.id <> g.id)
         """

@@ -179,12 +179,16 @@ enum MergeQueries {
             OR l.match_reason IS DISTINCT FROM excluded.match_reason
         """
     /// Golden accounts no source record holds any more, with their scores,
-    /// valuation and contact scores (no foreign key deletes those: sql/0029;
-    /// a contact's `golden_account_id` never changes, and its golden contact
-    /// goes with the account by cascade).
+    /// valuation, golden contacts, those contacts' lineage and scores (no
+    /// foreign key deletes those: sql/0029, sql/0030; a contact's
+    /// `golden_account_id` never changes).
     static let dropOrphans = """
         WITH gone AS (
             DELETE FROM golden_accounts g WHERE NOT EXISTS (SELECT 1 FROM account_lineage l WHERE l.golden_id = g.id) RETURNING g.id
+        ), contacts AS (
+            DELETE FROM golden_contacts c USING gone WHERE c.golden_account_id = gone.id RETURNING c.id
+        ), lineage AS (
+            DELETE FROM contact_lineage l USING contacts c WHERE l.golden_contact_id = c.id
         ), scores AS (
             DELETE FROM account_scores s USING gone WHERE s.golden_id = gone.id
         ), valuations AS (

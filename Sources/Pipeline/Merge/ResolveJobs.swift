@@ -185,7 +185,11 @@ enum ResolveJobs {
         let batchSize = 1
 
         func handle(_ job: ClaimedJob, context: JobContext, on db: isolated Connection) throws {
-            try ResolveJobs.contactMerger(try ResolveJobs.merger(job, ContactsArguments.self, on: db)).write(run: job.runID, shard: job.shard, on: db)
+            let merger = try ResolveJobs.merger(job, ContactsArguments.self, on: db)
+            // A scan of `source_contacts` per job (the planner's choice for a
+            // shard's few thousand rows) made the stage's work grow with the shard count.
+            try db.execute(MergeQueries.readThroughIndexes)
+            try ResolveJobs.contactMerger(merger).write(run: job.runID, shard: job.shard, on: db)
         }
     }
 

@@ -143,9 +143,11 @@ public final class ManifestRunner: Service {
         let monitor = RunMonitor(tty: isatty(STDERR_FILENO) == 1, write: say)
         let runs = Runs(queue: JobQueue())
         var status: RunStatus?
+        var inputs = RunMonitor.Inputs()
         while !stop.isRequested {
             if let current = try await runs.status(run, on: db) {
-                monitor.update(current, try await RunMonitor.inputs(run: run, on: db))
+                if monitor.needsInputs(current) { inputs = try await RunMonitor.inputs(run: run, on: db) }
+                monitor.update(current, inputs)
                 status = current
                 if current.state.isFinished { break }
             }

@@ -16,6 +16,7 @@ public final class RunMonitor: @unchecked Sendable {
     private var reported: Set<String> = []
     private var active: String?
     private var lastLine = Date.distantPast
+    private var counted: (stage: String?, finished: Int, at: Date)?
 
     public init(tty: Bool, interval: Double = 5, write: @escaping @Sendable (String) -> Void) {
         self.tty = tty
@@ -32,6 +33,23 @@ public final class RunMonitor: @unchecked Sendable {
         return Inputs(
             staged: try row.decode(0), stagedLeft: try row.decode(1), sourceAccounts: try row.decode(2), goldenAccounts: try row.decode(3),
             plannedAccounts: try row.decode(4))
+    }
+
+    /// Whether `inputs` must be read again for `status`: they change only
+    /// when a stage starts or ends, except the records left while normalize
+    /// runs (read every `interval` seconds then). Each read counts whole
+    /// tables, seconds at millions of rows: every 500 ms it took the run's
+    /// time.
+    public func needsInputs(_ status: RunStatus, now: Date = Date()) -> Bool {
+        let stage = status.stages.first(where: { $0.state == .running })?.stage
+        let finished = status.stages.filter { $0.state.isFinished }.count
+        if let counted, counted.stage == stage, counted.finished == finished,
+            stage != "normalize" || now.timeIntervalSince(counted.at) < interval
+        {
+            return false
+        }
+        counted = (stage, finished, now)
+        return true
     }
 
     /// Rows done and total of a stage.
