@@ -125,13 +125,11 @@ public struct AccountMerger: Sendable {
     }
 
     /// Golden ids of every cluster of the run, by one rule whatever the
-    /// shards (`MergeQueries.voteGoldenIDs`); new ones in `golden_accounts`.
+    /// shards (`MergeQueries.assignGoldenIDs`); new ones in `golden_accounts`.
     func assignGoldenIDs(run: Int, on db: isolated Connection) throws {
         try db.query(MergeQueries.deleteGolden, run)
-        try db.query(MergeQueries.voteGoldenIDs, run)
-        try db.query(MergeQueries.dropContestedIDs, run)
         try db.execute(MergeQueries.lockGolden)
-        try db.query(MergeQueries.numberNewIDs, run)
+        try db.query(MergeQueries.assignGoldenIDs, run)
         try db.query(MergeQueries.insertGolden, run)
     }
 

@@ -103,8 +103,15 @@ enum MergeQueries {
     /// members already had (the smallest on a tie); when an old account split,
     /// the part with the most of its records keeps the id (the smallest anchor
     /// on a tie), whichever shards the parts were resolved in; the others get
-    /// new ids.
-    static let voteGoldenIDs = """
+    /// new ids, in anchor order after the largest id in use, so the same input
+    /// gets the same ids whatever order the rows were written in. Not from the
+    /// sequence: a resolve rolled back by a killed worker would have consumed
+    /// ids and the retry would number differently. One statement: voting, the
+    /// contested ids and the numbering as updates rewrote every row twice
+    /// (2.2 million at 3M). `lockGolden` first keeps two resolves from drawing
+    /// the same ids.
+    static let lockGolden = "LOCK TABLE golden_accounts IN SHARE ROW EXCLUSIVE MODE"
+    static let assignGoldenIDs = """
         INSERT INTO resolve_golden (run_id, shard, anchor_source, anchor_source_id, golden_id, votes)
         WITH votes AS (
             SELECT c.anchor_source, c.anchor_source_id, l.golden_id, count(*) AS n
@@ -113,32 +120,23 @@ enum MergeQueries {
             GROUP BY 1, 2, 3),
         best AS (
             SELECT DISTINCT ON (anchor_source, anchor_source_id) anchor_source, anchor_source_id, golden_id, n
-            FROM votes ORDER BY anchor_source, anchor_source_id, n DESC, golden_id)
-        SELECT $1, a.shard, a.anchor_source, a.anchor_source_id, b.golden_id, coalesce(b.n, 0)
-        FROM resolve_clusters a
-        LEFT JOIN best b ON b.anchor_source = a.anchor_source AND b.anchor_source_id = a.anchor_source_id
-        WHERE a.run_id = $1 AND a.source = a.anchor_source AND a.source_id = a.anchor_source_id
-        """
-    static let dropContestedIDs = """
-        UPDATE resolve_golden g SET golden_id = NULL
-        FROM (SELECT anchor_source, anchor_source_id,
-                     row_number() OVER (PARTITION BY golden_id ORDER BY votes DESC, anchor_source, anchor_source_id) AS rank
-              FROM resolve_golden WHERE run_id = $1 AND golden_id IS NOT NULL) r
-        WHERE g.run_id = $1 AND r.anchor_source = g.anchor_source AND r.anchor_source_id = g.anchor_source_id AND r.rank > 1
-        """
-    /// New ids in anchor order after the largest id in use, so the same input
-    /// gets the same ids whatever order the rows were written in. Not from the
-    /// sequence: a resolve rolled back by a killed worker would have consumed
-    /// ids and the retry would number differently. The lock keeps two resolves
-    /// from drawing the same ids.
-    static let lockGolden = "LOCK TABLE golden_accounts IN SHARE ROW EXCLUSIVE MODE"
-    static let numberNewIDs = """
-        UPDATE resolve_golden g SET golden_id = n.id
-        FROM (SELECT anchor_source, anchor_source_id,
-                     (SELECT coalesce(max(id), 0) FROM golden_accounts)
-                         + row_number() OVER (ORDER BY anchor_source, anchor_source_id) AS id
-              FROM resolve_golden WHERE run_id = $1 AND golden_id IS NULL) n
-        WHERE g.run_id = $1 AND n.anchor_source = g.anchor_source AND n.anchor_source_id = g.anchor_source_id
+            FROM votes ORDER BY anchor_source, anchor_source_id, n DESC, golden_id),
+        anchors AS (
+            SELECT a.shard, a.anchor_source, a.anchor_source_id, b.golden_id, coalesce(b.n, 0) AS votes
+            FROM resolve_clusters a
+            LEFT JOIN best b ON b.anchor_source = a.anchor_source AND b.anchor_source_id = a.anchor_source_id
+            WHERE a.run_id = $1 AND a.source = a.anchor_source AND a.source_id = a.anchor_source_id),
+        kept AS (
+            SELECT shard, anchor_source, anchor_source_id, votes,
+                   CASE WHEN golden_id IS NOT NULL AND row_number() OVER (
+                            PARTITION BY golden_id ORDER BY votes DESC, anchor_source, anchor_source_id) = 1
+                        THEN golden_id END AS golden_id
+            FROM anchors)
+        SELECT $1, shard, anchor_source, anchor_source_id,
+               coalesce(golden_id, (SELECT coalesce(max(id), 0) FROM golden_accounts)
+                   + row_number() OVER (PARTITION BY golden_id IS NULL ORDER BY anchor_source, anchor_source_id)),
+               votes
+        FROM kept
         """
     static let insertGolden = """
         INSERT INTO golden_accounts (id)
