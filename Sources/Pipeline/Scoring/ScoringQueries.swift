@@ -66,7 +66,8 @@ enum ScoringQueries {
         WHERE c.golden_account_id = ANY($1::int8[])
         ORDER BY c.id
         """
-    /// The rows of the accounts $1 (ids) a job scores again (those of deleted accounts cascade).
+    /// The rows of the accounts $1 (ids) a job scores again (those of deleted
+    /// accounts go with them: `MergeQueries.dropOrphans`).
     static let deleteAccountScores = "DELETE FROM account_scores WHERE golden_id = ANY($1::int8[])"
     static let deleteValuations = "DELETE FROM account_valuations WHERE golden_id = ANY($1::int8[])"
     static let deleteContactScores = "DELETE FROM contact_scores WHERE golden_account_id = ANY($1::int8[])"
