@@ -10,6 +10,9 @@ stage's jobs' timings are in the job_timings table, sql/0020):
   python3 stage_report.py stages SUMMARY.json [DATABASE_URL]     one run's stages
   python3 stage_report.py compare FULL.json REFRESH.json         refresh ÷ full, in all and per stage
   python3 stage_report.py memory RUN.log [WORKERS]               peak RSS of every process
+  python3 stage_report.py memory-stages SAMPLES.csv DATABASE_URL  each stage's highest RSS per process
+                                                                 (rss_sampler.py's samples in the stages'
+                                                                 windows: first claim to last finish)
 """
 import json
 import re
@@ -103,6 +106,31 @@ def memory_lines(log, workers=1):
     return lines
 
 
+def stage_windows(url):
+    """The latest run's stages: (stage, first claim, last finish) in epoch seconds, in the order they began."""
+    sql = ("SELECT stage, extract(epoch FROM min(claimed_at)), extract(epoch FROM max(finished_at)) FROM job_timings "
+           "WHERE run_id = (SELECT max(run_id) FROM job_timings) GROUP BY stage ORDER BY 2")
+    out = subprocess.check_output(["psql", url, "-AtF,", "-c", sql], text=True)
+    return [(name, float(start), float(end)) for name, start, end in (line.split(",") for line in out.splitlines() if line)]
+
+
+def memory_stage_lines(samples, windows):
+    """Per stage, the highest resident memory sampled per role in its window (workers: the highest of any worker)."""
+    rows = []
+    for line in open(samples):
+        at, name, kb = line.strip().split(",")
+        rows.append((float(at), "worker" if name.startswith("worker") else name, int(kb)))
+    roles = ["worker", "coordinator", "reporter", "run"]
+    lines = [f"  {'stage':<10}" + "".join(f" {r + ' MB':>14}" for r in roles)]
+    for stage, start, end in windows:
+        peak = {}
+        for at, name, kb in rows:
+            if start <= at <= end:
+                peak[name] = max(peak.get(name, 0), kb)
+        lines.append(f"  {stage:<10}" + "".join(f" {peak[r] // 1024:>14,}" if r in peak else f" {'-':>14}" for r in roles))
+    return lines
+
+
 def main(argv):
     if len(argv) >= 2 and argv[0] == "stages":
         print("per stage (crit. = critical path, the longest job; ×N max = the speed-up the work allows with N workers):")
@@ -113,6 +141,9 @@ def main(argv):
     elif len(argv) in (2, 3) and argv[0] == "memory":
         print("peak resident memory per process:")
         print("\n".join(memory_lines(argv[1], int(argv[2]) if len(argv) > 2 else 1)))
+    elif len(argv) == 3 and argv[0] == "memory-stages":
+        print("highest resident memory sampled in each stage (twice a second; workers: the highest worker):")
+        print("\n".join(memory_stage_lines(argv[1], stage_windows(argv[2]))))
     else:
         sys.exit(__doc__)
 

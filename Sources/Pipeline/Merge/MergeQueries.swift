@@ -154,6 +154,8 @@ enum MergeQueries {
     /// are its shard's. For the job's transaction; no JIT either (the
     /// disabled scans' cost would compile every statement).
     static let readThroughIndexes = "SET LOCAL enable_seqscan = off; SET LOCAL jit = off"
+    /// Ends `readThroughIndexes` for the rest of the transaction.
+    static let planAsUsual = "SET LOCAL enable_seqscan = on"
 
     /// The shard's records with their golden ids (`l`, as `memberColumns` reads them).
     static let stageMembers = """

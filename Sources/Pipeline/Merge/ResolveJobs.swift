@@ -186,9 +186,6 @@ enum ResolveJobs {
 
         func handle(_ job: ClaimedJob, context: JobContext, on db: isolated Connection) throws {
             let merger = try ResolveJobs.merger(job, ContactsArguments.self, on: db)
-            // A scan of `source_contacts` per job (the planner's choice for a
-            // shard's few thousand rows) made the stage's work grow with the shard count.
-            try db.execute(MergeQueries.readThroughIndexes)
             try ResolveJobs.contactMerger(merger).write(run: job.runID, shard: job.shard, on: db)
         }
     }
