@@ -59,6 +59,13 @@ public actor Connection {
         // The server side of the keepalives (a SET, not a startup option, so
         // poolers that refuse `options` still connect; ignored on failure).
         PQclear(PQexec(connection, "SET tcp_keepalives_idle = 10; SET tcp_keepalives_interval = 5; SET tcp_keepalives_count = 3"))
+        // No JIT compilation: a job's statement reads its shard, and on a table
+        // that grew since its last ANALYZE the planner's estimate crosses
+        // `jit_above_cost`, so a statement of 60 ms spent as long again or more
+        // compiling its expressions (score's facts read at 200k: 50 functions,
+        // inlined and optimized, for 4,757 rows). Its own statement: a server
+        // that does not know the setting still gets the keepalives.
+        PQclear(PQexec(connection, "SET jit = off"))
         handle = connection
         func text(_ pointer: UnsafeMutablePointer<CChar>?) -> String { pointer.map { String(cString: $0) } ?? "" }
         target = "\(text(PQuser(connection)))@\(text(PQhost(connection))):\(text(PQport(connection)))/\(text(PQdb(connection)))"

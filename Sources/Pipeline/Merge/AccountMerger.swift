@@ -131,6 +131,7 @@ public struct AccountMerger: Sendable {
         try db.execute(MergeQueries.lockGolden)
         try db.query(MergeQueries.assignGoldenIDs, run)
         try db.query(MergeQueries.insertGolden, run)
+        try db.execute(MergeQueries.analyzeGolden)
     }
 
     /// Writes one shard's lineage, the survivorship of its accounts that
@@ -151,7 +152,9 @@ public struct AccountMerger: Sendable {
         }
         defer { logger.info("merge write steps (seconds)", metadata: steps) }
         try db.execute(MergeQueries.stageMembers)
+        try db.execute(MergeQueries.readThroughIndexes)
         try db.query(MergeQueries.fillMembers, run, shard)
+        try db.execute(MergeQueries.planAsUsual)
         try db.execute(MergeQueries.analyzeMembers)
         lap("members")
         try db.query(MergeQueries.writeLineage)

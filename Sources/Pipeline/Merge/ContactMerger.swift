@@ -50,7 +50,13 @@ public struct ContactMerger: Sendable {
     /// golden account when nil, as shard 0), kept in `resolve_contacts`.
     func lookup(run: Int, shard: Int?, on db: isolated Connection) throws {
         try db.execute(ContactQueries.createStage)
-        if let shard { try db.query(ContactQueries.shardAccounts, run, shard) } else { try db.execute(ContactQueries.allAccounts) }
+        if let shard {
+            try db.execute(MergeQueries.readThroughIndexes)
+            try db.query(ContactQueries.shardAccounts, run, shard)
+            try db.execute(MergeQueries.planAsUsual)
+        } else {
+            try db.execute(ContactQueries.allAccounts)
+        }
         try db.execute(ContactQueries.stage)
         try db.query(ContactQueries.matchByEmail)
         try db.query(ContactQueries.matchByLinkedIn)
@@ -71,13 +77,9 @@ public struct ContactMerger: Sendable {
 
     /// Writes shard `shard`'s new golden contacts, its contacts' lineage and
     /// the identifiers their golden contacts lack. The members are read through
-    /// the indexes (a scan of `source_contacts` per job made the stage's work
-    /// grow with the shard count); the writes, which read the temporary table,
-    /// are planned as usual: with sequential scans disabled every plan of theirs
-    /// carries the same disabled scan of that table, PostgreSQL then ranks plans
-    /// within 1 % of each other as equal, and it picked a nested loop of the
-    /// whole `golden_contacts` against the members (contacts at 200k: 236.6 s
-    /// against 6.3 s).
+    /// the indexes, the writes planned as usual (`MergeQueries.readThroughIndexes`:
+    /// with sequential scans off for the whole job, the contacts stage at 200k
+    /// took 236.6 s, against 6.3 s).
     func write(run: Int, shard: Int, on db: isolated Connection) throws {
         try db.execute(ContactQueries.stageMembers)
         try db.execute(MergeQueries.readThroughIndexes)

@@ -18,7 +18,8 @@ enum ContactQueries {
     static let shardAccounts = """
         INSERT INTO merge_contact_accounts
         SELECT c.source, c.source_id, g.golden_id FROM resolve_clusters c
-        JOIN resolve_golden g ON g.run_id = c.run_id AND g.anchor_source = c.anchor_source AND g.anchor_source_id = c.anchor_source_id
+        JOIN resolve_golden g ON g.run_id = c.run_id AND g.shard = c.shard
+                             AND g.anchor_source = c.anchor_source AND g.anchor_source_id = c.anchor_source_id
         WHERE c.run_id = $1 AND c.shard = $2
         """
     /// Every source account with its golden id (the one-process merge, after the accounts').
@@ -28,21 +29,31 @@ enum ContactQueries {
     /// that put it there is unchanged: its email (or, without one, its
     /// LinkedIn URL) is still the golden contact's. A changed email is looked
     /// up again, as a full run would.
+    ///
+    /// Each account's contacts, their lineage and golden contact are read
+    /// through the indexes, account by account (`OFFSET 0` keeps the lateral
+    /// subquery a loop over the shard's accounts): joined as tables, the
+    /// planner read every source contact of the market in every job.
     static let stage = """
         ANALYZE merge_contact_accounts;
         INSERT INTO merge_contacts (source, source_id, golden_account_id, email, linkedin, golden_contact_id, method, updated_at)
         SELECT c.source, c.source_id, a.golden_id, c.email, c.linkedin,
-               CASE WHEN \(kept) THEN cl.golden_contact_id END,
+               CASE WHEN \(kept) THEN c.golden_contact_id END,
                CASE WHEN \(kept) THEN 'kept' END, c.updated_at
         FROM merge_contact_accounts a
-        JOIN source_contacts c ON c.source = a.source AND c.account_source_id = a.source_id
-        LEFT JOIN contact_lineage cl ON cl.source = c.source AND cl.source_id = c.source_id
-        LEFT JOIN golden_contacts g ON g.id = cl.golden_contact_id;
+        CROSS JOIN LATERAL (
+            SELECT c.source, c.source_id, c.email, c.linkedin, c.updated_at, cl.golden_contact_id,
+                   g.golden_account_id AS held_by, g.email AS held_email, g.linkedin AS held_linkedin
+            FROM source_contacts c
+            LEFT JOIN contact_lineage cl ON cl.source = c.source AND cl.source_id = c.source_id
+            LEFT JOIN golden_contacts g ON g.id = cl.golden_contact_id
+            WHERE c.source = a.source AND c.account_source_id = a.source_id
+            OFFSET 0) c;
         ANALYZE merge_contacts;
         """
     private static let kept = """
-        g.golden_account_id = a.golden_id
-        AND CASE WHEN c.email IS NOT NULL THEN g.email = c.email ELSE g.linkedin IS NOT DISTINCT FROM c.linkedin END
+        c.held_by = a.golden_id
+        AND CASE WHEN c.email IS NOT NULL THEN c.held_email = c.email ELSE c.held_linkedin IS NOT DISTINCT FROM c.linkedin END
         """
     static let matchByEmail = """
         UPDATE merge_contacts m SET golden_contact_id = g.id, method = 'email'
@@ -151,7 +162,7 @@ enum ContactQueries {
         FROM (SELECT DISTINCT ON (golden_contact_id) golden_contact_id, first_name, last_name, title, seniority,
                      department, country, state, role_start
               FROM contact_members ORDER BY \(memberOrder)) b
-        WHERE g.id = b.golden_contact_id
+        WHERE g.id = b.golden_contact_id AND g.id = ANY (ARRAY(SELECT golden_contact_id FROM contact_members))
           AND (g.first_name, g.last_name, g.title, g.seniority, g.department, g.country, g.state, g.role_start)
               IS DISTINCT FROM (b.first_name, b.last_name, b.title, b.seniority, b.department, b.country, b.state, b.role_start)
         """
@@ -166,7 +177,8 @@ enum ContactQueries {
     static let fillIdentifiers = """
         UPDATE golden_contacts g SET email = coalesce(g.email, x.email), linkedin = coalesce(g.linkedin, x.linkedin), updated_at = now()
         FROM (SELECT golden_contact_id, min(email) AS email, min(linkedin) AS linkedin FROM contact_members GROUP BY 1) x
-        WHERE g.id = x.golden_contact_id AND ((g.email IS NULL AND x.email IS NOT NULL) OR (g.linkedin IS NULL AND x.linkedin IS NOT NULL))
+        WHERE g.id = x.golden_contact_id AND g.id = ANY (ARRAY(SELECT golden_contact_id FROM contact_members))
+          AND ((g.email IS NULL AND x.email IS NOT NULL) OR (g.linkedin IS NULL AND x.linkedin IS NOT NULL))
           AND NOT EXISTS (SELECT 1 FROM golden_contacts o WHERE o.golden_account_id = g.golden_account_id AND o.email = x.email AND o.id <> g.id)
         """
 

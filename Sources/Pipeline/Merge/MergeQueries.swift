@@ -71,7 +71,8 @@ enum MergeQueries {
     static let fillResolveShardRecords = "INSERT INTO resolve_shard_records SELECT source, source_id FROM resolve_components WHERE run_id = $1 AND shard = $2"
     static let shardMatchRecords = """
         COPY (SELECT m.* FROM resolve_shard_records k
-              JOIN match_records m ON m.source = k.source AND m.source_id = k.source_id) TO STDOUT
+              CROSS JOIN LATERAL (SELECT m.* FROM match_records m WHERE m.source = k.source AND m.source_id = k.source_id OFFSET 0) m)
+        TO STDOUT
         """
     static let fillShardEdges = """
         INSERT INTO resolve_shard_edges SELECT a_source, a_id, b_source, b_id, score, kind, reason FROM resolve_edges
@@ -138,6 +139,11 @@ enum MergeQueries {
                votes
         FROM kept
         """
+    /// Statistics of the run's clusters and golden ids for the survive jobs:
+    /// without them (autovacuum had not come by yet) the first jobs joined the
+    /// two tables' shard rows in a nested loop, every row against every row
+    /// (1.0–1.2 s a job at 200k instead of 0.06).
+    static let analyzeGolden = "ANALYZE resolve_clusters, resolve_golden"
     static let insertGolden = """
         INSERT INTO golden_accounts (id)
             SELECT golden_id FROM resolve_golden g
@@ -146,18 +152,30 @@ enum MergeQueries {
 
     // Resolve, step 4 (a job per shard): lineage, survivorship, review items of the shard's accounts.
 
-    /// A survive job reads its shard's rows of whole-market tables
-    /// (`source_accounts`, `golden_accounts`, lineage, contacts) by joining its
-    /// temporary tables to them. The planner's estimate prefers scanning and
-    /// hashing the whole table, which costs every job the whole market (32
-    /// jobs at 1M: 32 scans of each table); through the indexes a job's reads
-    /// are its shard's. For the job's transaction; no JIT either (the
-    /// disabled scans' cost would compile every statement).
-    static let readThroughIndexes = "SET LOCAL enable_seqscan = off; SET LOCAL jit = off"
-    /// Ends `readThroughIndexes` for the rest of the transaction.
+    /// A shard job reads its shard's rows of whole-market tables
+    /// (`source_accounts`, `golden_accounts`, lineage, contacts). Joined as
+    /// tables, the planner's estimate preferred scanning and hashing the whole
+    /// table, which cost every job the whole market (32 jobs at 1M: 32 scans of
+    /// each table). So:
+    /// - a statement that reads only whole-market tables by the run's shard
+    ///   (`fillMembers`, `ContactQueries.readMembers`, `.shardAccounts`) runs
+    ///   between `readThroughIndexes` and `planAsUsual`;
+    /// - one that joins a temporary table to a whole-market table reads the
+    ///   latter in a lateral subquery per row (`OFFSET 0` keeps it one) or, for
+    ///   an UPDATE, with the ids as an array (`g.id = ANY (ARRAY(SELECT ...))`),
+    ///   which the planner reads through the primary key.
+    /// Never sequential scans off around a read of a temporary table (it has no
+    /// index): every plan then carries the same disabled scan, PostgreSQL ranks
+    /// plans within 1 % of each other as equal and picks among them by other
+    /// criteria (a nested loop of all golden contacts against a shard's
+    /// members; a full index scan of `source_contacts` per job).
+    static let readThroughIndexes = "SET LOCAL enable_seqscan = off"
+    /// Ends `readThroughIndexes`.
     static let planAsUsual = "SET LOCAL enable_seqscan = on"
 
-    /// The shard's records with their golden ids (`l`, as `memberColumns` reads them).
+    /// The shard's records with their golden ids (`l`, as `memberColumns` reads
+    /// them). An anchor's `resolve_golden` row has its cluster's shard, so the
+    /// join reads the shard's rows of both tables only.
     static let stageMembers = """
         DROP TABLE IF EXISTS resolve_members;
         CREATE TEMP TABLE resolve_members (golden_id bigint, source text, source_id text, match_method text, match_reason text);
@@ -166,7 +184,8 @@ enum MergeQueries {
         INSERT INTO resolve_members
         SELECT g.golden_id, c.source, c.source_id, c.match_method, c.match_reason
         FROM resolve_clusters c
-        JOIN resolve_golden g ON g.run_id = c.run_id AND g.anchor_source = c.anchor_source AND g.anchor_source_id = c.anchor_source_id
+        JOIN resolve_golden g ON g.run_id = c.run_id AND g.shard = c.shard
+                             AND g.anchor_source = c.anchor_source AND g.anchor_source_id = c.anchor_source_id
         WHERE c.run_id = $1 AND c.shard = $2
         """
     static let analyzeMembers = "ANALYZE resolve_members"
@@ -217,12 +236,14 @@ enum MergeQueries {
         WITH since AS (SELECT resolved_at FROM merge_state WHERE source_priority = $1 AND version = $2)
         INSERT INTO merge_stale
         SELECT m.golden_id FROM resolve_members m
-        JOIN source_accounts s ON s.source = m.source AND s.source_id = m.source_id
-        JOIN account_lineage l ON l.source = m.source AND l.source_id = m.source_id
-        WHERE s.updated_at >= (SELECT resolved_at FROM since) OR l.updated_at >= (SELECT resolved_at FROM since)
+        CROSS JOIN LATERAL (
+            SELECT s.updated_at AS record_at, l.updated_at AS lineage_at
+            FROM source_accounts s JOIN account_lineage l ON l.source = s.source AND l.source_id = s.source_id
+            WHERE s.source = m.source AND s.source_id = m.source_id OFFSET 0) x
+        WHERE x.record_at >= (SELECT resolved_at FROM since) OR x.lineage_at >= (SELECT resolved_at FROM since)
         UNION
         SELECT c.golden_id FROM (SELECT golden_id, count(*) AS n FROM resolve_members GROUP BY 1) c
-        LEFT JOIN golden_accounts g ON g.id = c.golden_id
+        LEFT JOIN LATERAL (SELECT g.source_count FROM golden_accounts g WHERE g.id = c.golden_id OFFSET 0) g ON true
         WHERE g.source_count IS DISTINCT FROM c.n
         """
     /// Keeps the stale accounts of the shard only (pins mark any account).
@@ -247,7 +268,8 @@ enum MergeQueries {
     /// Members of the shard's stale golden accounts, grouped, for survivorship in Swift.
     static let members = """
         COPY (SELECT \(memberColumns)
-              FROM resolve_members l JOIN source_accounts s ON s.source = l.source AND s.source_id = l.source_id
+              FROM resolve_members l
+              CROSS JOIN LATERAL (SELECT * FROM source_accounts s WHERE s.source = l.source AND s.source_id = l.source_id OFFSET 0) s
               WHERE l.golden_id IN (SELECT golden_id FROM merge_stale)
               ORDER BY l.golden_id) TO STDOUT
         """
@@ -267,10 +289,11 @@ enum MergeQueries {
             industry = m.industry, employees = m.employees, annual_revenue = m.annual_revenue, country = m.country,
             state = m.state, city = m.city, owner = m.owner, type = m.type, last_activity = m.last_activity,
             prevent_override = m.prevent_override, source_count = m.source_count, updated_at = now()
-        FROM merge_survived m WHERE g.id = m.id
+        FROM merge_survived m WHERE g.id = m.id AND g.id = ANY (ARRAY(SELECT id FROM merge_survived))
         """
     static let replaceConflicts = """
-        DELETE FROM account_conflicts c USING merge_survived m WHERE c.golden_id = m.id;
+        DELETE FROM account_conflicts c USING merge_survived m
+        WHERE c.golden_id = m.id AND c.golden_id = ANY (ARRAY(SELECT id FROM merge_survived));
         INSERT INTO account_conflicts (golden_id, field, source_values)
         SELECT m.id, c.key, ARRAY(SELECT jsonb_array_elements_text(c.value))
         FROM merge_survived m, jsonb_each(m.conflicts) c;

@@ -172,7 +172,6 @@ enum ResolveJobs {
 
         func handle(_ job: ClaimedJob, context: JobContext, on db: isolated Connection) throws {
             let merger = try ResolveJobs.merger(job, SurviveArguments.self, on: db)
-            try db.execute(MergeQueries.readThroughIndexes)
             try merger.survive(run: job.runID, shard: job.shard, runID: job.runID, on: db) {
                 context.progress(job, done: Int($0 * 90), total: 100)
             }
