@@ -1,9 +1,9 @@
 import Foundation
 import MarketMapCore
 
-/// A small CSV file read whole (a provider dataset): the header and the rows
-/// as header → value. Unreadable rows are reported with their line, never
-/// skipped silently.
+/// A CSV file as header → value rows: read whole (`read`, a simulator's
+/// dataset) or a chunk at a time (`stream`, a provider file of any size).
+/// Unreadable rows are reported with their line, never skipped silently.
 public struct CSVTable: Sendable {
     public var header: [String]
     public var rows: [[String: String]]
@@ -19,6 +19,58 @@ public struct CSVTable: Sendable {
             case .empty(let file): return "\(file): no header row"
             }
         }
+    }
+
+    /// Reads `path` a chunk at a time: `header` gets the header row, then `row`
+    /// each record as header → value, so a file of any size costs a chunk of
+    /// memory. The first unreadable row stops it (`Failure.badRow`); an error
+    /// of `header` or `row` stops it too and is rethrown.
+    public static func stream(
+        _ path: String, chunk: Int = 1 << 20, header: ([String]) throws -> Void, row: ([String: String]) throws -> Void
+    ) throws {
+        guard let handle = FileHandle(forReadingAtPath: path) else { throw Failure.unreadable(path) }
+        defer { try? handle.close() }
+        var parser = CSVParser()
+        var names: [String]?
+        func emit(_ parsed: CSVRow) throws {
+            switch parsed {
+            case .record(let fields, _, _):
+                guard let names else {
+                    let trimmed = fields.map { $0.trimmedWhitespace }
+                    names = trimmed
+                    try header(trimmed)
+                    return
+                }
+                try row(Dictionary(zip(names, fields), uniquingKeysWith: { first, _ in first }))
+            case .rejected(let line, let reason, _):
+                throw Failure.badRow(file: path, line: line, reason: "\(reason)")
+            }
+        }
+
+        while true {
+            let data: Data
+            do { data = try handle.read(upToCount: chunk) ?? Data() } catch { throw Failure.unreadable(path) }
+            if data.isEmpty { break }
+            try data.withUnsafeBytes { try parser.feed($0, emit) }
+        }
+        try parser.finish(emit)
+        if names == nil { throw Failure.empty(path) }
+    }
+
+    /// The file's size and content hash ("size-hash"), read a chunk at a time.
+    public static func fingerprint(_ path: String, chunk: Int = 1 << 20) throws(Failure) -> String {
+        guard let handle = FileHandle(forReadingAtPath: path) else { throw .unreadable(path) }
+        defer { try? handle.close() }
+        var hash = ContentHash.Running()
+        var size = 0
+        while true {
+            let data: Data
+            do { data = try handle.read(upToCount: chunk) ?? Data() } catch { throw .unreadable(path) }
+            if data.isEmpty { break }
+            size += data.count
+            hash.add(data)
+        }
+        return "\(size)-\(hash.hex)"
     }
 
     public static func read(_ path: String) throws(Failure) -> CSVTable {

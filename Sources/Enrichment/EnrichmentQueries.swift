@@ -55,7 +55,15 @@ enum EnrichmentQueries {
 
     static let providerFile = "SELECT fingerprint FROM provider_files WHERE provider = $1"
     static let clearProviderRows = "DELETE FROM provider_rows WHERE provider = $1"
-    static let copyProviderRows = "COPY provider_rows (provider, key, data) FROM STDIN"
+    /// A provider file's rows as read (`loadCSV`), before the first row of each key is kept.
+    static let stageProviderRows = """
+        DROP TABLE IF EXISTS provider_load; CREATE TEMP TABLE provider_load (key text, position bigint, data jsonb) ON COMMIT DROP
+        """
+    static let copyStagedProviderRows = "COPY provider_load (key, position, data) FROM STDIN"
+    static let keepFirstProviderRows = """
+        INSERT INTO provider_rows (provider, key, data)
+        SELECT DISTINCT ON (key) $1, key, data FROM provider_load ORDER BY key, position
+        """
     static let recordProviderFile = """
         INSERT INTO provider_files (provider, path, fingerprint, rows) VALUES ($1, $2, $3, $4)
         ON CONFLICT (provider) DO UPDATE SET path = excluded.path, fingerprint = excluded.fingerprint, rows = excluded.rows, loaded_at = now()

@@ -113,26 +113,36 @@ public enum EnrichmentStore {
     public static func loadCSV(
         provider: ProviderSettings, path: String, keyColumn: String, manyPerKey: Bool = false, domains: DomainNormalizer, on db: isolated Connection
     ) throws {
-        guard let data = FileManager.default.contents(atPath: path) else { throw EnrichmentError.providerFile(provider.name, path, "cannot read the file") }
-        let fingerprint = "\(data.count)-\(ContentHash.of(bytes: data))"
+        let fingerprint: String
+        do { fingerprint = try CSVTable.fingerprint(path) } catch { throw EnrichmentError.providerFile(provider.name, path, "cannot read the file") }
         try db.withTransaction {
             try db.query(EnrichmentQueries.lockProviderFile, provider.name)
             let loaded = try db.query(EnrichmentQueries.providerFile, provider.name)
             if loaded.count == 1, try loaded[0].decode(0, as: String.self) == fingerprint { return }
-            let table: CSVTable
-            do { table = try CSVTable.read(path) } catch { throw EnrichmentError.providerFile(provider.name, path, "\(error)") }
-            guard table.header.contains(keyColumn) else {
-                throw EnrichmentError.providerFile(provider.name, path, "no \(keyColumn) column (key_column); columns: \(table.header.joined(separator: ", "))")
-            }
             try db.query(manyPerKey ? EnrichmentQueries.clearPeopleRows : EnrichmentQueries.clearProviderRows, provider.name)
-            var seen = Set<String>()
-            let count = try db.copyIn(manyPerKey ? EnrichmentQueries.copyPeopleRows : EnrichmentQueries.copyProviderRows) { writer in
-                for (position, row) in table.rows.enumerated() {
-                    guard let key = tableKey(row[keyColumn], field: provider, domains: domains), manyPerKey || seen.insert(key).inserted else { continue }
-                    let json = String(decoding: try JSONSerialization.data(withJSONObject: row.filter { !$0.value.isEmpty }, options: [.sortedKeys]), as: UTF8.self)
-                    try writer.writeRow(manyPerKey ? [provider.name, key, String(position), json] : [provider.name, key, json])
+            if !manyPerKey { try db.execute(EnrichmentQueries.stageProviderRows) }
+            // Streamed into the table (the coordinator held a whole file's rows before:
+            // 161 MB at 1M accounts); an account provider's first row of a key is kept in SQL.
+            let copied: Int
+            do {
+                copied = try db.copyIn(manyPerKey ? EnrichmentQueries.copyPeopleRows : EnrichmentQueries.copyStagedProviderRows) { writer in
+                    var position = 0
+                    try CSVTable.stream(path, header: { header in
+                        guard header.contains(keyColumn) else {
+                            throw EnrichmentError.providerFile(
+                                provider.name, path, "no \(keyColumn) column (key_column); columns: \(header.joined(separator: ", "))")
+                        }
+                    }, row: { row in
+                        defer { position += 1 }
+                        guard let key = tableKey(row[keyColumn], field: provider, domains: domains) else { return }
+                        let json = String(decoding: try JSONSerialization.data(withJSONObject: row.filter { !$0.value.isEmpty }, options: [.sortedKeys]), as: UTF8.self)
+                        try writer.writeRow(manyPerKey ? [provider.name, key, String(position), json] : [key, String(position), json])
+                    })
                 }
+            } catch let failure as CSVTable.Failure {
+                throw EnrichmentError.providerFile(provider.name, path, "\(failure)")
             }
+            let count = manyPerKey ? copied : try db.query(EnrichmentQueries.keepFirstProviderRows, provider.name).affectedRows ?? 0
             try db.query(EnrichmentQueries.recordProviderFile, provider.name, path, fingerprint, count)
         }
     }

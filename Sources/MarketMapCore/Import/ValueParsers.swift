@@ -109,6 +109,14 @@ public enum ContentHash {
         return hex(hash)
     }
 
+    /// `of(bytes:)` of bytes that come in pieces (a file read in chunks).
+    public struct Running: Sendable {
+        private var state = ContentHash.offset
+        public init() {}
+        public mutating func add(_ bytes: some Sequence<UInt8>) { ContentHash.mix(&state, bytes) }
+        public var hex: String { ContentHash.hex(state) }
+    }
+
     /// The hash of `seed`'s parts followed by `bytes`: a raw CSV record under
     /// its header, format and product version. Write it into `buffer` as 16
     /// hex digits (the import's hot path: no String per record).
@@ -131,17 +139,17 @@ public enum ContentHash {
         return hash
     }
 
-    private static let offset: UInt64 = 0xcbf2_9ce4_8422_2325
+    fileprivate static let offset: UInt64 = 0xcbf2_9ce4_8422_2325
     private static let digits: [UInt8] = Array("0123456789abcdef".utf8)
 
-    private static func mix(_ hash: inout UInt64, _ bytes: some Sequence<UInt8>) {
+    fileprivate static func mix(_ hash: inout UInt64, _ bytes: some Sequence<UInt8>) {
         for byte in bytes {
             hash ^= UInt64(byte)
             hash = hash &* 0x0000_0100_0000_01b3
         }
     }
 
-    private static func hex(_ hash: UInt64) -> String {
+    fileprivate static func hex(_ hash: UInt64) -> String {
         let text = String(hash, radix: 16)
         return String(repeating: "0", count: 16 - text.count) + text
     }

@@ -376,9 +376,11 @@ enum MergeQueries {
         COPY (SELECT source, source_id, name_norm, domain, country, prevent_override, city, name, phone, postcode FROM match_shard) TO STDOUT
         """
     static let marketNames = "SELECT names FROM match_runs WHERE run_id = $1"
+    /// The market counts of the shard's words, word by word through the
+    /// primary key (as a semi-join the planner read the run's every term in every job).
     static let shardTerms = """
-        SELECT t.word, t.names FROM match_terms t
-        WHERE t.run_id = $1 AND t.word IN (SELECT DISTINCT unnest(string_to_array(name_norm, ' ')) FROM match_shard)
+        SELECT t.word, t.names FROM (SELECT DISTINCT unnest(string_to_array(name_norm, ' ')) AS word FROM match_shard) w
+        CROSS JOIN LATERAL (SELECT t.word, t.names FROM match_terms t WHERE t.run_id = $1 AND t.word = w.word OFFSET 0) t
         """
     static let shardCommonNames = """
         SELECT c.country, c.name, c.records FROM match_common_names c
