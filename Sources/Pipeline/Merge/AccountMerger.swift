@@ -178,8 +178,31 @@ public struct AccountMerger: Sendable {
     }
 
     /// Removes what the steps of run `run` handed each other, once its accounts and contacts are written.
-    static func dropResolveRows(run: Int, on db: isolated Connection) throws {
+    /// One TRUNCATE when no other run has rows there and no other session uses
+    /// the tables, else a DELETE per table (`MergeQueries.truncateSavepoint`).
+    /// Returns whether it truncated.
+    @discardableResult
+    static func dropResolveRows(run: Int, on db: isolated Connection) throws -> Bool {
+        try db.execute(MergeQueries.truncateSavepoint)
+        if try aloneInResolveTables(run: run, on: db) {
+            try db.execute(MergeQueries.truncateResolveTables)
+            try db.execute(MergeQueries.truncateDone)
+            return true
+        }
+        try db.execute(MergeQueries.truncateFallback)
         for statement in MergeQueries.dropResolveRows { try db.query(statement, run) }
+        return false
+    }
+
+    /// Locks the resolve tables, never waiting, and tells whether they hold
+    /// run `run`'s rows only; false when another session is using one.
+    private static func aloneInResolveTables(run: Int, on db: isolated Connection) throws -> Bool {
+        do {
+            try db.execute(MergeQueries.lockResolveTables)
+        } catch let error where error.sqlState == "55P03" {
+            return false
+        }
+        return try !db.query(MergeQueries.otherRunsResolveRows, run)[0].decode(0, as: Bool.self)
     }
 
     /// Marks the shard's golden accounts survivorship must compute

@@ -391,6 +391,25 @@ enum MergeQueries {
     // Resolve, step 6 (one job, `settle`): what only the whole run knows.
 
     /// A run's resolve rows, once its accounts and contacts are written.
+    /// The tables the resolve steps hand each other rows in, by run.
+    static let resolveTables = "resolve_components, resolve_edges, resolve_clusters, resolve_golden, resolve_review, resolve_contacts"
+    /// Settle empties them with one TRUNCATE when they hold run $1's rows
+    /// only (the six DELETEs took 4.1 s of its 7.1 s at 1M): under a lock no
+    /// other session holds (`NOWAIT`: never waits for another run's job), in a
+    /// savepoint the DELETEs fall back to when it is busy or another run has rows.
+    static let truncateSavepoint = "SAVEPOINT resolve_rows"
+    static let truncateFallback = "ROLLBACK TO SAVEPOINT resolve_rows"
+    static let truncateDone = "RELEASE SAVEPOINT resolve_rows"
+    static let lockResolveTables = "LOCK TABLE \(resolveTables) IN ACCESS EXCLUSIVE MODE NOWAIT"
+    static let otherRunsResolveRows = """
+        SELECT EXISTS (SELECT 1 FROM resolve_components WHERE run_id < $1) OR EXISTS (SELECT 1 FROM resolve_components WHERE run_id > $1)
+            OR EXISTS (SELECT 1 FROM resolve_edges WHERE run_id < $1) OR EXISTS (SELECT 1 FROM resolve_edges WHERE run_id > $1)
+            OR EXISTS (SELECT 1 FROM resolve_clusters WHERE run_id < $1) OR EXISTS (SELECT 1 FROM resolve_clusters WHERE run_id > $1)
+            OR EXISTS (SELECT 1 FROM resolve_golden WHERE run_id < $1) OR EXISTS (SELECT 1 FROM resolve_golden WHERE run_id > $1)
+            OR EXISTS (SELECT 1 FROM resolve_review WHERE run_id < $1) OR EXISTS (SELECT 1 FROM resolve_review WHERE run_id > $1)
+            OR EXISTS (SELECT 1 FROM resolve_contacts WHERE run_id < $1) OR EXISTS (SELECT 1 FROM resolve_contacts WHERE run_id > $1)
+        """
+    static let truncateResolveTables = "TRUNCATE \(resolveTables)"
     static let dropResolveRows = [
         "DELETE FROM resolve_components WHERE run_id = $1", "DELETE FROM resolve_edges WHERE run_id = $1",
         "DELETE FROM resolve_clusters WHERE run_id = $1", "DELETE FROM resolve_golden WHERE run_id = $1",
