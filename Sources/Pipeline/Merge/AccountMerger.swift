@@ -194,8 +194,8 @@ public struct AccountMerger: Sendable {
         return false
     }
 
-    /// Locks the resolve tables, never waiting, and tells whether they hold
-    /// run `run`'s rows only; false when another session is using one.
+    /// Locks the resolve tables (waiting at most 5 s) and tells whether they
+    /// hold run `run`'s rows only; false when another session kept one.
     private static func aloneInResolveTables(run: Int, on db: isolated Connection) throws -> Bool {
         do {
             try db.execute(MergeQueries.lockResolveTables)

@@ -394,13 +394,14 @@ enum MergeQueries {
     /// The tables the resolve steps hand each other rows in, by run.
     static let resolveTables = "resolve_components, resolve_edges, resolve_clusters, resolve_golden, resolve_review, resolve_contacts"
     /// Settle empties them with one TRUNCATE when they hold run $1's rows
-    /// only (the six DELETEs took 4.1 s of its 7.1 s at 1M): under a lock no
-    /// other session holds (`NOWAIT`: never waits for another run's job), in a
-    /// savepoint the DELETEs fall back to when it is busy or another run has rows.
+    /// only (the six DELETEs took 4.1 s of its 7.1 s at 1M): under a lock it
+    /// waits at most 5 s for (autovacuum gives way to it; another run's job
+    /// may not), in a savepoint the DELETEs fall back to when the lock did not
+    /// come or another run has rows.
     static let truncateSavepoint = "SAVEPOINT resolve_rows"
     static let truncateFallback = "ROLLBACK TO SAVEPOINT resolve_rows"
     static let truncateDone = "RELEASE SAVEPOINT resolve_rows"
-    static let lockResolveTables = "LOCK TABLE \(resolveTables) IN ACCESS EXCLUSIVE MODE NOWAIT"
+    static let lockResolveTables = "SET LOCAL lock_timeout = '5s'; LOCK TABLE \(resolveTables) IN ACCESS EXCLUSIVE MODE; RESET lock_timeout"
     static let otherRunsResolveRows = """
         SELECT EXISTS (SELECT 1 FROM resolve_components WHERE run_id < $1) OR EXISTS (SELECT 1 FROM resolve_components WHERE run_id > $1)
             OR EXISTS (SELECT 1 FROM resolve_edges WHERE run_id < $1) OR EXISTS (SELECT 1 FROM resolve_edges WHERE run_id > $1)
