@@ -129,8 +129,10 @@ public struct AccountMerger: Sendable {
     func assignGoldenIDs(run: Int, on db: isolated Connection) throws {
         try db.query(MergeQueries.deleteGolden, run)
         try db.execute(MergeQueries.lockGolden)
+        try db.execute(MergeQueries.wholeRunJoins)
         try db.query(MergeQueries.assignGoldenIDs, run)
         try db.query(MergeQueries.insertGolden, run)
+        try db.execute(MergeQueries.endWholeRunJoins)
         try db.execute(MergeQueries.analyzeGolden)
     }
 

@@ -112,6 +112,14 @@ enum MergeQueries {
     /// (2.2 million at 3M). `lockGolden` first keeps two resolves from drawing
     /// the same ids.
     static let lockGolden = "LOCK TABLE golden_accounts IN SHARE ROW EXCLUSIVE MODE"
+    /// The golden step joins the whole run's clusters, lineage and anchors:
+    /// hash joins, whatever the statistics say. On a refresh the column
+    /// statistics of `resolve_clusters` were the previous run's (every row of
+    /// another run id), the planner expected a few rows of this run, and the
+    /// vote ran as a nested loop for minutes at 1M (4.5 s on a first run). The
+    /// clusters are analyzed first; nested loops stay off for the two statements.
+    static let wholeRunJoins = "ANALYZE resolve_clusters; SET LOCAL enable_nestloop = off"
+    static let endWholeRunJoins = "SET LOCAL enable_nestloop = on"
     static let assignGoldenIDs = """
         INSERT INTO resolve_golden (run_id, shard, anchor_source, anchor_source_id, golden_id, votes)
         WITH votes AS (
@@ -139,11 +147,11 @@ enum MergeQueries {
                votes
         FROM kept
         """
-    /// Statistics of the run's clusters and golden ids for the survive jobs:
+    /// Statistics of the run's golden ids (its clusters' come before the vote) for the survive jobs:
     /// without them (autovacuum had not come by yet) the first jobs joined the
     /// two tables' shard rows in a nested loop, every row against every row
     /// (1.0–1.2 s a job at 200k instead of 0.06).
-    static let analyzeGolden = "ANALYZE resolve_clusters, resolve_golden"
+    static let analyzeGolden = "ANALYZE resolve_golden"
     static let insertGolden = """
         INSERT INTO golden_accounts (id)
             SELECT golden_id FROM resolve_golden g
