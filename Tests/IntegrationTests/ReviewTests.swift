@@ -134,7 +134,6 @@ struct ReviewTests {
             // from the source accounts (what `removeAbsent` does in a run;
             // NightlyRefreshTests cover that path).
             try await db.query("DELETE FROM source_accounts WHERE source = 'hub' AND source_id = 'H1'")
-            try await db.query("DELETE FROM account_lineage WHERE source = 'hub' AND source_id = 'H1'")
             let report = try await merger.merge(on: db)
             #expect(report.decisionsUnapplied == 1)
             #expect(try await ReviewStore.goneDecisions(on: db).map(\.id) == [same.id])

@@ -8,7 +8,7 @@ import TestSupport
 import Testing
 
 /// Scores, valuations and contact scores (sql/0029), golden contacts and
-/// contact lineage (sql/0030), account lineage (sql/0032) carry no foreign keys:
+/// contact lineage (sql/0030) carry no foreign keys:
 /// the merge's orphan drops and the import's removals delete them with the
 /// accounts and contacts they belong to, as the cascade did.
 @Suite("Scores, golden contacts and lineage go with what they belong to")
@@ -66,28 +66,6 @@ struct ScoreCleanupTests {
             #expect(removed == 1)
             let lineage: [String] = try await db.query("SELECT source || '/' || source_id FROM contact_lineage").map { try $0.decode(0) }
             #expect(lineage == ["other/c1"])
-            await db.close()
-        }
-    }
-
-    @Test("removing a source account no export holds removes its lineage, not another's; its golden account then goes as an orphan")
-    func removedAccountsTakeTheirLineage() async throws {
-        try await withTestDatabase { config in
-            let db = try await Connection.connect(config)
-            try await db.execute("""
-                INSERT INTO source_accounts (source, source_id, content_hash) VALUES ('crm', 'a1', 'x'), ('other', 'a1', 'x');
-                INSERT INTO golden_accounts (id, name) VALUES (1, 'shared'), (2, 'crm only');
-                INSERT INTO account_lineage (source, source_id, golden_id, match_method) VALUES ('crm', 'a1', 2, 'single'), ('other', 'a1', 1, 'single');
-                """)
-            let removed = try await db.transaction { db in
-                try Importer(domains: DomainNormalizer(resolver: LibPSLResolver.shared), logger: Logger(label: "test")).removeAbsent(source: "crm", kind: .accounts, files: [], maxShare: 1, run: 1, on: db)
-            }
-            #expect(removed == 1)
-            let lineage: [String] = try await db.query("SELECT source || '/' || source_id FROM account_lineage").map { try $0.decode(0) }
-            #expect(lineage == ["other/a1"])
-            try await db.query(MergeQueries.dropOrphans)
-            let golden: [Int] = try await db.query("SELECT id FROM golden_accounts").map { try $0.decode(0) }
-            #expect(golden == [1], "the removed record's golden account held nothing else")
             await db.close()
         }
     }

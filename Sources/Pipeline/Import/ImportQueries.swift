@@ -256,8 +256,7 @@ enum ImportQueries {
     private static func removedWith(_ table: StageTable) -> String {
         switch table {
         case .contacts: return " lineage AS (DELETE FROM contact_lineage l USING gone WHERE l.source = gone.source AND l.source_id = gone.source_id),"
-        case .accounts: return " lineage AS (DELETE FROM account_lineage l USING gone WHERE l.source = gone.source AND l.source_id = gone.source_id),"
-        case .opportunities: return ""
+        case .accounts, .opportunities: return ""
         }
     }
 
