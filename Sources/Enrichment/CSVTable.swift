@@ -1,8 +1,8 @@
 import Foundation
 import MarketMapCore
 
-/// A CSV file as header → value rows: read whole (`read`, a simulator's
-/// dataset) or a chunk at a time (`stream`, a provider file of any size).
+/// A CSV file as header → value rows, read a chunk at a time (`stream`, a
+/// provider file of any size) or collected whole (`read`, a simulator's dataset).
 /// Unreadable rows are reported with their line, never skipped silently.
 public struct CSVTable: Sendable {
     public var header: [String]
@@ -28,8 +28,6 @@ public struct CSVTable: Sendable {
     public static func stream(
         _ path: String, chunk: Int = 1 << 20, header: ([String]) throws -> Void, row: ([String: String]) throws -> Void
     ) throws {
-        guard let handle = FileHandle(forReadingAtPath: path) else { throw Failure.unreadable(path) }
-        defer { try? handle.close() }
         var parser = CSVParser()
         var names: [String]?
         func emit(_ parsed: CSVRow) throws {
@@ -46,52 +44,44 @@ public struct CSVTable: Sendable {
                 throw Failure.badRow(file: path, line: line, reason: "\(reason)")
             }
         }
-
-        while true {
-            let data: Data
-            do { data = try handle.read(upToCount: chunk) ?? Data() } catch { throw Failure.unreadable(path) }
-            if data.isEmpty { break }
-            try data.withUnsafeBytes { try parser.feed($0, emit) }
-        }
+        try chunks(of: path, chunk: chunk) { data in try data.withUnsafeBytes { try parser.feed($0, emit) } }
         try parser.finish(emit)
         if names == nil { throw Failure.empty(path) }
     }
 
     /// The file's size and content hash ("size-hash"), read a chunk at a time.
-    public static func fingerprint(_ path: String, chunk: Int = 1 << 20) throws(Failure) -> String {
-        guard let handle = FileHandle(forReadingAtPath: path) else { throw .unreadable(path) }
-        defer { try? handle.close() }
+    public static func fingerprint(_ path: String, chunk: Int = 1 << 20) throws -> String {
         var hash = ContentHash.Running()
         var size = 0
-        while true {
-            let data: Data
-            do { data = try handle.read(upToCount: chunk) ?? Data() } catch { throw .unreadable(path) }
-            if data.isEmpty { break }
+        try chunks(of: path, chunk: chunk) { data in
             size += data.count
             hash.add(data)
         }
         return "\(size)-\(hash.hex)"
     }
 
+    /// The whole file (a simulator's dataset).
     public static func read(_ path: String) throws(Failure) -> CSVTable {
-        guard let data = FileManager.default.contents(atPath: path) else { throw .unreadable(path) }
-        var parser = CSVParser()
-        var records: [[String]] = []
-        var failure: Failure?
-        let collect: (CSVRow) -> Void = { row in
-            switch row {
-            case .record(let fields, _, _): records.append(fields)
-            case .rejected(let line, let reason, _): if failure == nil { failure = .badRow(file: path, line: line, reason: "\(reason)") }
-            }
+        var table = CSVTable(header: [], rows: [])
+        do {
+            try stream(path, header: { table.header = $0 }, row: { table.rows.append($0) })
+        } catch let failure as Failure {
+            throw failure
+        } catch {
+            throw .unreadable(path)
         }
-        parser.feed([UInt8](data), collect)
-        parser.finish(collect)
-        if let failure { throw failure }
-        guard let header = records.first else { throw .empty(path) }
-        let names = header.map { $0.trimmedWhitespace }
-        let rows = records.dropFirst().map { fields in
-            Dictionary(zip(names, fields), uniquingKeysWith: { first, _ in first })
+        return table
+    }
+
+    /// Calls `body` with each chunk of `path`'s bytes, in order.
+    private static func chunks(of path: String, chunk: Int, _ body: (Data) throws -> Void) throws {
+        guard let handle = FileHandle(forReadingAtPath: path) else { throw Failure.unreadable(path) }
+        defer { try? handle.close() }
+        while true {
+            let data: Data
+            do { data = try handle.read(upToCount: chunk) ?? Data() } catch { throw Failure.unreadable(path) }
+            if data.isEmpty { return }
+            try body(data)
         }
-        return CSVTable(header: names, rows: rows)
     }
 }

@@ -180,8 +180,8 @@ public struct AccountMerger: Sendable {
     }
 
     /// Removes what the steps of run `run` handed each other, once its accounts and contacts are written.
-    /// One TRUNCATE when no other run has rows there and no other session uses
-    /// the tables, else a DELETE per table (`MergeQueries.truncateSavepoint`).
+    /// One TRUNCATE when no other run has rows there and the tables' lock came
+    /// within 5 s, else a DELETE per table (`MergeQueries.truncateSavepoint`).
     /// Returns whether it truncated.
     @discardableResult
     static func dropResolveRows(run: Int, on db: isolated Connection) throws -> Bool {
