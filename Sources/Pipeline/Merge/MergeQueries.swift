@@ -20,6 +20,16 @@ enum MergeQueries {
         CREATE TEMP TABLE resolve_links (a int, b int);
         """
     static let recordCount = "SELECT count(*)::int8 FROM resolve_numbers"
+    /// The resolve tables are filled in bulk by one step and read by run id
+    /// in the next; between runs settle empties them (TRUNCATE keeps the
+    /// column statistics, every row the previous run's id). Planned on those,
+    /// a refresh's join of the run's edges to its components ran as a nested
+    /// loop for minutes at 200k. So a step analyzes what it joins by run id:
+    /// the match jobs' edges before the links, the components and edges
+    /// after it wrote them (the resolve jobs read them).
+    static let analyzeRunEdges = "ANALYZE merge_edges"
+    static let analyzeComponents = "ANALYZE resolve_components"
+    static let analyzeResolveEdges = "ANALYZE resolve_edges"
     /// The links of the components of run $1: its edges (of every kind, near
     /// misses too, so a review item never spans two shards), every record to
     /// the first record of its domain (a domain's records meet in one

@@ -103,6 +103,7 @@ enum ResolveJobs {
             let shards = try job.arguments(ComponentsArguments.self).shards
             try db.execute(MergeQueries.numberRecords)
             let count: Int = try db.query(MergeQueries.recordCount)[0].decode(0)
+            try db.execute(MergeQueries.analyzeRunEdges)
             try db.query(MergeQueries.fillLinks, job.runID)
             context.progress(job, done: 30, total: 100)
             var components = RecordComponents(count: count)
@@ -121,8 +122,10 @@ enum ResolveJobs {
             }
             try db.query(MergeQueries.deleteComponents, job.runID)
             try db.query(MergeQueries.insertComponents, job.runID)
+            try db.execute(MergeQueries.analyzeComponents)
             try db.query(MergeQueries.deleteResolveEdges, job.runID)
             try db.query(MergeQueries.insertResolveEdges, job.runID)
+            try db.execute(MergeQueries.analyzeResolveEdges)
             try db.query(MergeQueries.dropRunEdges, job.runID)
             try db.execute(MergeQueries.dropNumbers)
         }
