@@ -20,15 +20,19 @@ enum PipelineQueries {
 }
 
 extension PipelineQueries {
-    // `StageInputs` (sql/0026).
-    static let sameStageInputs = """
-        SELECT 1 FROM stage_inputs
+    // `StageInputs` (sql/0026, sql/0033).
+    /// The largest account change the job saw when it last ran with these settings (none: redo the shard).
+    static let changesSeen = """
+        SELECT changes_seq FROM stage_inputs
         WHERE stage = $1 AND shard = $2 AND shards = $3 AND config_hash = $4 AND version = $5 AND as_of = $6::date
+          AND changes_seq IS NOT NULL
         """
+    /// With the largest account change the job has seen (its own writes included).
     static let recordStageInputs = """
-        INSERT INTO stage_inputs (stage, shard, shards, run_id, config_hash, version, as_of, redone)
-        VALUES ($1, $2, $3, $4, $5, $6, $7::date, $8)
+        INSERT INTO stage_inputs (stage, shard, shards, run_id, config_hash, version, as_of, redone, changes_seq)
+        VALUES ($1, $2, $3, $4, $5, $6, $7::date, $8, (SELECT coalesce(max(seq), 0) FROM account_changes))
         ON CONFLICT (stage, shard) DO UPDATE SET shards = excluded.shards, run_id = excluded.run_id, config_hash = excluded.config_hash,
-            version = excluded.version, as_of = excluded.as_of, redone = excluded.redone, recorded_at = now()
+            version = excluded.version, as_of = excluded.as_of, redone = excluded.redone, changes_seq = excluded.changes_seq,
+            recorded_at = now()
         """
 }

@@ -5,8 +5,8 @@ import Postgres
 /// What a stage's job consumes besides its rows (sql/0026 `stage_inputs`):
 /// the configuration, the normalization version, the as-of day and the shard
 /// count. A job whose settings equal those it last ran with needs to redo only
-/// the items whose own inputs changed (the score stage: accounts whose
-/// `score_inputs` hash differs); any difference, or no record, redoes all.
+/// the accounts changed since (sql/0033 `account_changes`, after the
+/// `changes_seq` it recorded); any difference, or no record, redoes its shard.
 struct StageInputs: Sendable, Equatable {
     var configHash: String
     var version: String
@@ -24,12 +24,24 @@ struct StageInputs: Sendable, Equatable {
         shards = params.shardCount
     }
 
-    /// Whether `stage`'s job `shard` last ran with these settings.
-    func unchanged(stage: MarketStage, shard: Int, on db: isolated Connection) throws -> Bool {
-        !(try db.query(PipelineQueries.sameStageInputs, stage.rawValue, shard, shards, configHash, version, asOf).isEmpty)
+    /// These settings and `data` (what else the stage reads, such as the
+    /// contents of its provider files) as one configuration.
+    func including(_ data: String) -> StageInputs {
+        var inputs = self
+        inputs.configHash = ContentHash.of([configHash, data])
+        return inputs
     }
 
-    /// Records that run `run`'s job `shard` of `stage` consumed these settings, recomputing `redone` items.
+    /// The largest account change (`account_changes.seq`) `stage`'s job
+    /// `shard` had seen when it last ran with these settings; nil when it
+    /// never did, so it redoes its whole shard.
+    func changesSeen(stage: MarketStage, shard: Int, on db: isolated Connection) throws -> Int? {
+        try db.query(PipelineQueries.changesSeen, stage.rawValue, shard, shards, configHash, version, asOf).first?.decode(0)
+    }
+
+    /// Records that run `run`'s job `shard` of `stage` consumed these
+    /// settings, recomputing `redone` items, and has seen every account change
+    /// so far (call it last, after the job's own writes).
     func record(stage: MarketStage, shard: Int, run: Int, redone: Int, on db: isolated Connection) throws {
         try db.query(PipelineQueries.recordStageInputs, stage.rawValue, shard, shards, run, configHash, version, asOf, redone)
     }

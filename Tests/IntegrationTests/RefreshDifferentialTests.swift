@@ -70,9 +70,12 @@ struct RefreshDifferentialTests {
             // The refresh scored only the accounts whose inputs changed (the same configuration and day as night A's).
             let db = try await Connection.connect(config)
             let rescored = try await count(db, "SELECT coalesce(sum(redone), 0)::int8 FROM stage_inputs WHERE stage = 'score'")
+            let reenriched = try await count(db, "SELECT coalesce(sum(redone), 0)::int8 FROM stage_inputs WHERE stage = 'enrich'")
             let accounts = try await count(db, "SELECT count(*)::int8 FROM golden_accounts")
             await db.close()
             #expect(rescored > 0 && rescored * 5 < accounts, "the refresh scored \(rescored) of \(accounts) accounts")
+            // And enriched again only the accounts changed since night A (its providers are CSV files, unchanged).
+            #expect(reenriched > 0 && reenriched * 5 < accounts, "the refresh enriched \(reenriched) of \(accounts) accounts")
         }
         try await withTestDatabase { config in
             // The stewards' decisions name records, which must exist first: B's accounts imported, then decided, then run.

@@ -6,7 +6,10 @@ import Postgres
 
 /// The `enrich` stage of the `market` pipeline, between resolve and score
 /// when the configuration has providers: `shards` jobs (like scoring), each
-/// running the waterfall over its golden accounts (`ShardEnrichment`).
+/// running the waterfall over its golden accounts (`ShardEnrichment`): on a
+/// refresh with the settings and provider files of its last run
+/// (`StageInputs`), over those changed since and those whose last attempts
+/// may not repeat.
 ///
 /// Planning the stage opens the run's credit budget and loads CSV table
 /// providers (relative paths resolve against the configuration's folder, run
@@ -59,13 +62,23 @@ enum EnrichJobs {
 
         func prepare(_ job: ClaimedJob, context: JobContext, on db: isolated Connection) throws {
             let shards = try job.arguments(Arguments.self).shards
-            let config = try RunSettings.of(run: job.runID, on: db).configuration()
-            let enrichment = ShardEnrichment(config: config, environment: ProcessInfo.processInfo.environment)
-            prepared.keep(try enrichment.lookUp(shard: job.shard, of: shards, run: job.runID, on: db), for: job)
+            let settings = try RunSettings.of(run: job.runID, on: db)
+            let enrichment = ShardEnrichment(config: try settings.configuration(), environment: ProcessInfo.processInfo.environment)
+            let since = try inputs(settings, on: db).changesSeen(stage: .enrich, shard: job.shard, on: db)
+            prepared.keep(try enrichment.lookUp(shard: job.shard, of: shards, run: job.runID, changedSince: since, on: db), for: job)
         }
 
         func handle(_ job: ClaimedJob, context: JobContext, on db: isolated Connection) throws {
-            try ShardEnrichment.write(try prepared.take(job), shard: job.shard, of: try job.arguments(Arguments.self).shards, on: db)
+            let result = try prepared.take(job)
+            let settings = try RunSettings.of(run: job.runID, on: db)
+            try ShardEnrichment.write(result, shard: job.shard, of: try job.arguments(Arguments.self).shards, on: db)
+            try inputs(settings, on: db).record(
+                stage: .enrich, shard: job.shard, run: job.runID, redone: result.statuses.count, on: db)
+        }
+
+        /// The run's settings and the contents of the provider files loaded when the stage was planned.
+        private func inputs(_ settings: RunSettings, on db: isolated Connection) throws -> StageInputs {
+            StageInputs(settings).including(try db.query(EnrichQueries.providerFiles)[0].decode(0))
         }
     }
 }

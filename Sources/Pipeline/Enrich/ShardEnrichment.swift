@@ -3,7 +3,10 @@ import Foundation
 import MarketMapCore
 import Postgres
 
-/// The waterfall over one shard of golden accounts (`id % shards == shard`):
+/// The waterfall over one shard of golden accounts (`id % shards == shard`),
+/// or (`changedSince`, on a refresh with the settings of the last run) over
+/// those of its accounts that changed since or whose last attempts may not
+/// repeat (`ScoringQueries.changedCRMFacts`); the others keep their rows:
 /// provider by provider, in the configured order, every account that still
 /// misses a field the provider fills (and passes its `only_run_if`) is looked
 /// up: in the cache first, then at the provider (HTTP) or in its table. What
@@ -33,13 +36,26 @@ struct ShardEnrichment {
     }
 
     struct Result: Sendable {
+        /// The accounts looked up (nil: all of the shard).
+        var accounts: [Int]?
         var provenance: [[String?]] = []
         var statuses: [[String?]] = []
     }
 
-    func lookUp(shard: Int, of shards: Int, run: Int, on db: isolated Connection) throws -> Result {
+    /// Providers whose answers a later run may not get again: HTTP (the
+    /// cache expires) and database tables (edited in place).
+    var unrepeatableProviders: [String] {
+        settings.providers.filter { provider in
+            if case .table(let table) = provider.source, case .csv = table.location { return false }
+            return true
+        }.map(\.name)
+    }
+
+    func lookUp(shard: Int, of shards: Int, run: Int, changedSince: Int?, on db: isolated Connection) throws -> Result {
         var accounts: [Account] = []
-        for row in try db.query(ScoringQueries.crmFacts, shard, shards) {
+        let rows = try changedSince.map { try db.query(ScoringQueries.changedCRMFacts, shard, shards, $0, unrepeatableProviders) }
+            ?? db.query(ScoringQueries.crmFacts, shard, shards)
+        for row in rows {
             let facts = try AccountScoring.facts(row)
             accounts.append(Account(id: try row.decode(0), facts: facts, missingAtStart: !waterfall.missing(facts).isEmpty))
         }
@@ -47,7 +63,9 @@ struct ShardEnrichment {
         for provider in settings.providers {
             try apply(provider, to: &accounts, run: run, on: db)
         }
-        return result(accounts, run: run)
+        var result = result(accounts, run: run)
+        if changedSince != nil { result.accounts = accounts.map(\.id) }
+        return result
     }
 
     /// One provider over the shard: decide, read the cache, call for the rest.
@@ -130,8 +148,13 @@ struct ShardEnrichment {
     }
 
     static func write(_ result: Result, shard: Int, of shards: Int, on db: isolated Connection) throws {
-        try db.query(EnrichQueries.deleteProvenance, shard, shards)
-        try db.query(EnrichQueries.deleteStatus, shard, shards)
+        if let ids = result.accounts {
+            try db.query(EnrichQueries.deleteAccountsProvenance, ids)
+            try db.query(EnrichQueries.deleteAccountsStatus, ids)
+        } else {
+            try db.query(EnrichQueries.deleteProvenance, shard, shards)
+            try db.query(EnrichQueries.deleteStatus, shard, shards)
+        }
         try db.copyIn(EnrichQueries.copyProvenance) { writer in for row in result.provenance { try writer.writeRow(row) } }
         try db.copyIn(EnrichQueries.copyStatus) { writer in for row in result.statuses { try writer.writeRow(row) } }
     }

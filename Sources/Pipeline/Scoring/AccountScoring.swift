@@ -27,11 +27,12 @@ public struct AccountScoring: Sendable {
     }
 
     @discardableResult
-    public func score(shard: Int, of shards: Int, everything: Bool = true, on db: isolated Connection) throws -> ScoreCounts {
+    public func score(shard: Int, of shards: Int, changedSince: Int? = nil, on db: isolated Connection) throws -> ScoreCounts {
         try db.withTransaction {
             var counts = ScoreCounts()
             var primaryTier: [Int: AccountTier?] = [:]
-            let accounts = try db.query(ScoringQueries.accountFacts, shard, shards, everything)
+            let accounts = try changedSince.map { try db.query(ScoringQueries.changedAccountFacts, shard, shards, $0) }
+                ?? db.query(ScoringQueries.accountFacts, shard, shards)
             let ids: [Int] = try accounts.map { try $0.decode(0) }
             let hashes: [String] = try accounts.map { try $0.decode(15) }
             try db.query(ScoringQueries.deleteAccountScores, ids)

@@ -8,9 +8,10 @@ import Postgres
 /// (`AccountScoring`) with the run's configuration (validated and stored when
 /// the run was created, `RunSettings`), so every worker on every host scores
 /// with the same one; `as_of` fixes the day tenure is counted to. A job
-/// scores only the accounts whose inputs changed since they were last scored
-/// when its configuration, version, as-of day and shard count are those of
-/// its last run (`StageInputs`), else every account of its shard.
+/// scores only the accounts changed since its last run whose inputs differ
+/// from those they were last scored with when its configuration, version,
+/// as-of day and shard count are those of its last run (`StageInputs`), else
+/// every account of its shard.
 enum ScoreJobs {
     static let kind = "score.accounts"
 
@@ -38,8 +39,8 @@ enum ScoreJobs {
             let shards = try job.arguments(Arguments.self).shards
             let settings = try RunSettings.of(run: job.runID, on: db)
             let inputs = StageInputs(settings)
-            let everything = try !inputs.unchanged(stage: .score, shard: job.shard, on: db)
-            let counts = try settings.scoring().score(shard: job.shard, of: shards, everything: everything, on: db)
+            let since = try inputs.changesSeen(stage: .score, shard: job.shard, on: db)
+            let counts = try settings.scoring().score(shard: job.shard, of: shards, changedSince: since, on: db)
             try inputs.record(stage: .score, shard: job.shard, run: job.runID, redone: counts.accounts, on: db)
         }
     }

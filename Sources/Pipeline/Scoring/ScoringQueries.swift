@@ -1,15 +1,20 @@
 /// SQL of the score stage.
 enum ScoringQueries {
-    /// The facts criteria read for the golden accounts of one shard: golden
-    /// fields, plus every non-blank `extra` column of its source records
-    /// (the record of the most recent CRM activity wins a key, ties by source and record id, like survivorship's most recent non-blank), as parallel arrays;
-    /// then the fields enrichment filled (`account_enrichment`), also as arrays.
-    /// Column 15 is the account's input hash (`inputHash`); $3 true reads
-    /// every account of the shard, false only those whose hash differs from
-    /// the one stored when they were last scored (`score_inputs`).
-    static let accountFacts = facts(
+    /// The facts criteria read for the golden accounts of one shard ($1 of
+    /// $2): golden fields, plus every non-blank `extra` column of its source
+    /// records (the record of the most recent CRM activity wins a key, ties by
+    /// source and record id, like survivorship's most recent non-blank), as
+    /// parallel arrays; then the fields enrichment filled (`account_enrichment`),
+    /// also as arrays. Column 15 is the account's input hash (`inputHash`).
+    static let accountFacts = facts(of: "enriched_accounts", enrichment: true, hashed: true)
+    /// The same for the shard's accounts noted in `account_changes` after $3
+    /// whose input hash differs from the one stored when they were last
+    /// scored (`score_inputs`): what a refresh scores again.
+    static let changedAccountFacts = facts(
         of: "enriched_accounts", enrichment: true, hashed: true,
-        filter: "g.id % $2 = $1 AND ($3::bool OR \(inputHash) IS DISTINCT FROM (SELECT i.input_hash FROM score_inputs i WHERE i.golden_id = g.id))")
+        filter: "g.id = ANY (\(changedSince)) AND \(inputHash) IS DISTINCT FROM (SELECT i.input_hash FROM score_inputs i WHERE i.golden_id = g.id)")
+    /// The golden ids of shard $1 of $2 noted in `account_changes` after $3 (sql/0033).
+    static let changedSince = "ARRAY(SELECT c.golden_id FROM account_changes c WHERE c.seq > $3 AND c.golden_id % $2 = $1)"
     /// Everything scoring reads of an account, hashed: the facts row (with
     /// enrichment and extra fields) and its contacts' facts. `ROW(...)::text`
     /// tells NULL from blank.
@@ -20,6 +25,19 @@ enum ScoringQueries {
     /// The same facts as the CRMs gave them, without enrichment: what the
     /// enrich stage starts from (so a refresh knows what is still missing).
     static let crmFacts = facts(of: "golden_accounts", enrichment: false)
+    /// The same for the shard's accounts a refresh enriches again: those
+    /// noted in `account_changes` after $3, and those whose last attempts a
+    /// run may not repeat as they were: a failure, the budget, or a lookup at
+    /// a provider in $4 (HTTP providers and database tables: their answers
+    /// may have expired or changed; a CSV file's content is in the stage's
+    /// inputs).
+    static let changedCRMFacts = facts(of: "golden_accounts", enrichment: false, filter: """
+        g.id = ANY (\(changedSince) || ARRAY(
+            SELECT s.golden_id FROM enrichment_status s
+            WHERE s.golden_id % $2 = $1 AND EXISTS (
+                SELECT 1 FROM jsonb_array_elements(s.attempts) a
+                WHERE a->>'outcome' IN ('failed', 'budget') OR (a->>'provider' = ANY ($4::text[]) AND a->>'outcome' <> 'skipped'))))
+        """)
     /// The scoring facts of the accounts $1 (ids): what people providers' `only_run_if` reads.
     static let accountFactsOfIDs = facts(of: "enriched_accounts", enrichment: true, filter: "g.id = ANY($1::int8[])")
 
