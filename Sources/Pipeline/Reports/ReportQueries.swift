@@ -9,15 +9,25 @@ enum ReportQueries {
     /// In the order of each account's anchor (its smallest source record),
     /// which breaks the assigner's ties: never the golden id, which a refresh
     /// keeps from last night and a fresh database numbers anew.
+    ///
+    /// Set-based: each account's anchor and (for a segment field of `extra`)
+    /// its most recent non-blank value are read for the whole market in one
+    /// sort each, not looked up account by account (2.3 s of a 200k
+    /// refresh's reporter).
     static let territoryAccounts = """
+        WITH anchor AS (
+            SELECT DISTINCT ON (golden_id) golden_id, source, source_id FROM account_lineage ORDER BY golden_id, source, source_id
+        ), segment AS (
+            SELECT DISTINCT ON (l.golden_id) l.golden_id, s.extra->>regexp_replace($4::text, '^extra\\.', '') AS value
+            FROM account_lineage l JOIN source_accounts s ON s.source = l.source AND s.source_id = l.source_id
+            WHERE $4::text NOT IN ('industry', 'country', 'state', 'city', 'type') AND s.extra->>regexp_replace($4::text, '^extra\\.', '') <> ''
+            ORDER BY l.golden_id, s.last_activity DESC NULLS LAST, s.source, s.source_id
+        )
         SELECT g.id, coalesce(v.valuation, 0)::float8, g.country,
             CASE $4::text
                 WHEN 'industry' THEN g.industry WHEN 'country' THEN g.country WHEN 'state' THEN g.state
                 WHEN 'city' THEN g.city WHEN 'type' THEN g.type
-                ELSE (SELECT s.extra->>regexp_replace($4::text, '^extra\\.', '')
-                      FROM account_lineage l JOIN source_accounts s ON s.source = l.source AND s.source_id = l.source_id
-                      WHERE l.golden_id = g.id AND s.extra->>regexp_replace($4::text, '^extra\\.', '') <> ''
-                      ORDER BY s.last_activity DESC NULLS LAST, s.source, s.source_id LIMIT 1)
+                ELSE x.value
             END,
             coalesce(nullif(g.owner, ''), a.rep_id), coalesce(lower(g.type) LIKE '%partner%', false),
             coalesce($3::int > 0 AND g.last_activity < $2::date - make_interval(months => $3::int), false)
@@ -25,9 +35,8 @@ enum ReportQueries {
         LEFT JOIN account_valuations v ON v.golden_id = g.id
         LEFT JOIN account_scores s ON s.golden_id = g.id AND s.product = $1
         LEFT JOIN territory_assignments a ON a.golden_id = g.id
-        LEFT JOIN LATERAL (
-            SELECT l.source, l.source_id FROM account_lineage l WHERE l.golden_id = g.id ORDER BY l.source, l.source_id LIMIT 1
-        ) anchor ON true
+        LEFT JOIN anchor ON anchor.golden_id = g.id
+        LEFT JOIN segment x ON x.golden_id = g.id
         WHERE s.tier IS NOT NULL OR lower(g.type) LIKE '%partner%'
         ORDER BY anchor.source, anchor.source_id, g.id
         """
