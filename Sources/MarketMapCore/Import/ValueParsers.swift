@@ -35,13 +35,12 @@ public enum ValueParsers {
             guard (1...9999).contains(year), (1...12).contains(month), day >= 1, day <= daysIn(month, year) else { return nil }
             return pad(year, 4) + "-" + pad(month, 2) + "-" + pad(day, 2)
         }
-        if text.count >= 10 {
-            let prefix = Array(text.prefix(10))
-            if prefix[4] == "-", prefix[7] == "-", let y = Int(String(prefix[0..<4])), let m = Int(String(prefix[5..<7])),
-                let d = Int(String(prefix[8..<10])), let result = iso(y, m, d)
-            {
-                return .success(result)
-            }
+        // ISO first, read from the bytes: only ASCII can parse, so the first ten bytes are the first ten characters.
+        let prefix = Array(text.utf8.prefix(10))
+        if prefix.count == 10, prefix[4] == UInt8(ascii: "-"), prefix[7] == UInt8(ascii: "-"), let y = integer(prefix[0..<4]),
+            let m = integer(prefix[5..<7]), let d = integer(prefix[8..<10]), let result = iso(y, m, d)
+        {
+            return .success(result)
         }
         let parts = text.split(separator: " ").first?.split(separator: "/") ?? []
         if parts.count == 3, let m = Int(parts[0]), let d = Int(parts[1]), var y = Int(parts[2]) {
@@ -54,6 +53,23 @@ public enum ValueParsers {
             if let y = parts.year, let m = parts.month, let d = parts.day, let result = iso(y, m, d) { return .success(result) }
         }
         return .failure(ValueError(value: text))
+    }
+
+    /// What `Int(String(bytes))` gives for ASCII bytes: an optional sign, then decimal digits.
+    static func integer(_ bytes: ArraySlice<UInt8>) -> Int? {
+        var digits = bytes[...]
+        var sign = 1
+        if let first = digits.first, first == UInt8(ascii: "+") || first == UInt8(ascii: "-") {
+            sign = first == UInt8(ascii: "-") ? -1 : 1
+            digits = digits.dropFirst()
+        }
+        guard !digits.isEmpty else { return nil }
+        var value = 0
+        for byte in digits {
+            guard byte >= UInt8(ascii: "0"), byte <= UInt8(ascii: "9") else { return nil }
+            value = value * 10 + Int(byte - UInt8(ascii: "0"))
+        }
+        return sign * value
     }
 
     static func daysIn(_ month: Int, _ year: Int) -> Int {

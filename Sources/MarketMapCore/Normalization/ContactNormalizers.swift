@@ -36,7 +36,7 @@ public enum EmailNormalizer {
 public enum LinkedInNormalizer {
     public static func normalize(_ raw: String?) -> String? {
         guard var text = raw?.trimmedWhitespace, !text.isEmpty else { return nil }
-        if let scheme = text.range(of: "://") { text = String(text[scheme.upperBound...]) }
+        if let scheme = text.firstRange(of: "://") { text = String(text[scheme.upperBound...]) }
         if let end = text.firstIndex(where: { $0 == "?" || $0 == "#" }) { text = String(text[..<end]) }
         let parts = text.split(separator: "/").map(String.init)
         guard parts.count >= 3, let host = parts.first?.lowercased(),

@@ -59,13 +59,13 @@ public struct DomainNormalizer: Sendable {
         var text = raw.trimmedWhitespace.lowercased()
         if TextFolding.isPlaceholder(text) { return nil }
         if text.hasPrefix("mailto:") { text.removeFirst(7) }
-        if let scheme = text.range(of: "://") , text[..<scheme.lowerBound].allSatisfy({ $0.isLetter || $0 == "+" || $0 == "." || $0 == "-" }) {
+        if let scheme = text.firstRange(of: "://"), text[..<scheme.lowerBound].allSatisfy({ $0.isLetter || $0 == "+" || $0 == "." || $0 == "-" }) {
             text = String(text[scheme.upperBound...])
         } else if text.hasPrefix("//") {
             text.removeFirst(2)
         }
         var path = ""
-        if let end = text.firstIndex(where: { "/?#\\".contains($0) }) {
+        if let end = text.firstIndex(where: { $0 == "/" || $0 == "?" || $0 == "#" || $0 == "\\" }) {
             if text[end] == "/" {
                 let rest = text[end...]
                 path = String(rest[..<(rest.firstIndex(where: { "?#".contains($0) }) ?? rest.endIndex)])

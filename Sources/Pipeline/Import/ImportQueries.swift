@@ -262,8 +262,11 @@ enum ImportQueries {
 
     static func truncate(_ table: StageTable) -> String { "TRUNCATE " + quoteIdentifier(table.rawValue) }
 
-    /// Temporary tables are never auto-analyzed; the upsert needs row counts.
-    static func analyze(_ table: StageTable) -> String { "ANALYZE " + quoteIdentifier(table.rawValue) }
+    /// Temporary tables are never auto-analyzed; the upsert needs row counts
+    /// and the distinct keys it keeps the latest line of. Only those columns:
+    /// statistics of every column (a sort each) were about a sixth of
+    /// PostgreSQL's work in normalize.
+    static func analyze(_ table: StageTable) -> String { "ANALYZE " + quoteIdentifier(table.rawValue) + " (source_id, line)" }
 
     static let saveRejects = """
         WITH saved AS (
