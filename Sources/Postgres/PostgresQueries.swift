@@ -2,6 +2,13 @@
 enum PostgresQueries {
     static let notify = "SELECT pg_notify($1, $2)"
 
+    // `Connection.forEachRow`: the query (and its parameters) follow the
+    // DECLARE; FETCH takes no parameter, so its count (an integer, never
+    // input text) is written into the statement.
+    static let declareRowCursor = "DECLARE marketmap_rows NO SCROLL CURSOR FOR "
+    static func fetchRowCursor(_ count: Int) -> String { "FETCH FORWARD \(count) FROM marketmap_rows" }
+    static let closeRowCursor = "CLOSE marketmap_rows"
+
     // Migrations. The ledger table is created here because it must exist
     // before the first migration can be recorded.
     static let migrationLockKey = 7_243_106_118_201_001  // "marketmap migrate"

@@ -81,12 +81,14 @@ public struct MarketReports: Sendable {
         var ids: [Int] = []
         var accounts: [TerritoryAccount] = []
         // Read before clearing: the previous assignment is the owner of accounts the CRM has none for.
-        let rows = reps.isEmpty ? [] : try db.query(ReportQueries.territoryAccounts, product, asOf, settings.staleMonths, settings.segmentField).map { $0 }
-        for row in rows {
-            ids.append(try row.decode(0))
-            accounts.append(TerritoryAccount(
-                valuation: try row.decode(1), region: try row.decode(2), segment: try row.decode(3), owner: try row.decode(4),
-                isPartner: try row.decode(5), isStale: try row.decode(6)))
+        // Streamed: the accounts grow with the market, and the assigner holds them once, compactly.
+        if !reps.isEmpty {
+            try db.forEachRow(ReportQueries.territoryAccounts, product, asOf, settings.staleMonths, settings.segmentField) { row in
+                ids.append(try row.decode(0))
+                accounts.append(TerritoryAccount(
+                    valuation: try row.decode(1), region: try row.decode(2), segment: try row.decode(3), owner: try row.decode(4),
+                    isPartner: try row.decode(5), isStale: try row.decode(6)))
+            }
         }
         try db.execute(ReportQueries.clearAssignments)
         guard !reps.isEmpty else { return nil }
