@@ -28,22 +28,23 @@ BEGIN
     RETURN NULL;
 END $$;
 
-CREATE TRIGGER golden_accounts_inserted AFTER INSERT ON golden_accounts
-    REFERENCING NEW TABLE AS changed_rows FOR EACH STATEMENT EXECUTE FUNCTION note_account_changes('id');
-CREATE TRIGGER golden_accounts_updated AFTER UPDATE ON golden_accounts
-    REFERENCING NEW TABLE AS changed_rows FOR EACH STATEMENT EXECUTE FUNCTION note_account_changes('id');
-CREATE TRIGGER golden_contacts_inserted AFTER INSERT ON golden_contacts
-    REFERENCING NEW TABLE AS changed_rows FOR EACH STATEMENT EXECUTE FUNCTION note_account_changes('golden_account_id');
-CREATE TRIGGER golden_contacts_updated AFTER UPDATE ON golden_contacts
-    REFERENCING NEW TABLE AS changed_rows FOR EACH STATEMENT EXECUTE FUNCTION note_account_changes('golden_account_id');
-CREATE TRIGGER golden_contacts_deleted AFTER DELETE ON golden_contacts
-    REFERENCING OLD TABLE AS changed_rows FOR EACH STATEMENT EXECUTE FUNCTION note_account_changes('golden_account_id');
-CREATE TRIGGER account_enrichment_inserted AFTER INSERT ON account_enrichment
-    REFERENCING NEW TABLE AS changed_rows FOR EACH STATEMENT EXECUTE FUNCTION note_account_changes('golden_id');
-CREATE TRIGGER account_enrichment_updated AFTER UPDATE ON account_enrichment
-    REFERENCING NEW TABLE AS changed_rows FOR EACH STATEMENT EXECUTE FUNCTION note_account_changes('golden_id');
-CREATE TRIGGER account_enrichment_deleted AFTER DELETE ON account_enrichment
-    REFERENCING OLD TABLE AS changed_rows FOR EACH STATEMENT EXECUTE FUNCTION note_account_changes('golden_id');
+-- Per table, event and the column holding the golden account id: what is
+-- noted after each statement (a deleted row's account from the old rows).
+DO $$
+DECLARE t record;
+BEGIN
+    FOR t IN SELECT * FROM (VALUES
+        ('golden_accounts', 'INSERT', 'id'), ('golden_accounts', 'UPDATE', 'id'),
+        ('golden_contacts', 'INSERT', 'golden_account_id'), ('golden_contacts', 'UPDATE', 'golden_account_id'),
+        ('golden_contacts', 'DELETE', 'golden_account_id'),
+        ('account_enrichment', 'INSERT', 'golden_id'), ('account_enrichment', 'UPDATE', 'golden_id'),
+        ('account_enrichment', 'DELETE', 'golden_id')) AS v(tab, event, col)
+    LOOP
+        EXECUTE format(
+            'CREATE TRIGGER %I AFTER %s ON %I REFERENCING %s TABLE AS changed_rows FOR EACH STATEMENT EXECUTE FUNCTION note_account_changes(%L)',
+            t.tab || '_' || lower(t.event) || '_noted', t.event, t.tab, CASE WHEN t.event = 'DELETE' THEN 'OLD' ELSE 'NEW' END, t.col);
+    END LOOP;
+END $$;
 
 -- The largest `account_changes.seq` a stage's job had seen when it ran (null:
 -- recorded before this column; the job then redoes its whole shard).
