@@ -37,7 +37,9 @@ enum ImportQueries {
         )
         SELECT (SELECT count(*) FROM saved)::int8
         """
-    static let analyzeStaging = "ANALYZE import_raw_rows"
+    /// The columns the staging statements join and group by: the raw record
+    /// itself (the widest column, sorted for its statistics) is never compared.
+    static let analyzeStaging = "ANALYZE import_raw_rows (file_id, line, record_id, raw_hash)"
     static let finishStaging = "UPDATE import_files SET rows_read = $2, last_line = $3 WHERE id = $1"
     static let stagedFile = "SELECT source, kind, format, path, header, delimiter FROM import_files WHERE id = $1"
     static let stagedRecords = """
