@@ -69,7 +69,7 @@ public enum Matcher: Sendable, Equatable {
 
     static func same(_ value: FieldValue, _ expected: String) -> Bool {
         if case .number(let number) = value, let other = Double(expected) { return number == other }
-        return value.text.trimmedWhitespace.caseInsensitiveCompare(expected.trimmedWhitespace) == .orderedSame
+        return TextFolding.equalIgnoringCase(value.text.trimmedWhitespace, expected.trimmedWhitespace)
     }
 }
 

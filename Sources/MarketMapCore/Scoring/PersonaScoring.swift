@@ -77,21 +77,60 @@ public struct PersonaRubric: Sendable, Equatable {
         }
     }
 
-    public func fit(_ contact: Contact) -> Fit {
-        let title = Self.phrase(contact.title ?? "")
-        let has = { (phrase: String) in phrase.isEmpty ? false : title.contains(Self.phrase(phrase)) }
-        if negativeTitles.contains(where: has) { return Fit(score: 0, tier: nil) }
-        var score = 0.0
-        score += Self.award(points.title) { Self.level(titles, $0).contains(where: has) }
-        if let seniority = contact.seniority { score += Self.award(points.seniority) { Self.level(self.seniority, $0).contains(seniority) } }
-        if let department = contact.department { score += Self.award(points.department) { Self.level(departments, $0).contains(department) } }
-        if let country = contact.country?.uppercased() { score += Self.award(points.geography) { Self.level(geography, $0).contains(country) } }
-        if let months = contact.monthsInRole {
-            let level = tenureMonths.firstIndex { months < $0 } ?? tenureMonths.count
-            score += level < points.tenure.count ? points.tenure[level] : 0
+    /// A contact's fit. Folds the rubric's phrases each call: a caller that
+    /// scores many contacts prepares the rubric once (`prepared`).
+    public func fit(_ contact: Contact) -> Fit { prepared().fit(contact) }
+
+    /// The rubric with its title phrases folded once, to score many contacts.
+    public func prepared() -> Prepared { Prepared(self) }
+
+    public struct Prepared: Sendable {
+        let rubric: PersonaRubric
+        /// Each phrase as the bytes of `PersonaRubric.phrase` (nil: an empty phrase, which matches nothing).
+        let titles: [[[UInt8]?]]
+        let negativeTitles: [[UInt8]?]
+
+        init(_ rubric: PersonaRubric) {
+            func folded(_ phrase: String) -> [UInt8]? { phrase.isEmpty ? nil : Array(PersonaRubric.phrase(phrase).utf8) }
+            self.rubric = rubric
+            titles = rubric.titles.map { $0.map(folded) }
+            negativeTitles = rubric.negativeTitles.map(folded)
         }
-        let tier: PersonaTier = score >= tiers.tier1 ? .tier1 : score >= tiers.tier2 ? .tier2 : .tier3
-        return Fit(score: score, tier: tier)
+
+        public func fit(_ contact: Contact) -> Fit {
+            let r = rubric
+            // Folded words are letters and digits between single spaces, so a
+            // byte match of " word " is a match of whole words.
+            let title = Array(PersonaRubric.phrase(contact.title ?? "").utf8)
+            let has = { (phrase: [UInt8]?) in phrase.map { Self.contains(title, $0) } ?? false }
+            if negativeTitles.contains(where: has) { return Fit(score: 0, tier: nil) }
+            var score = 0.0
+            score += PersonaRubric.award(r.points.title) { PersonaRubric.level(titles, $0).contains(where: has) }
+            if let seniority = contact.seniority { score += PersonaRubric.award(r.points.seniority) { PersonaRubric.level(r.seniority, $0).contains(seniority) } }
+            if let department = contact.department { score += PersonaRubric.award(r.points.department) { PersonaRubric.level(r.departments, $0).contains(department) } }
+            if let country = contact.country?.uppercased() { score += PersonaRubric.award(r.points.geography) { PersonaRubric.level(r.geography, $0).contains(country) } }
+            if let months = contact.monthsInRole {
+                let level = r.tenureMonths.firstIndex { months < $0 } ?? r.tenureMonths.count
+                score += level < r.points.tenure.count ? r.points.tenure[level] : 0
+            }
+            let tier: PersonaTier = score >= r.tiers.tier1 ? .tier1 : score >= r.tiers.tier2 ? .tier2 : .tier3
+            return Fit(score: score, tier: tier)
+        }
+
+        static func contains(_ haystack: [UInt8], _ needle: [UInt8]) -> Bool {
+            guard needle.count <= haystack.count else { return false }
+            if needle.isEmpty { return true }
+            var start = 0
+            while start + needle.count <= haystack.count {
+                if haystack[start] == needle[0] {
+                    var index = 1
+                    while index < needle.count, haystack[start + index] == needle[index] { index += 1 }
+                    if index == needle.count { return true }
+                }
+                start += 1
+            }
+            return false
+        }
     }
 
     static func level<T>(_ lists: [[T]], _ index: Int) -> [T] { index < lists.count ? lists[index] : [] }

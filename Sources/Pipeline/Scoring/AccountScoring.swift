@@ -61,6 +61,7 @@ public struct AccountScoring: Sendable {
             try db.query(ScoringQueries.saveInputHashes, ids, hashes)
             let contacts = try db.query(ScoringQueries.contactFacts, ids, asOf)
             try db.query(ScoringQueries.deleteContactScores, ids)
+            let personas = config.personas.prepared()
             try db.copyIn(ScoringQueries.copyContactScores) { writer in
                 for row in contacts {
                     let account: Int = try row.decode(1)
@@ -68,7 +69,7 @@ public struct AccountScoring: Sendable {
                         title: try row.decode(2), seniority: (try row.decode(3) as String?).flatMap(Seniority.init(rawValue:)),
                         department: (try row.decode(4) as String?).flatMap(Department.init(rawValue:)), country: try row.decode(5),
                         monthsInRole: try row.decode(6))
-                    let fit = config.personas.fit(contact)
+                    let fit = personas.fit(contact)
                     let priority = Priority.of(account: primaryTier[account] ?? nil, persona: fit.tier)
                     try writer.writeRow([
                         String(try row.decode(0) as Int), String(account), FieldValue.number(fit.score).text, fit.tier.map { String($0.rawValue) }, priority.rawValue,
@@ -91,7 +92,7 @@ public struct AccountScoring: Sendable {
         let keys: [String] = try row.decode(11), values: [String] = try row.decode(12)
         for (key, value) in zip(keys, values) {
             facts["extra." + key] = .text(value)
-            if key.caseInsensitiveCompare("segment") == .orderedSame, facts["segment"] == nil { facts["segment"] = .text(value) }
+            if TextFolding.equalIgnoringCase(key, "segment"), facts["segment"] == nil { facts["segment"] = .text(value) }
         }
         // Enriched fields the golden columns above do not hold (technologies, signals).
         let enrichedKeys: [String] = try row.decode(13), enrichedValues: [String] = try row.decode(14)
