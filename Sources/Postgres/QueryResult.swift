@@ -70,4 +70,25 @@ public struct Row: Sendable {
     public func decode<T: PostgresDecodable>(_ column: String, as type: T.Type = T.self) throws(PostgresError) -> T {
         try decode(try result.column(named: column), as: type)
     }
+
+    /// The whole row as a tuple, one type per column in the statement's order:
+    /// `let (id, name) = try row.decode(Int.self, String?.self)`. A statement
+    /// that gains, loses or reorders a column of another type fails here,
+    /// naming the column, instead of a read by position taking its neighbour.
+    public func decode<each T: PostgresDecodable>(_ types: repeat (each T).Type) throws(PostgresError) -> (repeat each T) {
+        var count = 0
+        for _ in repeat each types { count += 1 }
+        guard count == result.columns.count else {
+            throw .decoding(
+                column: "(" + result.columns.joined(separator: ", ") + ")", type: "row",
+                message: "the result has \(result.columns.count) columns; the decode names \(count) types")
+        }
+        var position = 0
+        return (repeat try next(each types, at: &position))
+    }
+
+    private func next<U: PostgresDecodable>(_ type: U.Type, at position: inout Int) throws(PostgresError) -> U {
+        defer { position += 1 }
+        return try decode(position, as: type)
+    }
 }

@@ -86,6 +86,23 @@ struct TypeRoundTripTests {
         }
     }
 
+    @Test("a row decodes as a tuple in column order; a count of types that is not the result's columns is an error")
+    func tuples() async throws {
+        try await withTestConnection { db in
+            let row = try await db.query("SELECT 7::int8 AS id, 'Acme'::text AS name, NULL::text AS website, 2.5::float8 AS score")[0]
+            let (id, name, website, score) = try row.decode(Int.self, String.self, String?.self, Double.self)
+            #expect(id == 7 && name == "Acme" && website == nil && score == 2.5)
+            let count: Int = try await db.query("SELECT count(*)::int8 FROM generate_series(1, 3)")[0].decode(Int.self)
+            #expect(count == 3)
+            #expect {
+                _ = try row.decode(Int.self, String.self)
+            } throws: { error in
+                "\(error)".contains("the result has 4 columns; the decode names 2 types") && "\(error)".contains("(id, name, website, score)")
+            }
+            #expect(throws: PostgresError.self) { _ = try row.decode(Int.self, Int.self, String?.self, Double.self) }
+        }
+    }
+
     @Test("a decoding error names the column and its type")
     func decodingError() async throws {
         try await withTestConnection { db in
