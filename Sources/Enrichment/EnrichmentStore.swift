@@ -21,7 +21,8 @@ public enum EnrichmentStore {
     public static func cached(provider: String, keys: [String], on db: isolated Connection) throws -> [String: Answer] {
         var answers: [String: Answer] = [:]
         for row in try db.query(EnrichmentQueries.cached, provider, keys) {
-            answers[try row.decode(0)] = Answer(found: try row.decode(1), document: try row.decode(2), fetchedAt: try row.decode(3))
+            let (key, found, document, fetchedAt) = try row.decode(String.self, Bool.self, String.self, String.self)
+            answers[key] = Answer(found: found, document: document, fetchedAt: fetchedAt)
         }
         return answers
     }
@@ -57,8 +58,8 @@ public enum EnrichmentStore {
         return try db.withTransaction {
             let row = try db.query(EnrichmentQueries.lockBudget, run)
             guard row.count == 1 else { throw EnrichmentError.noBudget(run: run) }
-            var limits: [(budget: Double?, spent: Double)] = [(try row[0].decode(0), try row[0].decode(1))]
-            if let part = try db.query(EnrichmentQueries.lockPool, run, pool.rawValue).first { limits.append((try part.decode(0), try part.decode(1))) }
+            var limits: [(budget: Double?, spent: Double)] = [try row[0].decode(Double?.self, Double.self)]
+            if let part = try db.query(EnrichmentQueries.lockPool, run, pool.rawValue).first { limits.append(try part.decode(Double?.self, Double.self)) }
             var count = calls.count
             for (budget, spent) in limits {
                 if let budget, cost > 0 { count = min(count, max(0, Int(((budget - spent) / cost + 1e-9).rounded(.down)))) }
@@ -69,7 +70,8 @@ public enum EnrichmentStore {
             try db.query(EnrichmentQueries.chargePool, run, pool.rawValue, cost * Double(count))
             var ids: [String: Int] = [:]
             for line in try db.query(EnrichmentQueries.reserve, run, provider, cost, chosen.map(\.golden), chosen.map(\.key), pool.rawValue) {
-                ids[try line.decode(1)] = try line.decode(0)
+                let (id, key) = try line.decode(Int.self, String.self)
+                ids[key] = id
             }
             return ids
         }
@@ -97,7 +99,7 @@ public enum EnrichmentStore {
     /// second across every worker of the fleet.
     public static func takeRate(provider: String, wanted: Int, limit: Int, on db: isolated Connection) throws -> Int {
         let rows = try db.query(EnrichmentQueries.takeRate, provider, wanted, limit)
-        return rows.count == 1 ? Int(try rows[0].decode(0, as: Int32.self)) : 0
+        return rows.count == 1 ? Int(try rows[0].decode(Int32.self) as Int32) : 0
     }
 
     public static func forgetOldRateWindows(on db: isolated Connection) throws {
@@ -118,7 +120,7 @@ public enum EnrichmentStore {
         try db.withTransaction {
             try db.query(EnrichmentQueries.lockProviderFile, provider.name)
             let loaded = try db.query(EnrichmentQueries.providerFile, provider.name)
-            if loaded.count == 1, try loaded[0].decode(0, as: String.self) == fingerprint { return }
+            if loaded.count == 1, try loaded[0].decode(String.self) == fingerprint { return }
             try db.query(manyPerKey ? EnrichmentQueries.clearPeopleRows : EnrichmentQueries.clearProviderRows, provider.name)
             if !manyPerKey { try db.execute(EnrichmentQueries.stageProviderRows) }
             // Streamed into the table (the coordinator held a whole file's rows before:
@@ -172,7 +174,10 @@ public enum EnrichmentStore {
             rows = try db.query(EnrichmentQueries.tableRows(table: name, column: table.keyColumn), keys)
         }
         var documents: [String: [String]] = [:]
-        for row in rows { documents[try row.decode(0), default: []].append(try row.decode(1)) }
+        for row in rows {
+            let (key, document) = try row.decode(String.self, String.self)
+            documents[key, default: []].append(document)
+        }
         return documents
     }
 

@@ -50,7 +50,7 @@ public struct JobQueue: Sendable {
     public func heartbeat(_ claims: [Claim], on db: isolated Connection) throws -> Set<String> {
         guard !claims.isEmpty else { return [] }
         let rows = try db.query(QueueQueries.heartbeat, claims.map(\.job), claims.map(\.id), leaseSeconds)
-        return Set(try rows.map { row throws(PostgresError) in try row.decode(0, as: String.self) })
+        return Set(try rows.map { row throws(PostgresError) in try row.decode(String.self) })
     }
 
     /// Completes (deletes) jobs inside the caller's transaction, so they
@@ -60,7 +60,7 @@ public struct JobQueue: Sendable {
     /// current; the caller must then roll back.
     public func complete(_ jobs: [ClaimedJob], secondsEach: Double? = nil, on db: isolated Connection) throws {
         guard !jobs.isEmpty else { return }
-        let completed: Int = try db.query(QueueQueries.complete, jobs.map(\.id), jobs.map(\.claimID), secondsEach)[0].decode(0)
+        let completed: Int = try db.query(QueueQueries.complete, jobs.map(\.id), jobs.map(\.claimID), secondsEach)[0].decode(Int.self)
         guard completed == jobs.count else { throw QueueError.leaseLost(expected: jobs.count, completed: completed) }
         for (kind, count) in Dictionary(grouping: jobs, by: \.kind).mapValues(\.count) {
             Counter(label: "marketmap_jobs_completed_total", dimensions: [("kind", kind)]).increment(by: count)
@@ -112,10 +112,9 @@ public struct JobQueue: Sendable {
     public func reapExpired(on db: isolated Connection) throws -> (requeued: Int, dead: Int) {
         let rows = try db.query(QueueQueries.reapExpired)
         guard let row = rows.first else { return (0, 0) }
-        let requeued: Int = try row.decode(0)
-        let dead: Int = try row.decode(1)
+        let (requeued, dead, kinds) = try row.decode(Int.self, Int.self, [String].self)
         if dead > 0 {
-            for kind in try row.decode(2, as: [String].self) {
+            for kind in kinds {
                 Counter(label: "marketmap_jobs_dead_total", dimensions: [("kind", kind), ("cause", DeadLetterCause.leaseExpiries.rawValue)]).increment()
             }
         }
@@ -132,8 +131,7 @@ public struct JobQueue: Sendable {
         let revived = try db.query(QueueQueries.retryDeadLetters, ids, runs, all)
         var reopened = Set<String>()
         for row in revived {
-            let run: Int = try row.decode(0)
-            let stage: String = try row.decode(1)
+            let (run, stage) = try row.decode(Int.self, String.self)
             guard reopened.insert("\(run)/\(stage)").inserted else { continue }
             try db.query(QueueQueries.reopenRun, run)
             try db.query(QueueQueries.reopenStage, run, stage)
@@ -163,7 +161,7 @@ public struct JobQueue: Sendable {
     /// `olderThanSeconds`. Returns (runs, dead letters) deleted.
     public func purge(olderThanSeconds: Double, on db: isolated Connection) throws -> (Int, Int) {
         let dead = try db.query(QueueQueries.purgeDead, olderThanSeconds).affectedRows ?? 0
-        let runs: Int = try db.query(QueueQueries.purgeRuns, olderThanSeconds)[0].decode(0)
+        let runs: Int = try db.query(QueueQueries.purgeRuns, olderThanSeconds)[0].decode(Int.self)
         return (runs, dead)
     }
 

@@ -266,7 +266,7 @@ enum QueueQueries {
         ORDER BY s.position
         """
     static let recentRuns = """
-        SELECT id, pipeline, state, coalesce(error, ''), created_at, finished_at
+        SELECT id, pipeline, state, coalesce(error, '')
         FROM runs ORDER BY id DESC LIMIT $1
         """
     static let runState = "SELECT state, coalesce(error, '') FROM runs WHERE id = $1"

@@ -74,14 +74,15 @@ public struct Runs: Sendable {
     public init(queue: JobQueue) { self.queue = queue }
 
     public func create(pipeline: String, params: PostgresJSON, stages: [String], on db: isolated Connection) throws -> Int {
-        let id: Int = try db.query(QueueQueries.createRun, pipeline, params.text)[0].decode(0)
+        let id: Int = try db.query(QueueQueries.createRun, pipeline, params.text)[0].decode(Int.self)
         try db.query(QueueQueries.createStages, id, stages)
         return id
     }
 
     public func active(on db: isolated Connection) throws -> [RunInfo] {
         try db.query(QueueQueries.activeRuns).map { row throws(PostgresError) in
-            RunInfo(id: try row.decode(0), pipeline: try row.decode(1), params: PostgresJSON(try row.decode(2)))
+            let (id, pipeline, params) = try row.decode(Int.self, String.self, String.self)
+            return RunInfo(id: id, pipeline: pipeline, params: PostgresJSON(params))
         }
     }
 
@@ -168,14 +169,15 @@ public struct Runs: Sendable {
 
     public func recent(limit: Int, on db: isolated Connection) throws -> [(id: Int, pipeline: String, state: RunState, error: String)] {
         try db.query(QueueQueries.recentRuns, limit).map { row throws(PostgresError) in
-            (try row.decode(0), try row.decode(1), try row.decode(2), try row.decode(3))
+            try row.decode(Int.self, String.self, RunState.self, String.self)
         }
     }
 
     /// A run's state and error, cheaply (for polling).
     public func state(_ run: Int, on db: isolated Connection) throws -> (state: RunState, error: String)? {
         guard let row = try db.query(QueueQueries.runState, run).first else { return nil }
-        return (try row.decode(0), try row.decode(1))
+        let (state, error) = try row.decode(RunState.self, String.self)
+        return (state, error)
     }
 
     /// Leases one finished, unreported run to the reporter for `leaseSeconds`;
@@ -183,7 +185,8 @@ public struct Runs: Sendable {
     /// the lease ends.
     public func claimUnreported(leaseSeconds: Double = 900, on db: isolated Connection) throws -> (id: Int, pipeline: String, state: RunState, error: String)? {
         guard let row = try db.query(QueueQueries.claimUnreportedRun, leaseSeconds).first else { return nil }
-        return (try row.decode(0), try row.decode(1), try row.decode(2), try row.decode(3))
+        let (id, pipeline, state, error) = try row.decode(Int.self, String.self, RunState.self, String.self)
+        return (id, pipeline, state, error)
     }
 
     /// The run's reports are complete.
@@ -199,6 +202,6 @@ public struct Runs: Sendable {
 
     /// Takes the coordinator's leadership lock on this session if free.
     public func tryLeadership(on db: isolated Connection) throws -> Bool {
-        try db.query(QueueQueries.tryLeadership, QueueQueries.coordinatorLockKey)[0].decode(0)
+        try db.query(QueueQueries.tryLeadership, QueueQueries.coordinatorLockKey)[0].decode(Bool.self)
     }
 }

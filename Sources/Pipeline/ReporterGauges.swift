@@ -18,31 +18,33 @@ final class ReporterGauges: Sendable {
     func refresh(on db: isolated Connection) throws {
         var current: Set<[String]> = []
         for row in try db.query(PipelineQueries.gaugeQueue) {
-            let labels: [String] = [try row.decode(0), try row.decode(1), try row.decode(2)]
+            let (stage, kind, state, jobs) = try row.decode(String.self, String.self, String.self, Int.self)
+            let labels = [stage, kind, state]
             current.insert(labels)
-            gauge("marketmap_queue_jobs", labels).record(try row.decode(3, as: Int.self))
+            gauge("marketmap_queue_jobs", labels).record(jobs)
         }
         let gone = seenQueue.withLock { seen in
             defer { seen = current }
             return seen.subtracting(current)
         }
         for labels in gone { gauge("marketmap_queue_jobs", labels).record(0) }
-        let totals = try db.query(PipelineQueries.gaugeTotals)[0]
-        Gauge(label: "marketmap_dead_letters").record(try totals.decode(0, as: Int.self))
-        for (index, state) in [RunState.running, .done, .failed].enumerated() {
-            Gauge(label: "marketmap_runs", dimensions: [("state", state.rawValue)]).record(try totals.decode(1 + index, as: Int.self))
+        let (dead, running, done, failed) = try db.query(PipelineQueries.gaugeTotals)[0].decode(Int.self, Int.self, Int.self, Int.self)
+        Gauge(label: "marketmap_dead_letters").record(dead)
+        for (state, runs) in [(RunState.running, running), (.done, done), (.failed, failed)] {
+            Gauge(label: "marketmap_runs", dimensions: [("state", state.rawValue)]).record(runs)
         }
         if rowsCounted.withLock({ $0.map { $0.duration(to: .now) >= Self.rowsInterval } ?? true }) {
-            let rows = try db.query(PipelineQueries.gaugeRows)[0]
-            for (index, table) in ["source_accounts", "golden_accounts", "golden_contacts"].enumerated() {
-                Gauge(label: "marketmap_rows", dimensions: [("table", table)]).record(try rows.decode(index, as: Int.self))
+            let (source, golden, contacts) = try db.query(PipelineQueries.gaugeRows)[0].decode(Int.self, Int.self, Int.self)
+            for (table, rows) in [("source_accounts", source), ("golden_accounts", golden), ("golden_contacts", contacts)] {
+                Gauge(label: "marketmap_rows", dimensions: [("table", table)]).record(rows)
             }
             rowsCounted.withLock { $0 = .now }
         }
         if let latest = try db.query(PipelineQueries.gaugeLatestRun).first {
-            Gauge(label: "marketmap_latest_run_id").record(try latest.decode(0, as: Int.self))
-            Gauge(label: "marketmap_latest_run_duration_seconds").record(try latest.decode(1, as: Double.self))
-            Gauge(label: "marketmap_latest_run_credits_spent").record(try latest.decode(2, as: Double.self))
+            let (id, seconds, credits) = try latest.decode(Int.self, Double.self, Double.self)
+            Gauge(label: "marketmap_latest_run_id").record(id)
+            Gauge(label: "marketmap_latest_run_duration_seconds").record(seconds)
+            Gauge(label: "marketmap_latest_run_credits_spent").record(credits)
         }
     }
 

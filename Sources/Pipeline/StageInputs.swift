@@ -36,7 +36,7 @@ struct StageInputs: Sendable, Equatable {
     /// `shard` had seen when it last ran with these settings; nil when it
     /// never did, so it redoes its whole shard.
     func changesSeen(stage: MarketStage, shard: Int, on db: isolated Connection) throws -> Int? {
-        try db.query(PipelineQueries.changesSeen, stage.rawValue, shard, shards, configHash, version, asOf).first?.decode(0)
+        try db.query(PipelineQueries.changesSeen, stage.rawValue, shard, shards, configHash, version, asOf).first?.decode(Int.self)
     }
 
     /// Records that run `run`'s job `shard` of `stage` consumed these

@@ -180,7 +180,7 @@ public final class EmbeddedServer: Sendable {
 
     private func createDatabase() async throws {
         let admin = try await Connection.connect(connectionConfig.withDatabase("postgres"))
-        let exists = try await admin.query(PostgresQueries.databaseExists, options.database)[0].decode(0, as: Bool.self)
+        let exists = try await admin.query(PostgresQueries.databaseExists, options.database)[0].decode(Bool.self)
         if !exists {
             do {
                 try await admin.execute("CREATE DATABASE " + quoteIdentifier(options.database))

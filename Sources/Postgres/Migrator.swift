@@ -171,7 +171,7 @@ extension Connection {
     }
 
     func migrationStatus(_ migrator: Migrator) throws -> [(version: Int, name: String, status: MigrationStatus)] {
-        let ledger = try query(PostgresQueries.ledgerExists)[0].decode(0, as: Bool.self)
+        let ledger = try query(PostgresQueries.ledgerExists)[0].decode(Bool.self)
         let applied = ledger ? try appliedMigrations() : [:]
         var rows: [(version: Int, name: String, status: MigrationStatus)] = []
         for file in migrator.files {
@@ -192,9 +192,8 @@ extension Connection {
     private func appliedMigrations() throws(PostgresError) -> [Int: AppliedMigration] {
         var applied: [Int: AppliedMigration] = [:]
         for row in try query(PostgresQueries.appliedMigrations) {
-            let record = AppliedMigration(
-                version: try row.decode(0), name: try row.decode(1), checksum: try row.decode(2),
-                appliedAt: try row.decode(3))
+            let (version, name, checksum, appliedAt) = try row.decode(Int.self, String.self, String.self, Date.self)
+            let record = AppliedMigration(version: version, name: name, checksum: checksum, appliedAt: appliedAt)
             applied[record.version] = record
         }
         return applied
@@ -202,6 +201,6 @@ extension Connection {
 
     /// SHA-256 of the file's text, computed by the server (no crypto dependency).
     func checksum(_ sql: String) throws(PostgresError) -> String {
-        try query(PostgresQueries.checksum, sql)[0].decode(0)
+        try query(PostgresQueries.checksum, sql)[0].decode(String.self)
     }
 }

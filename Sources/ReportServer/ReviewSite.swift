@@ -63,7 +63,7 @@ final class ReviewSite: Sendable {
 
     /// The latest reported market run's report.html, as the reporter wrote it.
     func report(_ request: Request) async throws -> Response {
-        let run = try await database.transaction { db in try db.query(ReportServerQueries.latestReportedRun).first?.decode(0, as: Int.self) }
+        let run = try await database.transaction { db in try db.query(ReportServerQueries.latestReportedRun).first?.decode(Int.self) }
         guard let run else {
             return Self.page(PageLayout.problem("No report yet", "No market run has been reported yet: the page appears once a run ends.", context(request)), .notFound)
         }
@@ -102,9 +102,8 @@ final class ReviewSite: Sendable {
             let keys = Array(Set(decisions.flatMap { [$0.a] + ($0.b.map { [$0] } ?? []) }))
             var golden: [RecordKey: Int64] = [:]
             for row in try db.query(ReportServerQueries.goldenIDs, keys.map(\.source), keys.map(\.sourceID)) {
-                if let id = try row.decode(2, as: Int?.self) {
-                    golden[RecordKey(source: try row.decode(0), sourceID: try row.decode(1))] = Int64(id)
-                }
+                let (source, sourceID, id) = try row.decode(String.self, String.self, Int?.self)
+                if let id { golden[RecordKey(source: source, sourceID: sourceID)] = Int64(id) }
             }
             return (decisions, golden)
         }

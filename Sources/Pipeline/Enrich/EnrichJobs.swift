@@ -78,7 +78,7 @@ enum EnrichJobs {
 
         /// The run's settings and the contents of the provider files loaded when the stage was planned.
         private func inputs(_ settings: RunSettings, on db: isolated Connection) throws -> StageInputs {
-            StageInputs(settings).including(try db.query(EnrichQueries.providerFiles)[0].decode(0))
+            StageInputs(settings).including(try db.query(EnrichQueries.providerFiles)[0].decode(String.self))
         }
     }
 }

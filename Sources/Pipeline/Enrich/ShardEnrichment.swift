@@ -57,7 +57,7 @@ struct ShardEnrichment {
             ?? db.query(ScoringQueries.crmFacts, shard, shards)
         for row in rows {
             let facts = try AccountScoring.facts(row)
-            accounts.append(Account(id: try row.decode(0), facts: facts, missingAtStart: !waterfall.missing(facts).isEmpty))
+            accounts.append(Account(id: try row.decode("id"), facts: facts, missingAtStart: !waterfall.missing(facts).isEmpty))
         }
         try EnrichmentStore.forgetOldRateWindows(on: db)
         for provider in settings.providers {

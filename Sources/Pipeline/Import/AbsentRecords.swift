@@ -15,13 +15,12 @@ extension Importer {
     ) throws -> Int {
         let table = ImportQueries.StageTable(kind)
         try db.execute(ImportQueries.analyzeStaging)
-        let counts = try db.query(ImportQueries.countAbsent(table), source, files)[0]
-        let absent: Int = try counts.decode(0), total: Int = try counts.decode(1)
+        let (absent, total) = try db.query(ImportQueries.countAbsent(table), source, files)[0].decode(Int.self, Int.self)
         guard absent > 0 else { return 0 }
         if Double(absent) > Double(total) * maxShare {
             throw ImportError.tooManyAbsent(source: source, kind: kind.rawValue, absent: absent, total: total, limit: maxShare)
         }
-        let removed: Int = try db.query(ImportQueries.removeAbsent(table), source, files, run, kind.rawValue)[0].decode(0)
+        let removed = try db.query(ImportQueries.removeAbsent(table), source, files, run, kind.rawValue)[0].decode(Int.self)
         logger.info("records absent from a full export removed", metadata: [
             "source": "\(source)", "kind": "\(kind.rawValue)", "removed": "\(removed)", "of": "\(total)",
         ])

@@ -48,10 +48,10 @@ extension Importer {
         let derives = RecordIdentity.derives(kind: kind, format: format, mapping: mapping)
         let repeatedHeader = RepeatedHeader(header.fields)
         return try db.withTransaction {
-            let fileID: Int = try db.query(
+            let fileID = try db.query(
                 ImportQueries.startFile, source, kind.rawValue, format.rawValue, path, header.fields, String(UnicodeScalar(delimiter)),
                 layout.encoding.rawValue
-            )[0].decode(0)
+            )[0].decode(Int.self)
             let rejects = try CopySpool()
             var read = 0, lastLine = header.line
             let chunks = try TextChunks(path: path, layout: layout)
@@ -112,7 +112,7 @@ extension Importer {
             try db.execute(ImportQueries.createRejectStage)
             try db.execute(ImportQueries.truncateRejectStage)
             try db.copyIn(ImportQueries.copyRejectStage) { writer in try rejects.replay { try writer.write($0) } }
-            let rejected: Int = try db.query(ImportQueries.saveRejects, fileID, source, kind.rawValue, path)[0].decode(0)
+            let rejected = try db.query(ImportQueries.saveRejects, fileID, source, kind.rawValue, path)[0].decode(Int.self)
             try db.query(ImportQueries.finishStaging, fileID, read, lastLine)
             return StagedFile(fileID: fileID, read: read, rejected: rejected, lastLine: lastLine, hasRecordIDs: keyColumn != nil, notes: layout.notes)
         }
@@ -133,10 +133,10 @@ extension Importer {
             var rejected = 0
             for file in files {
                 guard let info = try db.query(ImportQueries.stagedFile, file).first,
-                    let kind = RecordKind(rawValue: try info.decode(1))
+                    let kind = RecordKind(rawValue: try info.decode("kind"))
                 else { continue }
-                rejected += try db.query(ImportQueries.rejectDuplicateRecordIDs, file, RecordIdentity.derivedFrom(kind))[0].decode(0) as Int
-                try db.query(ImportQueries.skipUnchanged(ImportQueries.StageTable(kind)), file, try info.decode(0, as: String.self))
+                rejected += try db.query(ImportQueries.rejectDuplicateRecordIDs, file, RecordIdentity.derivedFrom(kind))[0].decode(Int.self)
+                try db.query(ImportQueries.skipUnchanged(ImportQueries.StageTable(kind)), file, try info.decode("source", as: String.self))
             }
             return rejected
         }

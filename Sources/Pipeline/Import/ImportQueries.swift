@@ -62,7 +62,7 @@ enum ImportQueries {
     static let stagedRecordCount = "SELECT count(*)::int8 FROM import_raw_rows"
     static let fileReport = """
         SELECT path, source, kind, rows_read, rows_new, rows_changed, rows_unchanged,
-            (SELECT count(*) FROM rejected_rows WHERE import_file_id = $1)::int8, encoding, delimiter
+            (SELECT count(*) FROM rejected_rows WHERE import_file_id = $1)::int8 AS rejected, encoding, delimiter
         FROM import_files WHERE id = $1
         """
     static let createAccountStage = """

@@ -157,12 +157,15 @@ public struct Importer: Sendable {
     public func report(file: Int, on db: isolated Connection) throws -> ImportReport {
         let row = try db.query(ImportQueries.fileReport, file)[0]
         var reasons: [String: Int] = [:]
-        for reason in try db.query(ImportQueries.rejectReasons, file) { reasons[try reason.decode(0)] = try reason.decode(1) }
-        let new: Int = try row.decode(4), changed: Int = try row.decode(5)
+        for reason in try db.query(ImportQueries.rejectReasons, file) {
+            let (why, count) = try reason.decode(String.self, Int.self)
+            reasons[why] = count
+        }
+        let new: Int = try row.decode("rows_new"), changed: Int = try row.decode("rows_changed")
         return ImportReport(
-            file: try row.decode(0), source: try row.decode(1), kind: try row.decode(2), read: try row.decode(3),
-            new: new, changed: changed, unchanged: try row.decode(6), rejected: try row.decode(7), loaded: new + changed,
-            rejectedByReason: reasons, encoding: try row.decode(8), delimiter: try row.decode(9))
+            file: try row.decode("path"), source: try row.decode("source"), kind: try row.decode("kind"), read: try row.decode("rows_read"),
+            new: new, changed: changed, unchanged: try row.decode("rows_unchanged"), rejected: try row.decode("rejected"), loaded: new + changed,
+            rejectedByReason: reasons, encoding: try row.decode("encoding"), delimiter: try row.decode("delimiter"))
     }
 
 }

@@ -32,9 +32,10 @@ extension Importer {
         try db.withTransaction {
             let rows = try db.query(ImportQueries.stagedFile, file)
             guard let info = rows.first else { throw NormalizeError.unknownFile(file) }
-            let source: String = try info.decode(0), path: String = try info.decode(3)
-            guard let kind = RecordKind(rawValue: try info.decode(1)), let format = ExportFormat(rawValue: try info.decode(2)),
-                let header: [String] = try info.decode(4), let delimiter = (try info.decode(5) as String).utf8.first
+            let (source, kindName, formatName, path, header, delimiterText) = try info.decode(
+                String.self, String.self, String.self, String.self, [String]?.self, String.self)
+            guard let kind = RecordKind(rawValue: kindName), let format = ExportFormat(rawValue: formatName),
+                let header, let delimiter = delimiterText.utf8.first
             else { throw NormalizeError.badFileRow(file, "kind, format, header or delimiter is missing") }
             let stage = try stage(kind, source: source, header: header, format: format, path: path)
 
@@ -52,9 +53,8 @@ extension Importer {
             let rejects = try CopySpool()
             try db.copyIn(stage.copy) { writer in
                 for record in records {
-                    let line: Int = try record.decode(0)
-                    var text: String = try record.decode(1)
-                    let rawHash: String? = try record.decode(2)
+                    let (line, recordText, rawHash) = try record.decode(Int.self, String.self, String?.self)
+                    var text = recordText
                     let cells = text.withUTF8 { CSVParser.fields(of: UnsafeRawBufferPointer($0), delimiter: delimiter) }
                     switch stage.map(cells) {
                     case .success(let fields): try writer.writeRow([String(line)] + fields + [rawHash])
@@ -64,11 +64,9 @@ extension Importer {
             }
             try db.copyIn(ImportQueries.copyRejectStage) { writer in try rejects.replay { try writer.write($0) } }
             try db.execute(ImportQueries.analyze(stage.table))
-            let written = try db.query(stage.upsert, source, file)[0]
-            counts.new = try written.decode(0)
-            counts.changed = try written.decode(1)
-            counts.unchanged = try written.decode(2) as Int - counts.new - counts.changed
-            counts.rejected = try db.query(ImportQueries.saveRejects, file, source, kind.rawValue, path)[0].decode(0)
+            let (new, changed, latest) = try db.query(stage.upsert, source, file)[0].decode(Int.self, Int.self, Int.self)
+            (counts.new, counts.changed, counts.unchanged) = (new, changed, latest - new - changed)
+            counts.rejected = try db.query(ImportQueries.saveRejects, file, source, kind.rawValue, path)[0].decode(Int.self)
             try db.query(ImportQueries.deleteStagedRecords, file, lines.lowerBound, lines.upperBound)
             try db.query(ImportQueries.addNormalizeCounts, file, counts.new, counts.changed, counts.unchanged)
             try db.query(ImportQueries.finishFileIfNormalized, file)
@@ -83,9 +81,9 @@ extension Importer {
     /// and total after each range. Returns the ids of the files it finished.
     @discardableResult
     public func normalizeStaged(on db: isolated Connection, progress: (Int, Int) -> Void = { _, _ in }) throws -> [Int] {
-        let files = try db.query(ImportQueries.stagedFiles).map { (try $0.decode(0, as: Int.self), try $0.decode(1, as: Int.self)) }
+        let files = try db.query(ImportQueries.stagedFiles).map { try $0.decode(Int.self, Int.self) }
         try prepareStaged(files: files.map(\.0), on: db)
-        let total: Int = try db.query(ImportQueries.stagedRecordCount)[0].decode(0)
+        let total = try db.query(ImportQueries.stagedRecordCount)[0].decode(Int.self)
         var done = 0
         for (file, lastLine) in files {
             for from in stride(from: 1, through: lastLine, by: linesPerJob) {

@@ -66,12 +66,11 @@ public struct AccountMerger: Sendable {
             try survive(run: 0, shard: 0, runID: nil, on: db)
             try finish(run: 0, runID: nil, on: db)
             try Self.dropResolveRows(run: 0, on: db)
-            let summary = try db.query(MergeQueries.summary)[0]
-            let sources: Int = try summary.decode(0)
-            let golden: Int = try summary.decode(1)
+            let (sources, golden, nameMatches, withConflicts, reviewItems) = try db.query(MergeQueries.summary)[0].decode(
+                Int.self, Int.self, Int.self, Int.self, Int.self)
             return MergeReport(
                 sourceRecords: sources, goldenAccounts: golden, mergedDuplicates: sources - golden,
-                nameMatches: try summary.decode(2), withConflicts: try summary.decode(3), reviewItems: try summary.decode(4),
+                nameMatches: nameMatches, withConflicts: withConflicts, reviewItems: reviewItems,
                 decisionsUnapplied: resolution.unapplied.count)
         }
     }
@@ -204,7 +203,7 @@ public struct AccountMerger: Sendable {
         } catch let error where error.sqlState == "55P03" {
             return false
         }
-        return try !db.query(MergeQueries.otherRunsResolveRows, run)[0].decode(0, as: Bool.self)
+        return try !db.query(MergeQueries.otherRunsResolveRows, run)[0].decode(Bool.self)
     }
 
     /// Marks the shard's golden accounts survivorship must compute
@@ -222,7 +221,7 @@ public struct AccountMerger: Sendable {
             try db.execute(MergeQueries.keepShardStale)
         }
         try db.execute(MergeQueries.analyzeStale)
-        return try db.query(MergeQueries.staleCount)[0].decode(0)
+        return try db.query(MergeQueries.staleCount)[0].decode(Int.self)
     }
 
     /// Streams the stale accounts' members grouped by golden id, computes each

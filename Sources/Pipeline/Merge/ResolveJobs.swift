@@ -102,7 +102,7 @@ enum ResolveJobs {
         func handle(_ job: ClaimedJob, context: JobContext, on db: isolated Connection) throws {
             let shards = try job.arguments(ComponentsArguments.self).shards
             try db.execute(MergeQueries.numberRecords)
-            let count: Int = try db.query(MergeQueries.recordCount)[0].decode(0)
+            let count = try db.query(MergeQueries.recordCount)[0].decode(Int.self)
             try db.execute(MergeQueries.analyzeRunEdges)
             try db.query(MergeQueries.fillLinks, job.runID)
             context.progress(job, done: 30, total: 100)

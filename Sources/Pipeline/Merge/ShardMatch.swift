@@ -34,14 +34,15 @@ public enum ShardMatch {
         while true {
             let rows = try db.query(MergeQueries.staleKeyRecords, after.0, after.1, MatchBlocks.version, page)
             guard let last = rows.last else { return total }
-            after = (try last.decode(0), try last.decode(1))
+            after = (try last.decode("source", as: String.self), try last.decode("source_id", as: String.self))
             try db.execute(MergeQueries.truncateRekey)
             try db.copyIn(MergeQueries.copyRekey) { writer in
                 for row in rows {
+                    let (source, sourceID, name, domain, country, preventOverride, city, rawName) = try row.decode(
+                        String.self, String.self, String?.self, String?.self, String?.self, Bool.self, String?.self, String?.self)
                     let record = MatchRecord(
-                        key: RecordKey(source: try row.decode(0), sourceID: try row.decode(1)), nameNormalized: try row.decode(2),
-                        identityDomain: try row.decode(3), country: try row.decode(4), preventOverride: try row.decode(5),
-                        city: try row.decode(6), rawName: try row.decode(7), platforms: platforms)
+                        key: RecordKey(source: source, sourceID: sourceID), nameNormalized: name, identityDomain: domain, country: country,
+                        preventOverride: preventOverride, city: city, rawName: rawName, platforms: platforms)
                     let keys = MatchBlocks.stored(record)
                     try writer.writeRow([
                         record.key.source, record.key.sourceID, keys.country, arrayLiteral(keys.buckets),
@@ -60,7 +61,7 @@ public enum ShardMatch {
         runID: Int, shard: Int, shards: Int, settings: MatchSettings, platforms: HostingPlatforms, on db: isolated Connection,
         progress: (Double) -> Void = { _ in }
     ) throws -> [MatchEdge] {
-        guard let names: Int = try db.query(MergeQueries.marketNames, runID).first?.decode(0) else {
+        guard let names = try db.query(MergeQueries.marketNames, runID).first?.decode(Int.self) else {
             throw ShardMatchError.noMarketCounts(run: runID)
         }
         let records = try records(shard: shard, shards: shards, platforms: platforms, on: db)
@@ -82,9 +83,12 @@ public enum ShardMatch {
     /// The market's counts (`names` names in all) for the words and names of the shard's records (after `records`).
     static func market(runID: Int, names: Int, on db: isolated Connection) throws -> MarketCounts {
         var counts: [String: Int] = [:]
-        for row in try db.query(MergeQueries.shardTerms, runID) { counts[try row.decode(0)] = try row.decode(1) }
-        let common = try db.query(MergeQueries.shardCommonNames, runID).map { row in
-            (country: try row.decode(0, as: String.self), name: try row.decode(1, as: String.self), records: try row.decode(2, as: Int.self))
+        for row in try db.query(MergeQueries.shardTerms, runID) {
+            let (word, names) = try row.decode(String.self, Int.self)
+            counts[word] = names
+        }
+        let common: [(country: String, name: String, records: Int)] = try db.query(MergeQueries.shardCommonNames, runID).map { row in
+            try row.decode(String.self, String.self, Int.self)
         }
         return MarketCounts(frequencies: TermFrequencies(names: names, counts: counts), commonNames: common)
     }

@@ -62,18 +62,18 @@ public struct MergePlans: Sendable {
 
     /// The instance's CRM: `crm` if given, else the format its accounts were imported with.
     public init(instance: String, crm: CRMKind?, on db: isolated Connection) throws {
-        let imported = try db.query(MergePlanQueries.accountFiles, instance).map { row in
-            (format: try row.decode(0, as: String.self), header: try row.decode(1, as: [String]?.self))
+        let imported: [(format: String, header: [String]?)] = try db.query(MergePlanQueries.accountFiles, instance).map { row in
+            try row.decode(String.self, [String]?.self)
         }
         guard !imported.isEmpty else {
-            throw MergePlanError.unknownInstance(instance, known: try db.query(MergePlanQueries.instances).map { try $0.decode(0) })
+            throw MergePlanError.unknownInstance(instance, known: try db.query(MergePlanQueries.instances).map { try $0.decode(String.self) })
         }
         let formats = Set(imported.map(\.format))
         let named = Set(formats.compactMap { ExportFormat(rawValue: $0).flatMap(CRMKind.init(format:)) })
         guard let kind = crm ?? (named.count == 1 ? named.first : nil) else {
             throw MergePlanError.unknownCRM(instance, formats: formats.sorted())
         }
-        guard try db.query(MergePlanQueries.hasLineage, instance)[0].decode(0, as: Bool.self) else {
+        guard try db.query(MergePlanQueries.hasLineage, instance)[0].decode(Bool.self) else {
             throw MergePlanError.notMerged(instance)
         }
         self.instance = instance
@@ -148,20 +148,16 @@ public struct MergePlans: Sendable {
     }
 
     func summarize(sample: Int?, on db: isolated Connection) throws -> MergePlanSummary {
-        let row = try db.query(MergePlanQueries.counts)[0]
         var summary = MergePlanSummary(instance: instance, crm: crm, sample: sample, files: Self.files + ["merge_plan.json"])
-        summary.groups = try row.decode(0)
-        summary.records = try row.decode(1)
-        summary.steps = try row.decode(2)
-        summary.merged = try row.decode(3)
-        summary.contactsMoved = try row.decode(4)
-        summary.opportunitiesMoved = try row.decode(5)
-        summary.fieldChanges = try row.decode(6)
+        (summary.groups, summary.records, summary.steps, summary.merged, summary.contactsMoved, summary.opportunitiesMoved, summary.fieldChanges) =
+            try db.query(MergePlanQueries.counts)[0].decode(Int.self, Int.self, Int.self, Int.self, Int.self, Int.self, Int.self)
         for size in try db.query(MergePlanQueries.groupSizes) {
-            summary.groupsBySize[String(try size.decode(0, as: Int.self))] = try size.decode(1)
+            let (records, groups) = try size.decode(Int.self, Int.self)
+            summary.groupsBySize[String(records)] = groups
         }
         for field in try db.query(MergePlanQueries.fieldCounts) {
-            summary.fieldChangesByField[try field.decode(0)] = try field.decode(1)
+            let (name, changes) = try field.decode(String.self, Int.self)
+            summary.fieldChangesByField[name] = changes
         }
         return summary
     }

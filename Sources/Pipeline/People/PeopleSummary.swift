@@ -29,21 +29,24 @@ public struct PeopleSummary: Codable, Sendable, Equatable {
     public var failures: [String: Int]
 
     public init?(run: Int, on db: isolated Connection) throws {
-        let stage = try db.query(PeopleQueries.stageOfRun, run)[0]
-        guard try stage.decode(0, as: Bool.self) else { return nil }
-        planOnly = try stage.decode(1)
-        let plan = try db.query(PeopleQueries.planFigures, run)[0]
-        accountsPlanned = try plan.decode(0)
-        personasLacking = ["tier1": try plan.decode(1), "tier2": try plan.decode(2), "tier3": try plan.decode(3)]
-        accountsByTier = ["T1": try plan.decode(4), "T2": try plan.decode(5), "T3": try plan.decode(6)]
-        let figures = try db.query(PeopleQueries.statusFigures, run)[0]
-        (calls, cachedAnswers, credits) = (try figures.decode(0), try figures.decode(1), try figures.decode(2))
-        (plannedCalls, plannedCredits) = (try figures.decode(3), try figures.decode(4))
-        let money = try db.query(PeopleQueries.peopleCredits, run)[0]
-        creditBudget = try money.decode(1, as: Double?.self) ?? money.decode(2, as: Double?.self)
+        let (hasStage, planOnly) = try db.query(PeopleQueries.stageOfRun, run)[0].decode(Bool.self, Bool.self)
+        guard hasStage else { return nil }
+        self.planOnly = planOnly
+        let (planned, need1, need2, need3, t1, t2, t3) = try db.query(PeopleQueries.planFigures, run)[0].decode(
+            Int.self, Int.self, Int.self, Int.self, Int.self, Int.self, Int.self)
+        accountsPlanned = planned
+        personasLacking = ["tier1": need1, "tier2": need2, "tier3": need3]
+        accountsByTier = ["T1": t1, "T2": t2, "T3": t3]
+        (calls, cachedAnswers, credits, plannedCalls, plannedCredits) = try db.query(PeopleQueries.statusFigures, run)[0].decode(
+            Int.self, Int.self, Double.self, Int.self, Double.self)
+        let (_, peopleBudget, runBudget) = try db.query(PeopleQueries.peopleCredits, run)[0].decode(Double.self, Double?.self, Double?.self)
+        creditBudget = peopleBudget ?? runBudget
         func counts(_ sql: String) throws -> [String: Int] {
             var counts: [String: Int] = [:]
-            for row in try db.query(sql, run) { counts[try row.decode(0)] = try row.decode(1) }
+            for row in try db.query(sql, run) {
+                let (key, count) = try row.decode(String.self, Int.self)
+                counts[key] = count
+            }
             return counts
         }
         accounts = try counts(PeopleQueries.statusCounts)

@@ -97,25 +97,25 @@ struct ShardPeople {
         var accounts: [Account] = []
         var facts: [Int: Facts] = [:]
         for row in try db.query(PeopleQueries.chunkAccounts, run, chunk) {
-            guard let tier = AccountTier(rawValue: try row.decode(2)) else { continue }
-            let id: Int = try row.decode(0)
+            let (id, firstContactID, tierName, fit, valuation, need1, need2, need3) = try row.decode(
+                Int.self, Int.self, String.self, Double?.self, Double?.self, Int.self, Int.self, Int.self)
+            guard let tier = AccountTier(rawValue: tierName) else { continue }
             var known: Facts = ["tier": .text(tier.rawValue)]
-            if let fit: Double = try row.decode(3) { known["fit_score"] = .number(fit) }
-            if let valuation: Double = try row.decode(4) { known["valuation"] = .number(valuation) }
+            if let fit { known["fit_score"] = .number(fit) }
+            if let valuation { known["valuation"] = .number(valuation) }
             facts[id] = known
             accounts.append(Account(
-                id: id, firstContactID: try row.decode(1), tier: tier,
-                lacking: PersonaQuota(tier1: try row.decode(5), tier2: try row.decode(6), tier3: try row.decode(7))))
+                id: id, firstContactID: firstContactID, tier: tier, lacking: PersonaQuota(tier1: need1, tier2: need2, tier3: need3)))
         }
         let ids = accounts.map(\.id)
         guard !ids.isEmpty else { return [] }
         for row in try db.query(ScoringQueries.accountFactsOfIDs, ids) {
-            facts[try row.decode(0), default: [:]].merge(try AccountScoring.facts(row)) { planned, _ in planned }
+            facts[try row.decode("id"), default: [:]].merge(try AccountScoring.facts(row)) { planned, _ in planned }
         }
         var contacts: [Int: [KnownContact]] = [:]
         for row in try db.query(PeopleQueries.knownContacts, ids) {
-            contacts[try row.decode(0), default: []].append(KnownContact(
-                id: try row.decode(1), email: try row.decode(2), linkedIn: try row.decode(3), firstName: try row.decode(4), lastName: try row.decode(5)))
+            let (account, id, email, linkedIn, firstName, lastName) = try row.decode(Int.self, Int.self, String?.self, String?.self, String?.self, String?.self)
+            contacts[account, default: []].append(KnownContact(id: id, email: email, linkedIn: linkedIn, firstName: firstName, lastName: lastName))
         }
         for index in accounts.indices {
             accounts[index].facts = facts[accounts[index].id] ?? [:]

@@ -61,10 +61,11 @@ public struct PushPlans: Sendable {
             let columns = try exportColumns(.accounts, fields: target.accounts, path: "accounts", on: db)
             var records: [PushRecord] = []
             for row in try db.query(PushQueries.accounts, target.instance, config.products.first?.product ?? "") {
-                let current = try Self.values(row.decode(5), columns: columns)
+                let (id, crmID, preventOverride, tier, golden, current) = try row.decode(
+                    Int.self, String?.self, Bool.self, String?.self, String.self, String.self)
                 records.append(PushRecord(
-                    goldenID: try row.decode(0), crmID: try row.decode(1), preventOverride: try row.decode(2), tier: try row.decode(3),
-                    golden: try Self.values(row.decode(4)), current: current))
+                    goldenID: id, crmID: crmID, preventOverride: preventOverride, tier: tier,
+                    golden: try Self.values(golden), current: try Self.values(current, columns: columns)))
             }
             let plan = finish(PushPlanner.plan(records, fields: target.accounts, createKey: "domain"), key: "domain", sample: sample, into: &summary.accounts)
             summary.files += try files.accounts(plan)
@@ -75,13 +76,13 @@ public struct PushPlans: Sendable {
             var accountOf: [Int: (crmID: String?, goldenAccount: Int)] = [:]
             var known = 0
             for row in try db.query(PushQueries.contacts, target.instance) {
-                let id: Int = try row.decode(0)
-                let crmID: String? = try row.decode(1)
-                if crmID == nil, try row.decode(7, as: Bool.self) { known += 1; continue }  // never create what the target has
-                accountOf[id] = (try row.decode(2), try row.decode(3))
+                let (id, crmID, accountCRMID, goldenAccount, priority, golden, current, targetHasIt) = try row.decode(
+                    Int.self, String?.self, String?.self, Int.self, String?.self, String.self, String.self, Bool.self)
+                if crmID == nil, targetHasIt { known += 1; continue }  // never create what the target has
+                accountOf[id] = (accountCRMID, goldenAccount)
                 records.append(PushRecord(
-                    goldenID: id, crmID: crmID, tier: try row.decode(4), golden: try Self.values(row.decode(5)),
-                    current: try Self.values(row.decode(6), columns: columns)))
+                    goldenID: id, crmID: crmID, tier: priority, golden: try Self.values(golden),
+                    current: try Self.values(current, columns: columns)))
             }
             let plan = finish(PushPlanner.plan(records, fields: target.contacts, createKey: "email"), key: "email", sample: sample, into: &summary.contacts)
             if known > 0 { summary.contacts.notCreated["the target has a contact with this email or LinkedIn URL"] = known }
@@ -115,8 +116,8 @@ public struct PushPlans: Sendable {
         guard let row = try db.query(PushQueries.exportHeader, target.instance, kind.rawValue).first else {
             throw PushError.noExport(target.instance, kind.rawValue)
         }
-        let header: [String] = try row.decode(0)
-        let format = ExportFormat(rawValue: try row.decode(1)) ?? .generic
+        let (header, formatName) = try row.decode([String].self, String.self)
+        let format = ExportFormat(rawValue: formatName) ?? .generic
         let mapping = try? HeaderMapping(header: header, kind: kind, format: format)
         var byKey: [String: (index: Int, name: String)] = [:]
         for (index, name) in header.enumerated() { byKey[HeaderAliases.key(name)] = (index, name) }

@@ -39,7 +39,7 @@ public struct MarketReports: Sendable {
             var reports = try figures(on: db)
             reports.append(movers.report)
             if let index = reports.firstIndex(where: { $0.name == "level2_reps" }) { reports[index] = withTeams(reports[index]) }
-            let pairs = try db.query(ReportQueries.calibrationPairs).map { (estimate: try $0.decode(0, as: Double.self), actual: try $0.decode(1, as: Double.self)) }
+            let pairs: [(estimate: Double, actual: Double)] = try db.query(ReportQueries.calibrationPairs).map { try $0.decode(Double.self, Double.self) }
             let calibration = Calibration.of(pairs)
             reports.append(Report(
                 name: "calibration", title: "Valuation calibration against closed-won amounts", columns: ["metric", "value"],
@@ -84,10 +84,11 @@ public struct MarketReports: Sendable {
         // Streamed: the accounts grow with the market, and the assigner holds them once, compactly.
         if !reps.isEmpty {
             try db.forEachRow(ReportQueries.territoryAccounts, product, asOf, settings.staleMonths, settings.segmentField) { row in
-                ids.append(try row.decode(0))
+                let (id, valuation, region, segment, owner, isPartner, isStale) = try row.decode(
+                    Int.self, Double.self, String?.self, String?.self, String?.self, Bool.self, Bool.self)
+                ids.append(id)
                 accounts.append(TerritoryAccount(
-                    valuation: try row.decode(1), region: try row.decode(2), segment: try row.decode(3), owner: try row.decode(4),
-                    isPartner: try row.decode(5), isStale: try row.decode(6)))
+                    valuation: valuation, region: region, segment: segment, owner: owner, isPartner: isPartner, isStale: isStale))
             }
         }
         try db.execute(ReportQueries.clearAssignments)
@@ -108,9 +109,15 @@ public struct MarketReports: Sendable {
         return plan
     }
 
-    /// A report from a query whose columns are text ("t") or numbers ("n").
+    /// A report from a query whose columns, in order, are `columns`: text ("t") or numbers ("n").
     func report(_ name: String, _ title: String, _ columns: [(String, Character)], _ sql: String, _ parameters: any PostgresEncodable..., on db: isolated Connection) throws -> Report {
-        let rows = try db.query(sql, parameters: parameters).map { row in
+        let result = try db.query(sql, parameters: parameters)
+        guard result.columns.count == columns.count else {
+            throw PostgresError.decoding(
+                column: "(" + result.columns.joined(separator: ", ") + ")", type: "row",
+                message: "report \(name) names \(columns.count) columns: \(columns.map(\.0).joined(separator: ", "))")
+        }
+        let rows = try result.map { row in
             try columns.indices.map { index -> ReportValue in
                 if columns[index].1 == "n" { return (try row.decode(index, as: Double?.self)).map(ReportValue.number) ?? .null }
                 return (try row.decode(index, as: String?.self)).map(ReportValue.text) ?? .null

@@ -45,15 +45,18 @@ enum ReportQueries {
     static let storedRows = "SELECT rows::text FROM reports WHERE run_id = $1 AND name = $2"
     static let clearBaseline = "TRUNCATE tier_baseline"
     /// Accounts in either state whose tier differs: id, name, domain, then for
-    /// the baseline and for now: present, tier, score, excluded_by,
-    /// failed_gate, basis; last, where a vanished account's anchor record went.
+    /// the baseline (`b_`) and for now (`s_`): present, tier, score,
+    /// excluded_by, failed_gate, basis; last, where a vanished account's
+    /// anchor record went.
     static let tierMoverRows = """
-        SELECT coalesce(s.golden_id, b.golden_id), coalesce(g.name, b.name), coalesce(g.domain, b.domain),
-            b.golden_id IS NOT NULL, b.tier, coalesce(b.fit_score, 0)::float8, b.excluded_by, b.failed_gate, b.basis::text,
-            s.golden_id IS NOT NULL, s.tier, coalesce(s.fit_score, 0)::float8, s.excluded_by, s.failed_gate, s.basis::text,
+        SELECT coalesce(s.golden_id, b.golden_id) AS golden_id, coalesce(g.name, b.name) AS name, coalesce(g.domain, b.domain) AS domain,
+            b.golden_id IS NOT NULL AS b_present, b.tier AS b_tier, coalesce(b.fit_score, 0)::float8 AS b_score,
+            b.excluded_by AS b_excluded_by, b.failed_gate AS b_failed_gate, b.basis::text AS b_basis,
+            s.golden_id IS NOT NULL AS s_present, s.tier AS s_tier, coalesce(s.fit_score, 0)::float8 AS s_score,
+            s.excluded_by AS s_excluded_by, s.failed_gate AS s_failed_gate, s.basis::text AS s_basis,
             CASE WHEN s.golden_id IS NULL THEN
                 (SELECT l.golden_id FROM account_lineage l WHERE l.source = b.anchor_source AND l.source_id = b.anchor_id)
-            END
+            END AS merged_into
         FROM (SELECT * FROM account_scores WHERE product = $1) s
         FULL JOIN tier_baseline b ON b.golden_id = s.golden_id
         LEFT JOIN golden_accounts g ON g.id = s.golden_id

@@ -21,24 +21,27 @@ struct TierMovers {
     }
 
     func compute(run: Int, on db: isolated Connection) throws -> Outcome {
-        let baseline = try db.query(ReportQueries.baselineRun).first
-        let baselineRun: Int? = try baseline?.decode(0)
-        if baselineRun == run, let baseline {
-            // Reported before (the reporter died before finishing its files): the same movers again.
-            return try stored(run: run, comparedWith: try baseline.decode(3), configChanged: try baseline.decode(4), on: db)
+        let baseline = try db.query(ReportQueries.baselineRun).first.map { row -> (run: Int, product: String, config: String, comparedWith: Int?, configChanged: Bool) in
+            try row.decode(Int.self, String.self, String.self, Int?.self, Bool.self)
         }
-        let comparable = try baseline.map { try $0.decode(1, as: String.self) == product } ?? false
+        let baselineRun = baseline?.run
+        if let baseline, baseline.run == run {
+            // Reported before (the reporter died before finishing its files): the same movers again.
+            return try stored(run: run, comparedWith: baseline.comparedWith, configChanged: baseline.configChanged, on: db)
+        }
+        let comparable = baseline?.product == product
         var rows: [[ReportValue]] = []
         var moved = 0
         if comparable {
             for row in try db.query(ReportQueries.tierMoverRows, product) {
-                let old = try state(row, present: 3)
-                let new = try state(row, present: 9)
-                let mergedInto: Int? = try row.decode(15)
+                let old = try state(row, "b_")
+                let new = try state(row, "s_")
+                let mergedInto: Int? = try row.decode("merged_into")
                 guard let move = TierMove.between(old: old, new: new, mergedInto: mergedInto.map { "#\($0)" }) else { continue }
                 if ![.new, .removed, .merged].contains(move.change) { moved += 1 }
                 rows.append([
-                    .number(Double(try row.decode(0, as: Int.self))), text(try row.decode(1)), text(try row.decode(2)), .text(move.change.rawValue),
+                    .number(Double(try row.decode("golden_id", as: Int.self))), text(try row.decode("name")), text(try row.decode("domain")),
+                    .text(move.change.rawValue),
                     .text(old?.label ?? ""), .text(new?.label ?? ""), old.map { .number($0.score) } ?? .null, new.map { .number($0.score) } ?? .null,
                     .text(move.reason),
                 ])
@@ -46,9 +49,8 @@ struct TierMovers {
         } else {
             try db.execute(ReportQueries.clearBaseline)
         }
-        let accounts: Int = try db.query(ReportQueries.scoredAccounts, product)[0].decode(0)
-        let baselineConfig: String? = try baseline?.decode(2)
-        let configChanged = comparable && baselineConfig != configText
+        let accounts = try db.query(ReportQueries.scoredAccounts, product)[0].decode(Int.self)
+        let configChanged = comparable && baseline?.config != configText
         try db.query(ReportQueries.pruneBaseline, product)
         try db.query(ReportQueries.refreshBaseline, product)
         let comparedWith = comparable ? baselineRun : nil
@@ -70,7 +72,7 @@ struct TierMovers {
 
     /// The movers already stored for `run`.
     func stored(run: Int, comparedWith: Int?, configChanged: Bool, on db: isolated Connection) throws -> Outcome {
-        let json: String = try db.query(ReportQueries.storedRows, run, "tier_movers").first?.decode(0) ?? "[]"
+        let json = try db.query(ReportQueries.storedRows, run, "tier_movers").first?.decode(String.self) ?? "[]"
         let values = (try? JSONSerialization.jsonObject(with: Data(json.utf8)) as? [[Any]]) ?? []
         let rows = values.map { row in
             row.map { cell -> ReportValue in
@@ -80,17 +82,18 @@ struct TierMovers {
             }
         }
         let moved = rows.filter { row in row.count > 3 && !["new", "removed", "merged"].contains(row[3].display) }.count
-        let accounts: Int = try db.query(ReportQueries.scoredAccounts, product)[0].decode(0)
+        let accounts = try db.query(ReportQueries.scoredAccounts, product)[0].decode(Int.self)
         return Outcome(report: report(rows, moved: moved, comparedWith: comparedWith), accounts: accounts, moved: moved, baselineRun: comparedWith, configChanged: configChanged)
     }
 
-    /// The state in columns `present` (a flag), then tier, score, exclusion, gate and basis; nil when absent.
-    func state(_ row: Row, present: Int) throws -> TierState? {
-        guard try row.decode(present, as: Bool.self) else { return nil }
+    /// The state in the columns named `prefix` + present (a flag), tier, score, excluded_by, failed_gate and basis; nil when absent.
+    func state(_ row: Row, _ prefix: String) throws -> TierState? {
+        guard try row.decode(prefix + "present", as: Bool.self) else { return nil }
         return TierState(
-            tier: (try row.decode(present + 1, as: String?.self)).flatMap(AccountTier.init(rawValue:)),
-            score: try row.decode(present + 2), excludedBy: try row.decode(present + 3), failedGate: try row.decode(present + 4),
-            basis: (try row.decode(present + 5, as: String?.self)).flatMap { ScoreBasis(json: $0) })
+            tier: (try row.decode(prefix + "tier", as: String?.self)).flatMap(AccountTier.init(rawValue:)),
+            score: try row.decode(prefix + "score"), excludedBy: try row.decode(prefix + "excluded_by"),
+            failedGate: try row.decode(prefix + "failed_gate"),
+            basis: (try row.decode(prefix + "basis", as: String?.self)).flatMap { ScoreBasis(json: $0) })
     }
 
     func text(_ value: String?) -> ReportValue { value.map(ReportValue.text) ?? .null }

@@ -165,18 +165,18 @@ public enum ReviewStore {
 
     static func record(_ key: RecordKey, on db: isolated Connection) throws -> ReviewRecord {
         guard let row = try db.query(ReviewQueries.record, key.source, key.sourceID).first else { return ReviewRecord(key: key) }
-        return try record(row, offset: 0)
+        return try record(row)
     }
 
     static func accountRecords(_ id: Int64, on db: isolated Connection) throws -> [ReviewRecord] {
-        try db.query(ReviewQueries.accountRecords, id).map { try record($0, offset: 0) }
+        try db.query(ReviewQueries.accountRecords, id).map { try record($0) }
     }
 
-    /// A record from a row whose columns are, from `offset`: source, source_id,
-    /// name, website, country, city, owner, golden_id, match_method.
-    private static func record(_ row: Row, offset: Int) throws -> ReviewRecord {
+    /// A record from a row with the columns source, source_id, name, website,
+    /// country, city, owner, golden_id, match_method.
+    private static func record(_ row: Row) throws -> ReviewRecord {
         ReviewRecord(
-            key: RecordKey(source: try row.decode(offset), sourceID: try row.decode(offset + 1)), name: try row.decode("name"),
+            key: RecordKey(source: try row.decode("source"), sourceID: try row.decode("source_id")), name: try row.decode("name"),
             website: try row.decode("website"), country: try row.decode("country"), city: try row.decode("city"),
             owner: try row.decode("owner"), goldenID: try row.decode("golden_id"), matchMethod: try row.decode("match_method"))
     }
@@ -196,7 +196,7 @@ public enum ReviewStore {
         guard !items.isEmpty else { return [] }
         var records: [Int64: [ReviewRecord]] = [:]
         for row in try db.query(ReviewQueries.itemRecords, "{" + items.map { String($0.item.id) }.joined(separator: ",") + "}") {
-            records[try row.decode("id"), default: []].append(try record(row, offset: 1))
+            records[try row.decode("id"), default: []].append(try record(row))
         }
         return try items.map { entry in
             var item = entry.item

@@ -97,10 +97,10 @@ public actor RefreshScheduler: Service {
             note("refresh: exports not ready: \(error)", due: scheduleDue)
             return
         }
-        let latest: String? = try await db.query(RunQueries.latestMarketFingerprint).first?.decode(0)
+        let latest: String? = try await db.query(RunQueries.latestMarketFingerprint).first?.decode(String?.self) ?? nil
         let newExports = refresh.watch && plan.fingerprint != latest && plan.fingerprint != failedFingerprint
         guard scheduleDue || newExports else { return }
-        if let active: Int = try await db.query(RunQueries.activeMarketRun, plan.fingerprint).first?.decode(0) {
+        if let active = try await db.query(RunQueries.activeMarketRun, plan.fingerprint).first?.decode(Int.self) {
             note("refresh waits for run \(active) to finish", due: false)
             return
         }

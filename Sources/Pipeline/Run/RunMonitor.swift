@@ -29,10 +29,8 @@ public final class RunMonitor: @unchecked Sendable {
     }
 
     public static func inputs(run: Int, on db: isolated Connection) throws -> Inputs {
-        let row = try db.query(RunQueries.stageInputs, run)[0]
-        return Inputs(
-            staged: try row.decode(0), stagedLeft: try row.decode(1), sourceAccounts: try row.decode(2), goldenAccounts: try row.decode(3),
-            plannedAccounts: try row.decode(4))
+        let (staged, left, source, golden, planned) = try db.query(RunQueries.stageInputs, run)[0].decode(Int.self, Int.self, Int.self, Int.self, Int.self)
+        return Inputs(staged: staged, stagedLeft: left, sourceAccounts: source, goldenAccounts: golden, plannedAccounts: planned)
     }
 
     /// Whether `inputs` must be read again for `status`: they change only

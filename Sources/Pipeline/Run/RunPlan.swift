@@ -115,7 +115,7 @@ public struct RunPlan: Sendable {
     public func startOrResume(
         importer: Importer, asOf: String, progress: (String) -> Void, on db: isolated Connection
     ) throws -> (run: Int, resumed: Bool) {
-        if let run: Int = try db.query(RunQueries.unfinishedRun, fingerprint).first?.decode(0) { return (run, true) }
+        if let run = try db.query(RunQueries.unfinishedRun, fingerprint).first?.decode(Int.self) { return (run, true) }
         return try db.withTransaction {
             var staged: [StagedFile] = []
             for (source, file) in zip(manifest.sources, files) {
@@ -126,8 +126,8 @@ public struct RunPlan: Sendable {
             }
             // The market after this import: the staged account rows, or those stored when more (a delta export).
             let stagedAccounts = zip(manifest.sources, staged).reduce(0) { $1.0.kind == .accounts ? $0 + $1.1.read : $0 }
-            let stored: Int = try db.query(RunQueries.storedAccounts).first?.decode(0) ?? 0
-            let previous: Int? = try db.query(RunQueries.previousShards).first?.decode(0)
+            let stored = try db.query(RunQueries.storedAccounts).first?.decode(Int.self) ?? 0
+            let previous: Int? = try db.query(RunQueries.previousShards).first?.decode(Int?.self) ?? nil
             let params = params(asOf: asOf, accounts: max(stagedAccounts, stored), previousShards: previous)
             let stages = MarketPipeline.market.stages(for: RunSettings(params: params)).map(\.rawValue)
             let run = try Runs(queue: JobQueue()).create(pipeline: MarketPipeline.market.rawValue, params: try params.json(), stages: stages, on: db)
@@ -198,12 +198,12 @@ extension RunPlan {
 extension RunPlan {
     /// Whether the reporter has taken the finished run.
     public static func isReported(_ run: Int, on db: isolated Connection) throws -> Bool {
-        try db.query(RunQueries.reported, run).first?.decode(0) ?? false
+        try db.query(RunQueries.reported, run).first?.decode(Bool.self) ?? false
     }
 }
 
 extension RunPlan {
     public static func latestMarketRun(on db: isolated Connection) throws -> Int? {
-        try db.query(RunQueries.latestMarketRun).first?.decode(0)
+        try db.query(RunQueries.latestMarketRun).first?.decode(Int.self)
     }
 }

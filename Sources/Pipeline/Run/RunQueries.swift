@@ -85,13 +85,13 @@ enum RunQueries {
     /// run did not enrich; people searches included: one budget) and the
     /// accounts and fields enrichment filled, and its paid account calls.
     static let enrichmentFigures = """
-        SELECT EXISTS (SELECT 1 FROM run_credits WHERE run_id = $1),
-               coalesce((SELECT spent::float8 FROM run_credits WHERE run_id = $1), 0),
-               (SELECT budget::float8 FROM run_credits WHERE run_id = $1),
-               (SELECT count(*) FROM enrichment_status WHERE status IN ('enriched', 'partial', 'partial: budget'))::int8,
-               (SELECT count(*) FROM account_enrichment)::int8,
-               (SELECT count(*) FROM enrichment_status WHERE status LIKE '%budget')::int8,
-               (SELECT count(*) FROM credit_ledger WHERE run_id = $1 AND cost > 0 AND pool = 'accounts')::int8
+        SELECT EXISTS (SELECT 1 FROM run_credits WHERE run_id = $1) AS configured,
+               coalesce((SELECT spent::float8 FROM run_credits WHERE run_id = $1), 0) AS spent,
+               (SELECT budget::float8 FROM run_credits WHERE run_id = $1) AS budget,
+               (SELECT count(*) FROM enrichment_status WHERE status IN ('enriched', 'partial', 'partial: budget'))::int8 AS enriched,
+               (SELECT count(*) FROM account_enrichment)::int8 AS fields,
+               (SELECT count(*) FROM enrichment_status WHERE status LIKE '%budget')::int8 AS not_enriched_budget,
+               (SELECT count(*) FROM credit_ledger WHERE run_id = $1 AND cost > 0 AND pool = 'accounts')::int8 AS paid_calls
         """
     static let rejectedCSV = """
         COPY (SELECT source, kind, file, line, reason, raw FROM rejected_rows
@@ -101,17 +101,18 @@ enum RunQueries {
     /// Rows read, rejected, golden figures, tiers; then rows loaded (new or
     /// changed) and unchanged, of the files staged for run $1 (or since it started).
     static let summaryFigures = """
-        SELECT (SELECT coalesce(sum(rows_read), 0) FROM import_files f WHERE f.started_at >= r.created_at)::int8,
-               (SELECT count(*) FROM rejected_rows j JOIN import_files f ON f.id = j.import_file_id WHERE f.started_at >= r.created_at)::int8,
-               (SELECT count(*) FROM golden_accounts)::int8,
-               ((SELECT count(*) FROM account_lineage) - (SELECT count(*) FROM golden_accounts))::int8,
-               (SELECT count(*) FROM golden_contacts)::int8,
-               (SELECT count(*) FROM account_scores WHERE product = current_setting('marketmap.product') AND tier = 'T1')::int8,
-               (SELECT count(*) FROM account_scores WHERE product = current_setting('marketmap.product') AND tier = 'T2')::int8,
-               (SELECT count(*) FROM account_scores WHERE product = current_setting('marketmap.product') AND tier = 'T3')::int8,
-               (SELECT count(*) FROM account_scores WHERE product = current_setting('marketmap.product') AND tier IS NULL)::int8,
-               (SELECT coalesce(sum(rows_new + rows_changed), 0) FROM import_files f WHERE f.started_at >= r.created_at)::int8,
-               (SELECT coalesce(sum(rows_unchanged), 0) FROM import_files f WHERE f.started_at >= r.created_at)::int8
+        SELECT (SELECT coalesce(sum(rows_read), 0) FROM import_files f WHERE f.started_at >= r.created_at)::int8 AS rows_read,
+               (SELECT count(*) FROM rejected_rows j JOIN import_files f ON f.id = j.import_file_id WHERE f.started_at >= r.created_at)::int8
+                   AS rows_rejected,
+               (SELECT count(*) FROM golden_accounts)::int8 AS golden_accounts,
+               ((SELECT count(*) FROM account_lineage) - (SELECT count(*) FROM golden_accounts))::int8 AS duplicates_merged,
+               (SELECT count(*) FROM golden_contacts)::int8 AS golden_contacts,
+               (SELECT count(*) FROM account_scores WHERE product = current_setting('marketmap.product') AND tier = 'T1')::int8 AS t1,
+               (SELECT count(*) FROM account_scores WHERE product = current_setting('marketmap.product') AND tier = 'T2')::int8 AS t2,
+               (SELECT count(*) FROM account_scores WHERE product = current_setting('marketmap.product') AND tier = 'T3')::int8 AS t3,
+               (SELECT count(*) FROM account_scores WHERE product = current_setting('marketmap.product') AND tier IS NULL)::int8 AS excluded,
+               (SELECT coalesce(sum(rows_new + rows_changed), 0) FROM import_files f WHERE f.started_at >= r.created_at)::int8 AS rows_loaded,
+               (SELECT coalesce(sum(rows_unchanged), 0) FROM import_files f WHERE f.started_at >= r.created_at)::int8 AS rows_unchanged
         FROM runs r WHERE r.id = $1
         """
 }

@@ -50,11 +50,15 @@ public struct RunSummary: Codable, Sendable {
 
         public init?(run: Int, on db: isolated Connection) throws {
             let row = try db.query(RunQueries.changes, run)[0]
-            guard try row.decode(4, as: Int.self) > 0 else { return nil }
-            (recordsNew, recordsChanged, recordsUnchanged, recordsRemoved) = (try row.decode(0), try row.decode(1), try row.decode(2), try row.decode(3))
-            (recordsRead, recordsRejected) = (try row.decode(5), try row.decode(6))
+            let (new, changed, unchanged, removed, files, read, rejected) = try row.decode(Int.self, Int.self, Int.self, Int.self, Int.self, Int.self, Int.self)
+            guard files > 0 else { return nil }
+            (recordsNew, recordsChanged, recordsUnchanged, recordsRemoved) = (new, changed, unchanged, removed)
+            (recordsRead, recordsRejected) = (read, rejected)
             tierMovers = [:]
-            for mover in try db.query(RunQueries.tierMoverCounts, run) { tierMovers[try mover.decode(0)] = try mover.decode(1) }
+            for mover in try db.query(RunQueries.tierMoverCounts, run) {
+                let (change, count) = try mover.decode(String.self, Int.self)
+                tierMovers[change] = count
+            }
         }
 
         /// "1,031 new, 819 changed, 101,729 unchanged, 103 removed records; tier movers: 69 up, 3 down, 52 new, 55 removed"
@@ -78,9 +82,10 @@ public struct RunSummary: Codable, Sendable {
 
         init?(run: Int, on db: isolated Connection) throws {
             let row = try db.query(RunQueries.enrichmentFigures, run)[0]
-            guard try row.decode(0, as: Bool.self) else { return nil }
-            (creditsSpent, creditBudget) = (try row.decode(1), try row.decode(2))
-            (accountsEnriched, fieldsFilled, notEnrichedBudget, paidCalls) = (try row.decode(3), try row.decode(4), try row.decode(5), try row.decode(6))
+            guard try row.decode("configured", as: Bool.self) else { return nil }
+            (creditsSpent, creditBudget) = (try row.decode("spent"), try row.decode("budget"))
+            (accountsEnriched, fieldsFilled, notEnrichedBudget, paidCalls) = (
+                try row.decode("enriched"), try row.decode("fields"), try row.decode("not_enriched_budget"), try row.decode("paid_calls"))
         }
     }
 

@@ -12,17 +12,18 @@ public enum RunSummaryText {
         try db.query(RunQueries.setProduct, product)
         guard let status = try Runs(queue: JobQueue()).status(run, on: db) else { return "no run \(run)\n" }
         let f = try db.query(RunQueries.summaryFigures, run)[0]
-        let n = { (index: Int) throws -> String in RunMonitor.grouped(try f.decode(index, as: Int.self)) }
+        let n = { (column: String) throws -> String in RunMonitor.grouped(try f.decode(column, as: Int.self)) }
         var text = "\nrun \(run): \(status.state.rawValue)\(status.error.isEmpty ? "" : " — \(status.error)")\n"
-        text += "  source rows \(try n(0)): loaded \(try n(9)), unchanged \(try n(10)), rejected \(try n(1))\n"
-        text += "  golden accounts \(try n(2)) (duplicates merged \(try n(3))), golden contacts \(try n(4))\n"
-        text += "  tiers (\(product)): T1 \(try n(5)), T2 \(try n(6)), T3 \(try n(7)), excluded \(try n(8))\n"
+        text += "  source rows \(try n("rows_read")): loaded \(try n("rows_loaded")), unchanged \(try n("rows_unchanged")), rejected \(try n("rows_rejected"))\n"
+        text += "  golden accounts \(try n("golden_accounts")) (duplicates merged \(try n("duplicates_merged"))), golden contacts \(try n("golden_contacts"))\n"
+        text += "  tiers (\(product)): T1 \(try n("t1")), T2 \(try n("t2")), T3 \(try n("t3")), excluded \(try n("excluded"))\n"
         text += "  enrichment: " + (try enrichment(run: run, on: db)) + "\n"
         if let people = try PeopleSummary(run: run, on: db) { text += "  people: " + people.text + "\n" }
         if let changes = try RunSummary.Changes(run: run, on: db) { text += "  changes: " + changes.text + "\n" }
         text += "  review: " + (try ReviewSummary(on: db)).text + "\n"
         if let balance = try db.query(ReportQueries.reportRows, run, "territory_balance").first {
-            text += "  territory balance: " + summarizeBalance(try balance.decode(0), notes: try balance.decode(1)) + "\n"
+            let (json, notes) = try balance.decode(String.self, [String].self)
+            text += "  territory balance: " + summarizeBalance(json, notes: notes) + "\n"
         }
         text += "  time per stage:"
         for stage in status.stages {
@@ -39,12 +40,10 @@ public enum RunSummaryText {
 
     /// "812 accounts enriched (1,530 fields), 38 not enriched: budget; credits spent 812 of 5,000 (812 paid calls)".
     static func enrichment(run: Int, on db: isolated Connection) throws -> String {
-        let row = try db.query(RunQueries.enrichmentFigures, run)[0]
-        guard try row.decode(0, as: Bool.self) else { return "not configured (no providers)" }
-        let spent: Double = try row.decode(1), budget: Double? = try row.decode(2)
-        let n = { (index: Int) throws -> String in RunMonitor.grouped(try row.decode(index, as: Int.self)) }
-        let credits = RunMonitor.grouped(Int(spent.rounded())) + (budget.map { " of " + RunMonitor.grouped(Int($0.rounded())) } ?? " (no budget limit)")
-        return "\(try n(3)) accounts enriched (\(try n(4)) fields), \(try n(5)) not enriched: budget; credits spent \(credits) (\(try n(6)) paid calls)"
+        guard let e = try RunSummary.Enrichment(run: run, on: db) else { return "not configured (no providers)" }
+        let n = RunMonitor.grouped
+        let credits = n(Int(e.creditsSpent.rounded())) + (e.creditBudget.map { " of " + n(Int($0.rounded())) } ?? " (no budget limit)")
+        return "\(n(e.accountsEnriched)) accounts enriched (\(n(e.fieldsFilled)) fields), \(n(e.notEnrichedBudget)) not enriched: budget; credits spent \(credits) (\(n(e.paidCalls)) paid calls)"
     }
 
     /// "direct CA+US: max/min 1.00, within the band; ...; note: ..." from the

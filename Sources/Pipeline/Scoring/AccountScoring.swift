@@ -33,14 +33,14 @@ public struct AccountScoring: Sendable {
             var primaryTier: [Int: AccountTier?] = [:]
             let accounts = try changedSince.map { try db.query(ScoringQueries.changedAccountFacts, shard, shards, $0) }
                 ?? db.query(ScoringQueries.accountFacts, shard, shards)
-            let ids: [Int] = try accounts.map { try $0.decode(0) }
-            let hashes: [String] = try accounts.map { try $0.decode(15) }
+            let ids: [Int] = try accounts.map { try $0.decode("id") }
+            let hashes: [String] = try accounts.map { try $0.decode("input_hash") }
             try db.query(ScoringQueries.deleteAccountScores, ids)
             try db.query(ScoringQueries.deleteValuations, ids)
             var valuations: [[String?]] = []
             try db.copyIn(ScoringQueries.copyAccountScores) { writer in
                 for row in accounts {
-                    let id: Int = try row.decode(0)
+                    let id: Int = try row.decode("id")
                     let facts = try Self.facts(row)
                     for (index, matrix) in config.products.enumerated() {
                         let fit = matrix.fit(facts)
@@ -64,15 +64,15 @@ public struct AccountScoring: Sendable {
             let personas = config.personas.prepared()
             try db.copyIn(ScoringQueries.copyContactScores) { writer in
                 for row in contacts {
-                    let account: Int = try row.decode(1)
+                    let (id, account, title, seniority, department, country, months) = try row.decode(
+                        Int.self, Int.self, String?.self, String?.self, String?.self, String?.self, Int?.self)
                     let contact = PersonaRubric.Contact(
-                        title: try row.decode(2), seniority: (try row.decode(3) as String?).flatMap(Seniority.init(rawValue:)),
-                        department: (try row.decode(4) as String?).flatMap(Department.init(rawValue:)), country: try row.decode(5),
-                        monthsInRole: try row.decode(6))
+                        title: title, seniority: seniority.flatMap(Seniority.init(rawValue:)),
+                        department: department.flatMap(Department.init(rawValue:)), country: country, monthsInRole: months)
                     let fit = personas.fit(contact)
                     let priority = Priority.of(account: primaryTier[account] ?? nil, persona: fit.tier)
                     try writer.writeRow([
-                        String(try row.decode(0) as Int), String(account), FieldValue.number(fit.score).text, fit.tier.map { String($0.rawValue) }, priority.rawValue,
+                        String(id), String(account), FieldValue.number(fit.score).text, fit.tier.map { String($0.rawValue) }, priority.rawValue,
                     ])
                     counts.contacts += 1
                 }
@@ -85,17 +85,17 @@ public struct AccountScoring: Sendable {
     /// `extra.<column>` and the other enriched fields.
     static func facts(_ row: Row) throws -> Facts {
         var facts: Facts = [:]
-        let texts = [(1, "name"), (2, "domain"), (3, "industry"), (6, "country"), (7, "state"), (8, "city"), (9, "type"), (10, "owner")]
-        for (column, name) in texts { if let value: String = try row.decode(column) { facts[name] = .text(value) } }
-        if let employees: Double = try row.decode(4) { facts["employees"] = .number(employees) }
-        if let revenue: Double = try row.decode(5) { facts["annual_revenue"] = .number(revenue) }
-        let keys: [String] = try row.decode(11), values: [String] = try row.decode(12)
+        for name in ["name", "domain", "industry", "country", "state", "city", "type", "owner"] {
+            if let value: String = try row.decode(name) { facts[name] = .text(value) }
+        }
+        for name in ["employees", "annual_revenue"] { if let number: Double = try row.decode(name) { facts[name] = .number(number) } }
+        let keys: [String] = try row.decode("extra_keys"), values: [String] = try row.decode("extra_values")
         for (key, value) in zip(keys, values) {
             facts["extra." + key] = .text(value)
             if TextFolding.equalIgnoringCase(key, "segment"), facts["segment"] == nil { facts["segment"] = .text(value) }
         }
         // Enriched fields the golden columns above do not hold (technologies, signals).
-        let enrichedKeys: [String] = try row.decode(13), enrichedValues: [String] = try row.decode(14)
+        let enrichedKeys: [String] = try row.decode("enriched_keys"), enrichedValues: [String] = try row.decode("enriched_values")
         for (key, value) in zip(enrichedKeys, enrichedValues) where facts[key] == nil { facts[key] = .text(value) }
         return facts
     }

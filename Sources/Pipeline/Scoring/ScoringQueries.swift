@@ -5,7 +5,7 @@ enum ScoringQueries {
     /// records (the record of the most recent CRM activity wins a key, ties by
     /// source and record id, like survivorship's most recent non-blank), as
     /// parallel arrays; then the fields enrichment filled (`account_enrichment`),
-    /// also as arrays. Column 15 is the account's input hash (`inputHash`).
+    /// also as arrays; `input_hash`, the account's input hash (`inputHash`).
     static let accountFacts = facts(of: "enriched_accounts", enrichment: true, hashed: true)
     /// The same for the shard's accounts noted in `account_changes` after $3
     /// whose input hash differs from the one stored when they were last
@@ -45,8 +45,8 @@ enum ScoringQueries {
     private static func facts(of table: String, enrichment: Bool, hashed: Bool = false, filter: String = "g.id % $2 = $1") -> String {
         """
         SELECT g.id, g.name, g.domain, g.industry, g.employees::float8, g.annual_revenue::float8, g.country, g.state,
-            g.city, g.type, g.owner, coalesce(x.keys, '{}'), coalesce(x.vals, '{}'),
-            coalesce(en.keys, '{}'), coalesce(en.vals, '{}')\(hashed ? ", " + inputHash : "")
+            g.city, g.type, g.owner, coalesce(x.keys, '{}') AS extra_keys, coalesce(x.vals, '{}') AS extra_values,
+            coalesce(en.keys, '{}') AS enriched_keys, coalesce(en.vals, '{}') AS enriched_values\(hashed ? ", " + inputHash + " AS input_hash" : "")
         FROM \(table) g
         LEFT JOIN LATERAL (
             SELECT array_agg(e.key ORDER BY e.key) AS keys, array_agg(e.value ORDER BY e.key) AS vals
