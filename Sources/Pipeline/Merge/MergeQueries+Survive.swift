@@ -39,7 +39,8 @@ extension MergeQueries {
                              AND g.anchor_source = c.anchor_source AND g.anchor_source_id = c.anchor_source_id
         WHERE c.run_id = $1 AND c.shard = $2
         """
-    static let analyzeMembers = "ANALYZE resolve_members"
+    /// What the step's statements group by and look up with (not the match reasons' text).
+    static let analyzeMembers = "ANALYZE resolve_members (golden_id, source, source_id)"
     static let writeLineage = """
         INSERT INTO account_lineage AS l (source, source_id, golden_id, match_method, match_reason)
         SELECT source, source_id, golden_id, match_method, match_reason FROM resolve_members
