@@ -1,3 +1,5 @@
+import Postgres
+
 /// SQL of the merge stage: here resolve's one-job steps (components, golden
 /// ids, settle); a shard's survivorship in `MergeQueries+Survive.swift`,
 /// shard-local match in `MergeQueries+Match.swift`.
@@ -204,10 +206,10 @@ enum MergeQueries {
         """
 
     /// The tables the resolve steps hand each other rows in, by run (fixed
-    /// names, never input).
+    /// names, never input), quoted for the statements below.
     private static let resolveTableNames = [
         "resolve_components", "resolve_edges", "resolve_clusters", "resolve_golden", "resolve_review", "resolve_contacts",
-    ]
+    ].map(quoteIdentifier)
     private static let resolveTables = resolveTableNames.joined(separator: ", ")
     /// Settle empties them with one TRUNCATE when they hold run $1's rows
     /// only (the six DELETEs took 4.1 s of its 7.1 s at 1M): under a lock it
@@ -217,12 +219,12 @@ enum MergeQueries {
     static let truncateSavepoint = "SAVEPOINT resolve_rows"
     static let truncateFallback = "ROLLBACK TO SAVEPOINT resolve_rows"
     static let truncateDone = "RELEASE SAVEPOINT resolve_rows"
-    static let lockResolveTables = "SET LOCAL lock_timeout = '5s'; LOCK TABLE \(resolveTables) IN ACCESS EXCLUSIVE MODE; RESET lock_timeout"
+    static let lockResolveTables = "SET LOCAL lock_timeout = '5s'; LOCK TABLE " + resolveTables + " IN ACCESS EXCLUSIVE MODE; RESET lock_timeout"
     /// Whether any table holds another run's rows (two index range reads each: `run_id` leads every key).
-    static let otherRunsResolveRows = "SELECT " + resolveTableNames.map {
-        "EXISTS (SELECT 1 FROM \($0) WHERE run_id < $1) OR EXISTS (SELECT 1 FROM \($0) WHERE run_id > $1)"
+    static let otherRunsResolveRows = "SELECT " + resolveTableNames.map { table in
+        "EXISTS (SELECT 1 FROM " + table + " WHERE run_id < $1) OR EXISTS (SELECT 1 FROM " + table + " WHERE run_id > $1)"
     }.joined(separator: " OR ")
-    static let truncateResolveTables = "TRUNCATE \(resolveTables)"
+    static let truncateResolveTables = "TRUNCATE " + resolveTables
     /// A run's resolve rows, once its accounts and contacts are written.
-    static let dropResolveRows = resolveTableNames.map { "DELETE FROM \($0) WHERE run_id = $1" }
+    static let dropResolveRows = resolveTableNames.map { table in "DELETE FROM " + table + " WHERE run_id = $1" }
 }

@@ -1,3 +1,5 @@
+import Postgres
+
 /// SQL of the score stage.
 enum ScoringQueries {
     /// The facts criteria read for the golden accounts of one shard ($1 of
@@ -47,7 +49,7 @@ enum ScoringQueries {
         SELECT g.id, g.name, g.domain, g.industry, g.employees::float8, g.annual_revenue::float8, g.country, g.state,
             g.city, g.type, g.owner, coalesce(x.keys, '{}') AS extra_keys, coalesce(x.vals, '{}') AS extra_values,
             coalesce(en.keys, '{}') AS enriched_keys, coalesce(en.vals, '{}') AS enriched_values\(hashed ? ", " + inputHash + " AS input_hash" : "")
-        FROM \(table) g
+        FROM \(quoteIdentifier(table)) g
         LEFT JOIN LATERAL (
             SELECT array_agg(e.key ORDER BY e.key) AS keys, array_agg(e.value ORDER BY e.key) AS vals
             FROM (
