@@ -117,20 +117,7 @@ public struct PersonaRubric: Sendable, Equatable {
             return Fit(score: score, tier: tier)
         }
 
-        static func contains(_ haystack: [UInt8], _ needle: [UInt8]) -> Bool {
-            guard needle.count <= haystack.count else { return false }
-            if needle.isEmpty { return true }
-            var start = 0
-            while start + needle.count <= haystack.count {
-                if haystack[start] == needle[0] {
-                    var index = 1
-                    while index < needle.count, haystack[start + index] == needle[index] { index += 1 }
-                    if index == needle.count { return true }
-                }
-                start += 1
-            }
-            return false
-        }
+        static func contains(_ haystack: [UInt8], _ needle: [UInt8]) -> Bool { haystack.firstRange(of: needle) != nil }
     }
 
     static func level<T>(_ lists: [[T]], _ index: Int) -> [T] { index < lists.count ? lists[index] : [] }

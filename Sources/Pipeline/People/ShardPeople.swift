@@ -236,9 +236,10 @@ struct ShardPeople {
     /// decides the account's selection again.
     func add(_ documents: [Any], from provider: PeopleProviderSettings, cost: Double, fetchedAt: String, to account: inout Account) {
         let pointers = Waterfall.pointers(provider.provider)
+        let personas = config.personas.prepared()
         for document in documents {
             let person = FoundPerson.mapped(document, fields: pointers, provider: provider.name, accountCountry: account.facts["country"]?.text)
-            var candidate = Candidate(person: person, fit: config.personas.fit(person.rubricContact(asOf: asOf)))
+            var candidate = Candidate(person: person, fit: personas.fit(person.rubricContact(asOf: asOf)))
             (candidate.cost, candidate.fetchedAt) = (cost, fetchedAt)
             account.candidates.append(candidate)
         }
